@@ -1,0 +1,55 @@
+//! Request context for server functions: state, session, caller, client address.
+use crate::error::AppError;
+use crate::model::user::SessionUser;
+use crate::server::state::{AppState, app_state};
+use axum::extract::ConnectInfo;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(|e| AppError::internal("session extractor", e))
+}
+
+/// The peer address of the connection (the throttling key per client).
+pub async fn client_ip() -> String {
+    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// The signed-in user, or `Unauthenticated`.
+pub async fn require_user() -> Result<(AppState, SessionUser), AppError> {
+    let state = app_state()?;
+    let session = session().await?;
+    let user = crate::server::auth::current_user(&session, &state.db.pool)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok((state, user))
+}
+
+/// The signed-in agent or admin, or `Unauthenticated` / `Forbidden`.
+pub async fn require_staff() -> Result<(AppState, SessionUser), AppError> {
+    let (state, user) = require_user().await?;
+    if !user.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, user))
+}
+
+/// Today's date where the business is (the server's local time zone).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Marks pages that show personal data as not cacheable by shared caches.
+pub fn no_store() {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! Server functions: public HTTP endpoints under `/api/…`. Each one first
+//! establishes who is asking (see `ctx`), then calls a service.
+pub mod auth;
+pub mod invoices;
+pub mod staff;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx;

@@ -1,0 +1,42 @@
+//! Translated messages for errors and field problems.
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::validate::FieldProblem;
+use leptos::prelude::*;
+
+/// The message shown next to a field.
+pub fn problem_text(problem: FieldProblem) -> String {
+    let i18n = use_i18n();
+    match problem {
+        FieldProblem::Required => t_string!(i18n, err_required).to_string(),
+        FieldProblem::TooLong => t_string!(i18n, err_too_long).to_string(),
+        FieldProblem::InvalidEmail => t_string!(i18n, err_invalid_email).to_string(),
+    }
+}
+
+/// A sentence for an error, with nothing of its internal cause.
+pub fn error_text(err: &AppError) -> String {
+    let i18n = use_i18n();
+    match err {
+        AppError::Unauthenticated => t_string!(i18n, err_unauthenticated).to_string(),
+        AppError::Forbidden => t_string!(i18n, err_forbidden).to_string(),
+        AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
+        AppError::Validation(_) => t_string!(i18n, form_has_errors).to_string(),
+        AppError::InvalidCredentials => t_string!(i18n, err_credentials).to_string(),
+        AppError::Throttled { retry_after_minutes } => {
+            t_string!(i18n, err_throttled, minutes = *retry_after_minutes).to_string()
+        }
+        AppError::BadRequest => t_string!(i18n, err_bad_request).to_string(),
+        AppError::Internal => t_string!(i18n, err_internal).to_string(),
+    }
+}
+
+/// An alert box for a form-level error, announced by screen readers.
+#[component]
+pub fn FormAlert(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message.get().map(|m| {
+            view! { <p class="alert" role="alert" data-testid="form-error">{m}</p> }
+        })
+    }
+}

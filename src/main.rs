@@ -1,0 +1,109 @@
+//! Server entry: `quittance [serve]`, `quittance seed-demo [--if-empty]`, `quittance migrate`.
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use quittance::server::{config::Config, db::Db, seed};
+    use std::process::ExitCode;
+
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_tracing(config.log_json);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args.first().map(String::as_str).unwrap_or("serve");
+    let result: Result<(), String> = match command {
+        "serve" => serve(config).await,
+        "migrate" => async {
+            let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())
+        }
+        .await,
+        "seed-demo" => async {
+            let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            let if_empty = args.iter().any(|a| a == "--if-empty");
+            if seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+                seed::seed_demo(&db, chrono::Local::now().date_naive()).await.map_err(|e| e.to_string())?;
+                println!("Demo data created.");
+            } else if !if_empty {
+                return Err("the database already has users; seed-demo only fills an empty database".into());
+            }
+            print_logins();
+            Ok(())
+        }
+        .await,
+        other => Err(format!("unknown command {other}; use serve, migrate or seed-demo")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn print_logins() {
+    println!("Demo logins:");
+    for (email, password, who) in quittance::server::seed::DEMO_LOGINS {
+        println!("  {email:<20} {password:<15} {who}");
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn serve(config: quittance::server::config::Config) -> Result<(), String> {
+    use quittance::server::{app::Application, config::redact_url};
+    tracing::info!(database = %redact_url(&config.database_url), addr = %config.site_addr, "starting");
+    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    tracing::info!(port = app.port(), "listening");
+    app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C, so in-flight requests finish before exit.
+#[cfg(feature = "ssr")]
+async fn shutdown_signal() {
+    use tokio::signal;
+    let ctrl_c = async {
+        let _ = signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match signal::unix::signal(signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}
+
+#[cfg(feature = "ssr")]
+fn init_tracing(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn main() {}

@@ -1,0 +1,8 @@
+//! Wire types and pure domain rules, shared by the server and the browser.
+pub mod format;
+pub mod invoice;
+pub mod lang;
+pub mod role;
+pub mod staff;
+pub mod user;
+pub mod validate;

@@ -1,0 +1,13 @@
+//! What the staff home shows.
+use super::user::SessionUser;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StaffHome {
+    pub user: SessionUser,
+    pub open_count: i64,
+    pub overdue_count: i64,
+    /// Sum of open balances, minor units of EUR.
+    pub outstanding: i64,
+    pub customers: i64,
+}

@@ -1,0 +1,129 @@
+//! Input rules for forms. Each failure names the field and a message key, so
+//! the page can show the message next to the field in the user's language.
+use serde::{Deserialize, Serialize};
+
+pub const MAX_EMAIL_LEN: usize = 254;
+pub const MAX_PASSWORD_LEN: usize = 256;
+
+/// Why one field was refused; the page turns it into a translated message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldProblem {
+    Required,
+    TooLong,
+    InvalidEmail,
+}
+
+impl FieldProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            FieldProblem::Required => "required",
+            FieldProblem::TooLong => "too_long",
+            FieldProblem::InvalidEmail => "invalid_email",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FieldProblem> {
+        match s {
+            "required" => Some(FieldProblem::Required),
+            "too_long" => Some(FieldProblem::TooLong),
+            "invalid_email" => Some(FieldProblem::InvalidEmail),
+            _ => None,
+        }
+    }
+}
+
+/// Field name -> problem, in form order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<(String, FieldProblem)>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, problem: FieldProblem) {
+        self.0.push((field.to_string(), problem));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn get(&self, field: &str) -> Option<FieldProblem> {
+        self.0.iter().find(|(f, _)| f == field).map(|(_, p)| *p)
+    }
+}
+
+/// Lower-cases and trims an email so that lookups and throttling see one key per address.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A deliberately plain check: one `@`, a non-empty local part, a dotted domain,
+/// no spaces. Deliverability is proven by sending, not by a regex.
+pub fn check_email(email: &str) -> Result<(), FieldProblem> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Err(FieldProblem::Required);
+    }
+    if email.len() > MAX_EMAIL_LEN {
+        return Err(FieldProblem::TooLong);
+    }
+    let Some((local, domain)) = email.split_once('@') else {
+        return Err(FieldProblem::InvalidEmail);
+    };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@');
+    if local.is_empty() || !domain_ok || email.chars().any(char::is_whitespace) {
+        return Err(FieldProblem::InvalidEmail);
+    }
+    Ok(())
+}
+
+/// Validates the login form.
+pub fn check_login(email: &str, password: &str) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    if let Err(p) = check_email(email) {
+        errors.add("email", p);
+    }
+    if password.is_empty() {
+        errors.add("password", FieldProblem::Required);
+    } else if password.len() > MAX_PASSWORD_LEN {
+        errors.add("password", FieldProblem::TooLong);
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_addresses_are_accepted() {
+        assert!(check_email("client@demo.test").is_ok());
+        assert!(check_email("  a.b+c@sub.example.fr ").is_ok());
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for bad in ["client", "client@", "@demo.test", "a@b", "a b@c.d", "a@.fr", "a@b@c.fr"] {
+            assert_eq!(check_email(bad), Err(FieldProblem::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn empty_and_overlong_addresses_get_their_own_problem() {
+        assert_eq!(check_email("  "), Err(FieldProblem::Required));
+        let long = format!("{}@demo.test", "a".repeat(300));
+        assert_eq!(check_email(&long), Err(FieldProblem::TooLong));
+    }
+
+    #[test]
+    fn the_login_form_reports_each_field_separately() {
+        let errors = check_login("", "");
+        assert_eq!(errors.get("email"), Some(FieldProblem::Required));
+        assert_eq!(errors.get("password"), Some(FieldProblem::Required));
+        assert!(check_login("a@b.fr", "x").is_empty());
+    }
+
+    #[test]
+    fn emails_are_normalized_for_lookup() {
+        assert_eq!(normalize_email("  Client@Demo.TEST "), "client@demo.test");
+    }
+}

@@ -1,0 +1,153 @@
+//! `/login`: a plain form that works without JavaScript. After a refusal the
+//! server redirects back here with the reason and the typed email in the URL.
+use crate::api::auth::Login;
+use crate::components::errors::{FormAlert, error_text, problem_text};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::validate::{FieldErrors, FieldProblem, MAX_EMAIL_LEN};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Rebuilds the refusal carried in the query string.
+fn error_from_query(get: impl Fn(&str) -> Option<String>) -> Option<AppError> {
+    let mut fields = FieldErrors::default();
+    for f in ["email", "password"] {
+        if let Some(p) = get(&format!("err_{f}")).and_then(|c| FieldProblem::parse(&c)) {
+            fields.add(f, p);
+        }
+    }
+    Some(match get("err")?.as_str() {
+        "invalid" => AppError::Validation(fields),
+        "credentials" => AppError::InvalidCredentials,
+        "throttled" => AppError::Throttled {
+            retry_after_minutes: get("minutes").and_then(|m| m.parse().ok()).unwrap_or(15),
+        },
+        "bad_request" => AppError::BadRequest,
+        "unauthenticated" => AppError::Unauthenticated,
+        _ => AppError::Internal,
+    })
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let login = ServerAction::<Login>::new();
+    let q = move |k: &str| query.with(|m| m.get(k));
+    let error = Memo::new(move |_| error_from_query(|k| q(k)));
+    let field = move |name: &'static str| {
+        Signal::derive(move || match error.get() {
+            Some(AppError::Validation(f)) => f.get(name).map(problem_text),
+            _ => None,
+        })
+    };
+    let alert = Signal::derive(move || error.get().map(|e| error_text(&e)));
+    view! {
+        <Title text=move || t_string!(i18n, login_title) />
+        <section class="panel narrow">
+            <h1>{t!(i18n, login_title)}</h1>
+            <p class="intro">{t!(i18n, login_intro)}</p>
+            <FormAlert message=alert />
+            <ActionForm action=login attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="next" value=move || q("next").unwrap_or_default() />
+                <Field
+                    name="email"
+                    kind="email"
+                    autocomplete="username"
+                    label=Signal::derive(move || t_string!(i18n, email_label).to_string())
+                    value=Signal::derive(move || q("email").unwrap_or_default())
+                    error=field("email")
+                    maxlength=MAX_EMAIL_LEN
+                />
+                <Field
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    label=Signal::derive(move || t_string!(i18n, password_label).to_string())
+                    value=Signal::derive(String::new)
+                    error=field("password")
+                    maxlength=256
+                />
+                <button type="submit" class="primary" data-testid="login-submit">
+                    {t!(i18n, login_submit)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// A labelled input with its error message below, linked for screen readers.
+#[component]
+fn Field(
+    name: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    label: Signal<String>,
+    value: Signal<String>,
+    error: Signal<Option<String>>,
+    maxlength: usize,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let err_id = format!("{id}-error");
+    let err_id2 = err_id.clone();
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                maxlength=maxlength
+                prop:value=value
+                value=value
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || error.get().is_some().then(|| err_id.clone())
+            />
+            {move || {
+                error
+                    .get()
+                    .map(|m| {
+                        view! {
+                            <p class="field-error" id=err_id2.clone() data-testid=format!("error-{name}")>
+                                {m}
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_throttle_refusal_round_trips_through_the_query() {
+        let e = error_from_query(|k| match k {
+            "err" => Some("throttled".into()),
+            "minutes" => Some("7".into()),
+            _ => None,
+        });
+        assert_eq!(e, Some(AppError::Throttled { retry_after_minutes: 7 }));
+    }
+
+    #[test]
+    fn field_problems_are_read_back_per_field() {
+        let e = error_from_query(|k| match k {
+            "err" => Some("invalid".into()),
+            "err_email" => Some("invalid_email".into()),
+            _ => None,
+        });
+        let Some(AppError::Validation(f)) = e else { panic!("expected validation") };
+        assert_eq!(f.get("email"), Some(FieldProblem::InvalidEmail));
+        assert_eq!(f.get("password"), None);
+    }
+
+    #[test]
+    fn no_error_in_the_query_means_no_alert() {
+        assert_eq!(error_from_query(|_| None), None);
+    }
+}

@@ -1,0 +1,69 @@
+//! `/staff`: the staff home, for agents and admins. A customer gets a 403 page.
+use crate::api::staff::get_staff_home;
+use crate::components::errors::error_text;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::format::format_money;
+use crate::model::lang::Lang;
+use crate::model::role::Role;
+use crate::model::staff::StaffHome;
+use crate::pages::forbidden::ForbiddenPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_staff_home());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || home.get().map(|r| match r {
+                Ok(h) => view! { <StaffHomeView home=h /> }.into_any(),
+                Err(AppError::Unauthenticated) => {
+                    view! { <Redirect path="/login?next=/staff" /> }.into_any()
+                }
+                Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
+                Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffHomeView(home: StaffHome) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    let role = match home.user.role {
+        Role::Admin => t_string!(i18n, role_admin),
+        Role::Agent => t_string!(i18n, role_agent),
+        Role::Customer => t_string!(i18n, role_customer),
+    };
+    view! {
+        <Title text=move || t_string!(i18n, staff_title) />
+        <section class="panel" data-testid="staff-home">
+            <h1>{t!(i18n, staff_title)}</h1>
+            <p>
+                {t!(i18n, staff_welcome)} ", " <strong>{home.user.display_name.clone()}</strong>
+                " · " {t!(i18n, staff_role)} ": " <span data-testid="staff-role">{role}</span>
+            </p>
+            <dl class="figures">
+                <div>
+                    <dt>{t!(i18n, staff_open_invoices)}</dt>
+                    <dd data-testid="open-count">{home.open_count}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, staff_overdue_invoices)}</dt>
+                    <dd>{home.overdue_count}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, staff_outstanding)}</dt>
+                    <dd>{format_money(home.outstanding, "EUR", lang)}</dd>
+                </div>
+                <div>
+                    <dt>{t!(i18n, staff_customers)}</dt>
+                    <dd>{home.customers}</dd>
+                </div>
+            </dl>
+        </section>
+    }
+}

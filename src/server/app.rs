@@ -1,0 +1,112 @@
+//! Builds the whole HTTP application; shared by `main` and the integration tests
+//! (which start it on port 0 against a fresh database).
+use super::config::Config;
+use super::db::{Db, DbError};
+use super::routes;
+use super::session_store::DbSessionStore;
+use super::state::AppState;
+use crate::app::{App, shell};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("could not open the session store: {0}")]
+    Sessions(sqlx::Error),
+    #[error("leptos configuration: {0}")]
+    Leptos(String),
+    #[error("could not listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates, and binds; does not serve yet.
+    pub async fn build(config: Config) -> Result<Application, StartError> {
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let store = DbSessionStore::connect(&config.database_url)
+            .await
+            .map_err(StartError::Sessions)?;
+        tokio::spawn(store.clone().prune_forever(Duration::from_secs(3600)));
+        let mut leptos_options = get_configuration(None)
+            .map_err(|e| StartError::Leptos(e.to_string()))?
+            .leptos_options;
+        leptos_options.site_addr = config.site_addr;
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .map_err(|e| StartError::Bind(config.site_addr, e))?;
+        let state = AppState { leptos_options, db, config: Arc::new(config) };
+        let router = router(state.clone(), store);
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    }
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+}
+
+fn session_layer(store: DbSessionStore, secure: bool) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(store)
+        .with_name("quittance_session")
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)))
+}
+
+/// The route table: Leptos pages and server functions, plus plain routes.
+pub fn router(state: AppState, store: DbSessionStore) -> Router {
+    let routes = generate_route_list(App);
+    let page_state = state.clone();
+    let file_state = state.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/lang/{code}", get(routes::switch_lang))
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(page_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            move || provide_context(file_state.clone()),
+            shell,
+        ))
+        .layer(session_layer(store, state.config.secure_cookies()))
+        .layer(axum::middleware::from_fn(routes::same_origin_guard))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,141 @@
+//! All SQL lives under this folder. One query path serves both backends through
+//! sqlx's `Any` driver: queries use `$1` placeholders (SQLite reads them as
+//! numbered parameters) and only types both backends share (see migrations/README.md).
+pub mod audit;
+pub mod invoices;
+pub mod login_attempts;
+pub mod seed;
+pub mod users;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The application's connection pool and which backend it talks to.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:// (got {0})")]
+    UnsupportedUrl(String),
+    #[error("could not create the database folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("could not connect to the database: {0}")]
+    Connect(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which backend a URL names.
+pub fn backend_of(url: &str) -> Result<Backend, DbError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Backend::Postgres)
+    } else if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else {
+        Err(DbError::UnsupportedUrl(crate::server::config::redact_url(url)))
+    }
+}
+
+/// Makes sure the folder of a SQLite file exists and asks SQLite to create the file.
+fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or("");
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
+            }
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+impl Db {
+    /// Opens the pool; for SQLite, creates the file and switches it to WAL.
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(5))
+            .connect(&url)
+            .await?;
+        if backend == Backend::Sqlite {
+            // WAL lets readers proceed while one writer commits; it is persistent in the file.
+            sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+        }
+        Ok(Db { pool, backend })
+    }
+
+    /// Runs the embedded migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query within two seconds.
+    pub async fn is_healthy(&self) -> bool {
+        let ping = sqlx::query("SELECT 1").execute(&self.pool);
+        matches!(tokio::time::timeout(Duration::from_secs(2), ping).await, Ok(Ok(_)))
+    }
+}
+
+/// Unix seconds now; instants are stored this way on both backends.
+pub fn now_ts() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_is_chosen_from_the_url_scheme() {
+        assert_eq!(backend_of("sqlite://data/q.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(backend_of("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert!(backend_of("mysql://u@h/db").is_err());
+    }
+
+    #[test]
+    fn both_backends_have_the_same_migrations() {
+        let names = |dir: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(dir)
+                .expect("migrations folder")
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names("migrations/sqlite"), names("migrations/postgres"));
+    }
+}

@@ -1,0 +1,11 @@
+//! Everything that only runs on the server: configuration, database, sessions,
+//! authentication, services and the HTTP router.
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod routes;
+pub mod seed;
+pub mod services;
+pub mod session_store;
+pub mod state;
