@@ -1,7 +1,10 @@
 //! The HTML shell, the root component and the route table.
 use crate::components::layout::Layout;
 use crate::i18n::*;
-use crate::pages::{home::HomePage, invoices::InvoicesPage, login::LoginPage, not_found::NotFoundPage, staff::StaffPage};
+use crate::pages::{
+    home::HomePage, invoices::InvoicesPage, login::LoginPage, not_found::NotFoundPage,
+    staff::StaffPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
@@ -19,6 +22,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -4,9 +4,9 @@
 //! internal cause. Server-side conversions log the cause, then collapse it to
 //! [`AppError::Internal`], so a database message can never reach a user.
 use crate::model::validate::FieldErrors;
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {

@@ -15,29 +15,43 @@ async fn main() -> std::process::ExitCode {
     init_tracing(config.log_json);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str).unwrap_or("serve");
-    let result: Result<(), String> = match command {
-        "serve" => serve(config).await,
-        "migrate" => async {
-            let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
-            db.migrate().await.map_err(|e| e.to_string())
-        }
-        .await,
-        "seed-demo" => async {
-            let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
-            db.migrate().await.map_err(|e| e.to_string())?;
-            let if_empty = args.iter().any(|a| a == "--if-empty");
-            if seed::is_empty(&db).await.map_err(|e| e.to_string())? {
-                seed::seed_demo(&db, chrono::Local::now().date_naive()).await.map_err(|e| e.to_string())?;
-                println!("Demo data created.");
-            } else if !if_empty {
-                return Err("the database already has users; seed-demo only fills an empty database".into());
+    let result: Result<(), String> =
+        match command {
+            "serve" => serve(config).await,
+            "migrate" => {
+                async {
+                    let db = Db::connect(&config.database_url)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    db.migrate().await.map_err(|e| e.to_string())
+                }
+                .await
             }
-            print_logins();
-            Ok(())
-        }
-        .await,
-        other => Err(format!("unknown command {other}; use serve, migrate or seed-demo")),
-    };
+            "seed-demo" => async {
+                let db = Db::connect(&config.database_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                db.migrate().await.map_err(|e| e.to_string())?;
+                let if_empty = args.iter().any(|a| a == "--if-empty");
+                if seed::is_empty(&db).await.map_err(|e| e.to_string())? {
+                    seed::seed_demo(&db, chrono::Local::now().date_naive())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    println!("Demo data created.");
+                } else if !if_empty {
+                    return Err(
+                        "the database already has users; seed-demo only fills an empty database"
+                            .into(),
+                    );
+                }
+                print_logins();
+                Ok(())
+            }
+            .await,
+            other => Err(format!(
+                "unknown command {other}; use serve, migrate or seed-demo"
+            )),
+        };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -60,9 +74,13 @@ fn print_logins() {
 async fn serve(config: quittance::server::config::Config) -> Result<(), String> {
     use quittance::server::{app::Application, config::redact_url};
     tracing::info!(database = %redact_url(&config.database_url), addr = %config.site_addr, "starting");
-    let app = Application::build(config).await.map_err(|e| e.to_string())?;
+    let app = Application::build(config)
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!(port = app.port(), "listening");
-    app.run_until(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    app.run_until(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped");
     Ok(())
 }

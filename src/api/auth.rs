@@ -6,13 +6,18 @@ use leptos::prelude::*;
 /// Only a local path may follow a sign-in (no open redirect to another site).
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let n = next?.trim();
-    let local = n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://");
+    let local =
+        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://");
     (local && n.len() <= 512).then(|| n.to_string())
 }
 
 /// Where a user lands after signing in when no `next` was given.
 pub fn home_for(user: &SessionUser) -> &'static str {
-    if user.role.is_staff() { "/staff" } else { "/invoices" }
+    if user.role.is_staff() {
+        "/staff"
+    } else {
+        "/invoices"
+    }
 }
 
 /// The login page URL that shows `err` and keeps the typed email (never the password).
@@ -27,7 +32,9 @@ fn login_error_url(email: &str, next: Option<&str>, err: &AppError) -> String {
                 q.append_pair(&format!("err_{field}"), problem.code());
             }
         }
-        AppError::Throttled { retry_after_minutes } => {
+        AppError::Throttled {
+            retry_after_minutes,
+        } => {
             q.append_pair("minutes", &retry_after_minutes.to_string());
         }
         _ => {}
@@ -56,7 +63,10 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             Ok(())
         }
         Err(e) => {
-            let shown_email: String = email.chars().take(crate::model::validate::MAX_EMAIL_LEN).collect();
+            let shown_email: String = email
+                .chars()
+                .take(crate::model::validate::MAX_EMAIL_LEN)
+                .collect();
             leptos_axum::redirect(&login_error_url(&shown_email, next.as_deref(), &e));
             Err(e)
         }
@@ -88,7 +98,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_accepted_after_sign_in() {
-        assert_eq!(safe_next(Some("/invoices?status=paid")).as_deref(), Some("/invoices?status=paid"));
+        assert_eq!(
+            safe_next(Some("/invoices?status=paid")).as_deref(),
+            Some("/invoices?status=paid")
+        );
         assert_eq!(safe_next(Some("//evil.example")), None);
         assert_eq!(safe_next(Some("https://evil.example")), None);
         assert_eq!(safe_next(Some("/\\evil.example")), None);

@@ -20,13 +20,25 @@ pub async fn client_ip() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
+/// Gives the response the status that goes with `e` (401, 403, …) and returns it,
+/// so API clients see a meaningful status rather than a generic 500.
+pub fn fail(e: AppError) -> AppError {
+    if let (Some(res), Ok(code)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(e.status()),
+    ) {
+        res.set_status(code);
+    }
+    e
+}
+
 /// The signed-in user, or `Unauthenticated`.
 pub async fn require_user() -> Result<(AppState, SessionUser), AppError> {
     let state = app_state()?;
     let session = session().await?;
     let user = crate::server::auth::current_user(&session, &state.db.pool)
         .await?
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or_else(|| fail(AppError::Unauthenticated))?;
     Ok((state, user))
 }
 
@@ -34,7 +46,7 @@ pub async fn require_user() -> Result<(AppState, SessionUser), AppError> {
 pub async fn require_staff() -> Result<(AppState, SessionUser), AppError> {
     let (state, user) = require_user().await?;
     if !user.role.is_staff() {
-        return Err(AppError::Forbidden);
+        return Err(fail(AppError::Forbidden));
     }
     Ok((state, user))
 }

@@ -11,5 +11,12 @@ pub async fn my_invoices(status: String) -> Result<Vec<InvoiceSummary>, AppError
     let (state, user) = ctx::require_user().await?;
     ctx::no_store();
     let filter = StatusFilter::parse(&status);
-    crate::server::services::invoices::customer_invoices(&state.db.pool, &user, filter, ctx::today()).await
+    crate::server::services::invoices::customer_invoices(
+        &state.db.pool,
+        &user,
+        filter,
+        ctx::today(),
+    )
+    .await
+    .map_err(ctx::fail)
 }

@@ -23,9 +23,9 @@ pub fn error_text(err: &AppError) -> String {
         AppError::NotFound => t_string!(i18n, err_not_found).to_string(),
         AppError::Validation(_) => t_string!(i18n, form_has_errors).to_string(),
         AppError::InvalidCredentials => t_string!(i18n, err_credentials).to_string(),
-        AppError::Throttled { retry_after_minutes } => {
-            t_string!(i18n, err_throttled, minutes = *retry_after_minutes).to_string()
-        }
+        AppError::Throttled {
+            retry_after_minutes,
+        } => t_string!(i18n, err_throttled, minutes = *retry_after_minutes).to_string(),
         AppError::BadRequest => t_string!(i18n, err_bad_request).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
     }

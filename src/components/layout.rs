@@ -108,7 +108,9 @@ pub fn url_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -121,6 +123,9 @@ mod tests {
 
     #[test]
     fn query_characters_are_escaped_but_slashes_stay_readable() {
-        assert_eq!(url_escape("/invoices?status=paid&x=é"), "/invoices%3Fstatus%3Dpaid%26x%3D%C3%A9");
+        assert_eq!(
+            url_escape("/invoices?status=paid&x=é"),
+            "/invoices%3Fstatus%3Dpaid%26x%3D%C3%A9"
+        );
     }
 }

@@ -123,8 +123,14 @@ mod tests {
 
     #[test]
     fn millions_are_grouped_by_three_digits() {
-        assert_eq!(format_money(123_456_789_00, "EUR", Lang::En), "€123,456,789.00");
-        assert_eq!(plain(format_money(100_000_000, "EUR", Lang::Fr)), "1 000 000,00 €");
+        assert_eq!(
+            format_money(123_456_789_00, "EUR", Lang::En),
+            "€123,456,789.00"
+        );
+        assert_eq!(
+            plain(format_money(100_000_000, "EUR", Lang::Fr)),
+            "1 000 000,00 €"
+        );
     }
 
     #[test]

@@ -189,7 +189,10 @@ mod tests {
     fn paid_and_disputed_invoices_are_never_overdue() {
         let past = d(2020, 1, 1);
         let today = d(2026, 1, 1);
-        assert_eq!(DisplayStatus::derive(InvoiceStatus::Paid, past, today, 0), DisplayStatus::Paid);
+        assert_eq!(
+            DisplayStatus::derive(InvoiceStatus::Paid, past, today, 0),
+            DisplayStatus::Paid
+        );
         assert_eq!(
             DisplayStatus::derive(InvoiceStatus::Disputed, past, today, 500),
             DisplayStatus::Disputed

@@ -102,7 +102,15 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["client", "client@", "@demo.test", "a@b", "a b@c.d", "a@.fr", "a@b@c.fr"] {
+        for bad in [
+            "client",
+            "client@",
+            "@demo.test",
+            "a@b",
+            "a b@c.d",
+            "a@.fr",
+            "a@b@c.fr",
+        ] {
             assert_eq!(check_email(bad), Err(FieldProblem::InvalidEmail), "{bad}");
         }
     }

@@ -17,8 +17,13 @@ use leptos_router::hooks::use_query_map;
 pub fn InvoicesPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let filter = Memo::new(move |_| StatusFilter::parse(&query.with(|q| q.get("status")).unwrap_or_default()));
-    let invoices = Resource::new(move || filter.get(), |f| my_invoices(f.as_str().to_string()));
+    let filter = Memo::new(move |_| {
+        StatusFilter::parse(&query.with(|q| q.get("status")).unwrap_or_default())
+    });
+    let invoices = Resource::new(
+        move || filter.get(),
+        |f| my_invoices(f.as_str().to_string()),
+    );
     view! {
         <Title text=move || t_string!(i18n, invoices_title) />
         <section class="panel">
@@ -104,7 +109,10 @@ fn InvoiceList(list: Vec<InvoiceSummary>) -> impl IntoView {
     let lang = Lang::from(i18n.get_locale_untracked());
     let due: i64 = list.iter().map(|i| i.balance.max(0)).sum();
     let currency = list[0].currency.clone();
-    let rows = list.into_iter().map(|inv| view! { <InvoiceRow inv lang /> }).collect_view();
+    let rows = list
+        .into_iter()
+        .map(|inv| view! { <InvoiceRow inv lang /> })
+        .collect_view();
     view! {
         <p class="total-due" data-testid="total-due">
             {t!(i18n, invoices_total_due)} ": " <strong>{format_money(due, &currency, lang)}</strong>

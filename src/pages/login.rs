@@ -131,7 +131,12 @@ mod tests {
             "minutes" => Some("7".into()),
             _ => None,
         });
-        assert_eq!(e, Some(AppError::Throttled { retry_after_minutes: 7 }));
+        assert_eq!(
+            e,
+            Some(AppError::Throttled {
+                retry_after_minutes: 7
+            })
+        );
     }
 
     #[test]
@@ -141,7 +146,9 @@ mod tests {
             "err_email" => Some("invalid_email".into()),
             _ => None,
         });
-        let Some(AppError::Validation(f)) = e else { panic!("expected validation") };
+        let Some(AppError::Validation(f)) = e else {
+            panic!("expected validation")
+        };
         assert_eq!(f.get("email"), Some(FieldProblem::InvalidEmail));
         assert_eq!(f.get("password"), None);
     }

@@ -56,9 +56,17 @@ impl Application {
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| StartError::Bind(config.site_addr, e))?;
-        let state = AppState { leptos_options, db, config: Arc::new(config) };
+        let state = AppState {
+            leptos_options,
+            db,
+            config: Arc::new(config),
+        };
         let router = router(state.clone(), store);
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -66,9 +74,16 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 
@@ -94,17 +109,20 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/lang/{code}", get(routes::switch_lang))
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
             move || provide_context(page_state.clone()),
             move || shell(options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            move || provide_context(file_state.clone()),
-            shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(move || provide_context(file_state.clone()), shell))
         .layer(session_layer(store, state.config.secure_cookies()))
         .layer(axum::middleware::from_fn(routes::same_origin_guard))
         .layer(TraceLayer::new_for_http())

@@ -4,8 +4,10 @@
 //! CPU and would otherwise stall every request sharing the async thread.
 use crate::error::AppError;
 use crate::model::user::SessionUser;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use std::sync::OnceLock;
 use tower_sessions::Session;
 
@@ -47,7 +49,9 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
             Ok(p) => p,
             Err(e) => return Err(AppError::internal("stored password hash unreadable", e)),
         };
-        let ok = Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+        let ok = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
         Ok(ok && known)
     })
     .await
@@ -56,7 +60,10 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
 
 /// The signed-in user, loaded fresh from the database (a deactivated account
 /// loses access at once), or `None`.
-pub async fn current_user(session: &Session, pool: &sqlx::AnyPool) -> Result<Option<SessionUser>, AppError> {
+pub async fn current_user(
+    session: &Session,
+    pool: &sqlx::AnyPool,
+) -> Result<Option<SessionUser>, AppError> {
     let id: Option<i64> = session
         .get(SESSION_USER_ID)
         .await
@@ -95,13 +102,23 @@ mod tests {
     async fn a_password_verifies_against_its_own_hash_only() {
         let hash = hash_password("correct horse".into()).await.expect("hash");
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse".into(), Some(hash.clone())).await.expect("verify"));
-        assert!(!verify_password("wrong".into(), Some(hash)).await.expect("verify"));
+        assert!(
+            verify_password("correct horse".into(), Some(hash.clone()))
+                .await
+                .expect("verify")
+        );
+        assert!(
+            !verify_password("wrong".into(), Some(hash))
+                .await
+                .expect("verify")
+        );
     }
 
     #[tokio::test]
     async fn an_unknown_user_never_verifies_even_with_the_dummy_password() {
-        let ok = verify_password("no such user: this never matches".into(), None).await.expect("verify");
+        let ok = verify_password("no such user: this never matches".into(), None)
+            .await
+            .expect("verify");
         assert!(!ok);
     }
 }

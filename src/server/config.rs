@@ -20,17 +20,21 @@ impl Config {
     /// Reads the configuration; a malformed value is an error naming the variable.
     pub fn from_env() -> Result<Config, String> {
         let _ = dotenvy::dotenv();
-        let site_addr = std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+        let site_addr =
+            std::env::var("LEPTOS_SITE_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
         let site_addr: SocketAddr = site_addr
             .parse()
             .map_err(|_| format!("LEPTOS_SITE_ADDR is not an address: {site_addr}"))?;
         let public_base_url =
             std::env::var("PUBLIC_BASE_URL").unwrap_or_else(|_| format!("http://{site_addr}"));
         Ok(Config {
-            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
+            database_url: std::env::var("DATABASE_URL")
+                .unwrap_or_else(|_| DEFAULT_DATABASE_URL.into()),
             site_addr,
             public_base_url,
-            log_json: std::env::var("LOG_FORMAT").map(|v| v == "json").unwrap_or(false),
+            log_json: std::env::var("LOG_FORMAT")
+                .map(|v| v == "json")
+                .unwrap_or(false),
         })
     }
 

@@ -34,7 +34,10 @@ impl DbSessionStore {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new().max_connections(2).connect_with(opts).await?;
+            let pool = SqlitePoolOptions::new()
+                .max_connections(2)
+                .connect_with(opts)
+                .await?;
             let store = SqliteStore::new(pool);
             store.migrate().await?;
             Ok(DbSessionStore::Sqlite(store))

@@ -15,7 +15,11 @@ pub struct InvoiceRow {
 }
 
 /// The issued invoices of one customer (never drafts, never credit notes), newest first.
-pub async fn list_for_customer(pool: &AnyPool, customer_id: i64, limit: i64) -> Result<Vec<InvoiceRow>, sqlx::Error> {
+pub async fn list_for_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<InvoiceRow>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT number, status, issue_date, due_date, currency, total_ttc, amount_paid, amount_credited \
          FROM invoices WHERE customer_id = $1 AND kind = 'invoice' AND status <> 'draft' \

@@ -44,7 +44,9 @@ pub fn backend_of(url: &str) -> Result<Backend, DbError> {
     } else if url.starts_with("sqlite:") {
         Ok(Backend::Sqlite)
     } else {
-        Err(DbError::UnsupportedUrl(crate::server::config::redact_url(url)))
+        Err(DbError::UnsupportedUrl(crate::server::config::redact_url(
+            url,
+        )))
     }
 }
 
@@ -89,7 +91,9 @@ impl Db {
             .await?;
         if backend == Backend::Sqlite {
             // WAL lets readers proceed while one writer commits; it is persistent in the file.
-            sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await?;
         }
         Ok(Db { pool, backend })
     }
@@ -98,7 +102,11 @@ impl Db {
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -106,7 +114,10 @@ impl Db {
     /// Whether the database answers a trivial query within two seconds.
     pub async fn is_healthy(&self) -> bool {
         let ping = sqlx::query("SELECT 1").execute(&self.pool);
-        matches!(tokio::time::timeout(Duration::from_secs(2), ping).await, Ok(Ok(_)))
+        matches!(
+            tokio::time::timeout(Duration::from_secs(2), ping).await,
+            Ok(Ok(_))
+        )
     }
 }
 
@@ -122,7 +133,10 @@ mod tests {
     #[test]
     fn the_backend_is_chosen_from_the_url_scheme() {
         assert_eq!(backend_of("sqlite://data/q.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(backend_of("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            backend_of("postgres://u@h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(backend_of("mysql://u@h/db").is_err());
     }
 

@@ -13,7 +13,8 @@ pub struct UserWithHash {
 
 fn user_from_row(row: &AnyRow) -> Result<SessionUser, sqlx::Error> {
     let role: String = row.try_get("role")?;
-    let role = Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?;
+    let role =
+        Role::parse(&role).ok_or_else(|| sqlx::Error::Decode(format!("bad role {role}").into()))?;
     Ok(SessionUser {
         id: row.try_get("id")?,
         email: row.try_get("email")?,
@@ -26,7 +27,10 @@ fn user_from_row(row: &AnyRow) -> Result<SessionUser, sqlx::Error> {
 const COLUMNS: &str = "id, email, display_name, role, customer_id, password_hash, active";
 
 /// Looks a user up by normalized email.
-pub async fn find_by_email(pool: &AnyPool, email: &str) -> Result<Option<UserWithHash>, sqlx::Error> {
+pub async fn find_by_email(
+    pool: &AnyPool,
+    email: &str,
+) -> Result<Option<UserWithHash>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
     let row = sqlx::query(&sql).bind(email).fetch_optional(pool).await?;
     row.map(|r| {

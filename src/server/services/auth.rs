@@ -22,18 +22,27 @@ async fn check_throttle(pool: &AnyPool, email: &str, ip: &str, now: i64) -> Resu
     let since = now - WINDOW_SECS;
     let (n, oldest) = login_attempts::recent_failures_for_email(pool, email, since).await?;
     if n >= MAX_FAILURES_PER_EMAIL {
-        return Err(AppError::Throttled { retry_after_minutes: retry_after_minutes(oldest, now) });
+        return Err(AppError::Throttled {
+            retry_after_minutes: retry_after_minutes(oldest, now),
+        });
     }
     let (n, oldest) = login_attempts::recent_failures_for_ip(pool, ip, since).await?;
     if n >= MAX_FAILURES_PER_IP {
-        return Err(AppError::Throttled { retry_after_minutes: retry_after_minutes(oldest, now) });
+        return Err(AppError::Throttled {
+            retry_after_minutes: retry_after_minutes(oldest, now),
+        });
     }
     Ok(())
 }
 
 /// Checks the credentials. Unknown emails, inactive accounts and wrong passwords
 /// all take one argon2 verification and give the same error.
-pub async fn login(pool: &AnyPool, email: &str, password: String, ip: &str) -> Result<SessionUser, AppError> {
+pub async fn login(
+    pool: &AnyPool,
+    email: &str,
+    password: String,
+    ip: &str,
+) -> Result<SessionUser, AppError> {
     let errors = check_login(email, &password);
     if !errors.is_empty() {
         return Err(AppError::Validation(errors));
@@ -41,7 +50,9 @@ pub async fn login(pool: &AnyPool, email: &str, password: String, ip: &str) -> R
     let email = normalize_email(email);
     let now = now_ts();
     check_throttle(pool, &email, ip, now).await?;
-    let found = users::find_by_email(pool, &email).await?.filter(|u| u.active);
+    let found = users::find_by_email(pool, &email)
+        .await?
+        .filter(|u| u.active);
     let (hash, user) = match found {
         Some(u) => (Some(u.password_hash), Some(u.user)),
         None => (None, None),

@@ -26,8 +26,13 @@ pub async fn customer_invoices(
     let rows = invoices::list_for_customer(pool, customer_id, PAGE_SIZE).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let (Some(issue_date), Some(due_date)) = (parse_iso_date(&r.issue_date), parse_iso_date(&r.due_date)) else {
-            return Err(AppError::internal("invoice list", format!("bad dates on {}", r.number)));
+        let (Some(issue_date), Some(due_date)) =
+            (parse_iso_date(&r.issue_date), parse_iso_date(&r.due_date))
+        else {
+            return Err(AppError::internal(
+                "invoice list",
+                format!("bad dates on {}", r.number),
+            ));
         };
         let bal = balance(r.total_ttc, r.amount_paid, r.amount_credited);
         let status = DisplayStatus::derive(r.status, due_date, today, bal);

@@ -1,12 +1,16 @@
 //! The staff home figures.
 use crate::error::AppError;
+use crate::model::staff::StaffHome;
 use crate::model::user::SessionUser;
 use crate::server::db::invoices;
 use chrono::NaiveDate;
-use crate::model::staff::StaffHome;
 use sqlx::AnyPool;
 
-pub async fn home(pool: &AnyPool, user: SessionUser, today: NaiveDate) -> Result<StaffHome, AppError> {
+pub async fn home(
+    pool: &AnyPool,
+    user: SessionUser,
+    today: NaiveDate,
+) -> Result<StaffHome, AppError> {
     if !user.role.is_staff() {
         return Err(AppError::Forbidden);
     }

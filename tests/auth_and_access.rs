@@ -1,0 +1,278 @@
+//! Sign-in, sessions, throttling and who may see what, on SQLite and PostgreSQL.
+mod common;
+
+use common::{TestApp, TestDb, location};
+
+async fn a_customer_logs_in_and_lands_on_their_invoices(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let res = app.login("client@demo.test", "client-demo-1").await;
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/invoices");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let page = app.get("/invoices").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("body");
+    assert!(
+        html.contains("data-testid=\"invoice-list\""),
+        "invoice list missing"
+    );
+    assert!(html.contains("Claire Dubois"));
+    app.stop().await;
+}
+on_both_databases!(a_customer_logs_in_and_lands_on_their_invoices);
+
+async fn a_wrong_password_and_an_unknown_email_get_the_same_refusal(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let wrong = app.login("client@demo.test", "nope").await;
+    let unknown = app.login("nobody@demo.test", "nope").await;
+    assert_eq!(wrong.status(), 302);
+    assert!(
+        location(&wrong).contains("err=credentials"),
+        "{}",
+        location(&wrong)
+    );
+    assert_eq!(
+        location(&wrong).replace("client%40demo.test", "X"),
+        location(&unknown).replace("nobody%40demo.test", "X")
+    );
+    let page = app.get("/invoices").await;
+    assert_eq!(page.status(), 302, "no session after a failed login");
+    app.stop().await;
+}
+on_both_databases!(a_wrong_password_and_an_unknown_email_get_the_same_refusal);
+
+async fn five_failures_throttle_even_the_right_password(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    for _ in 0..5 {
+        let res = app.login("client@demo.test", "wrong-guess").await;
+        assert!(location(&res).contains("err=credentials"));
+    }
+    let res = app.login("client@demo.test", "client-demo-1").await;
+    let to = location(&res);
+    assert!(to.contains("err=throttled"), "{to}");
+    assert!(to.contains("minutes=15"), "{to}");
+    let shown = app.get(&to).await.text().await.expect("body");
+    assert!(shown.contains("Trop de tentatives") || shown.contains("Too many failed attempts"));
+    // Another account is not affected by this one's failures.
+    let other = app.login("client2@demo.test", "client-demo-2").await;
+    assert_eq!(location(&other), "/invoices");
+    app.stop().await;
+}
+on_both_databases!(five_failures_throttle_even_the_right_password);
+
+async fn logging_out_ends_the_session(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    app.login("client@demo.test", "client-demo-1").await;
+    assert_eq!(app.get("/invoices").await.status(), 200);
+    let res = app.form_post("/api/logout", &[]).await;
+    assert_eq!(location(&res), "/login");
+    let after = app.get("/invoices").await;
+    assert_eq!(after.status(), 302);
+    assert!(location(&after).starts_with("/login"));
+    app.stop().await;
+}
+on_both_databases!(logging_out_ends_the_session);
+
+async fn a_customer_sees_only_their_own_invoices(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    app.login("client2@demo.test", "client-demo-2").await;
+    let res = app.call("/api/my_invoices", &[("status", "all")]).await;
+    assert_eq!(res.status(), 200);
+    let list: Vec<serde_json::Value> = res.json().await.expect("json list");
+    assert_eq!(list.len(), 4, "client2 has four issued invoices");
+    let own: Vec<String> = sqlx::query_scalar(
+        "SELECT i.number FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE c.billing_email = $1",
+    )
+    .bind("client2@demo.test")
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("numbers");
+    for inv in &list {
+        let n = inv["number"].as_str().unwrap_or_default().to_string();
+        assert!(own.contains(&n), "{n} is not client2's");
+    }
+    let html = app.get("/invoices").await.text().await.expect("body");
+    let others: Vec<String> = sqlx::query_scalar(
+        "SELECT i.number FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE c.billing_email = $1",
+    )
+    .bind("client@demo.test")
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("numbers");
+    for n in others {
+        assert!(
+            !html.contains(&n),
+            "client2's page shows {n} of another customer"
+        );
+    }
+    app.stop().await;
+}
+on_both_databases!(a_customer_sees_only_their_own_invoices);
+
+async fn a_customer_is_refused_the_staff_area(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    app.login("client@demo.test", "client-demo-1").await;
+    let page = app.get("/staff").await;
+    assert_eq!(page.status(), 403);
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("data-testid=\"forbidden\"")
+    );
+    let api = app.call("/api/staff_home", &[]).await;
+    assert_eq!(api.status(), 403);
+    app.stop().await;
+}
+on_both_databases!(a_customer_is_refused_the_staff_area);
+
+async fn staff_reach_the_staff_area_and_are_kept_out_of_customer_lists(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let res = app.login("agent@demo.test", "agent-demo-1").await;
+    assert_eq!(location(&res), "/staff");
+    let page = app.get("/staff").await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("data-testid=\"staff-home\"")
+    );
+    let api = app.call("/api/my_invoices", &[("status", "all")]).await;
+    assert_eq!(api.status(), 403);
+    app.stop().await;
+}
+on_both_databases!(staff_reach_the_staff_area_and_are_kept_out_of_customer_lists);
+
+async fn anonymous_visitors_are_sent_to_the_login_page(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let page = app.get("/invoices").await;
+    assert_eq!(page.status(), 302);
+    assert_eq!(location(&page), "/login?next=/invoices");
+    assert_eq!(
+        app.call("/api/my_invoices", &[("status", "all")])
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(app.call("/api/staff_home", &[]).await.status(), 401);
+    app.stop().await;
+}
+on_both_databases!(anonymous_visitors_are_sent_to_the_login_page);
+
+async fn a_session_survives_an_app_restart(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    app.login("client@demo.test", "client-demo-1").await;
+    assert_eq!(app.get("/invoices").await.status(), 200);
+    let jar = app.stop().await;
+    let again = TestApp::start_with_jar(db, false, jar).await;
+    let page = again.get("/invoices").await;
+    assert_eq!(
+        page.status(),
+        200,
+        "the session cookie still works after a restart"
+    );
+    again.stop().await;
+}
+on_both_databases!(a_session_survives_an_app_restart);
+
+async fn bad_login_input_is_reported_per_field_and_the_email_is_kept(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let res = app
+        .form_post(
+            "/api/login",
+            &[("email", "not-an-email"), ("password", ""), ("next", "")],
+        )
+        .await;
+    let to = location(&res);
+    assert!(to.contains("err=invalid"), "{to}");
+    assert!(to.contains("err_email=invalid_email"), "{to}");
+    assert!(to.contains("err_password=required"), "{to}");
+    let html = app.get(&to).await.text().await.expect("body");
+    assert!(html.contains("value=\"not-an-email\""), "typed email kept");
+    assert!(html.contains("data-testid=\"error-email\""));
+    assert!(html.contains("data-testid=\"error-password\""));
+    let long = "a".repeat(400);
+    let res = app
+        .form_post(
+            "/api/login",
+            &[("email", &long), ("password", "x"), ("next", "")],
+        )
+        .await;
+    assert!(location(&res).contains("err_email=too_long"));
+    app.stop().await;
+}
+on_both_databases!(bad_login_input_is_reported_per_field_and_the_email_is_kept);
+
+async fn the_health_check_answers_when_the_database_does(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    app.db.pool.close().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 503);
+    app.stop().await;
+}
+on_both_databases!(the_health_check_answers_when_the_database_does);
+
+async fn a_cross_site_form_post_is_refused(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let res = app
+        .client
+        .post(app.url("/api/login"))
+        .header("Origin", "https://evil.example")
+        .form(&[("email", "client@demo.test"), ("password", "client-demo-1")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 403);
+    app.stop().await;
+}
+on_both_databases!(a_cross_site_form_post_is_refused);
+
+async fn the_language_follows_the_browser_and_can_be_switched(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let en = app
+        .client
+        .get(app.url("/login"))
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        en.contains("<html lang=\"en\""),
+        "English from Accept-Language"
+    );
+    let res = app.get("/lang/fr?next=/login").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(location(&res), "/login");
+    let fr = app
+        .client
+        .get(app.url("/login"))
+        .header("Accept-Language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        fr.contains("<html lang=\"fr\""),
+        "the remembered choice wins over the browser"
+    );
+    assert!(fr.contains("Mot de passe"));
+    let evil = app.get("/lang/en?next=//evil.example").await;
+    assert_eq!(location(&evil), "/");
+    app.stop().await;
+}
+on_both_databases!(the_language_follows_the_browser_and_can_be_switched);
