@@ -15,19 +15,19 @@ async fn main() -> std::process::ExitCode {
     init_tracing(config.log_json);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = args.first().map(String::as_str).unwrap_or("serve");
-    let result: Result<(), String> =
-        match command {
-            "serve" => serve(config).await,
-            "migrate" => {
-                async {
-                    let db = Db::connect(&config.database_url)
-                        .await
-                        .map_err(|e| e.to_string())?;
-                    db.migrate().await.map_err(|e| e.to_string())
-                }
-                .await
+    let result: Result<(), String> = match command {
+        "serve" => serve(config).await,
+        "migrate" => {
+            async {
+                let db = Db::connect(&config.database_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                db.migrate().await.map_err(|e| e.to_string())
             }
-            "seed-demo" => async {
+            .await
+        }
+        "seed-demo" => {
+            async {
                 let db = Db::connect(&config.database_url)
                     .await
                     .map_err(|e| e.to_string())?;
@@ -47,11 +47,12 @@ async fn main() -> std::process::ExitCode {
                 print_logins();
                 Ok(())
             }
-            .await,
-            other => Err(format!(
-                "unknown command {other}; use serve, migrate or seed-demo"
-            )),
-        };
+            .await
+        }
+        other => Err(format!(
+            "unknown command {other}; use serve, migrate or seed-demo"
+        )),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -35,7 +35,15 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let login = ServerAction::<Login>::new();
     let q = move |k: &str| query.with(|m| m.get(k));
-    let error = Memo::new(move |_| error_from_query(|k| q(k)));
+    // Hydrated, the refusal comes back as the action's value; without
+    // JavaScript, the server redirects here with it in the query string.
+    let error = Memo::new(move |_| {
+        login
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| error_from_query(|k| q(k)))
+    });
     let field = move |name: &'static str| {
         Signal::derive(move || match error.get() {
             Some(AppError::Validation(f)) => f.get(name).map(problem_text),

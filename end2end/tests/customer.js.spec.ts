@@ -1,0 +1,87 @@
+import { test, expect } from '@playwright/test';
+import { LoginPage, InvoicesPage, waitForHydration, expectNoHorizontalScroll } from './pages';
+
+test('a customer logs in on a phone and sees their invoices', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await waitForHydration(page);
+  await login.signIn('client@demo.test', 'client-demo-1');
+  await expect(page).toHaveURL(/\/invoices$/);
+  const invoices = new InvoicesPage(page);
+  await expect(invoices.list()).toBeVisible();
+  await expect(invoices.rows()).toHaveCount(5);
+  await expect(page.getByTestId('signed-in-as')).toContainText('Claire Dubois');
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: 'test-results/screens/invoices-phone.png', fullPage: true });
+});
+
+test('the status filter updates the list in place once hydrated', async ({ page }) => {
+  await new LoginPage(page).open();
+  await waitForHydration(page);
+  await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
+  const invoices = new InvoicesPage(page);
+  await expect(invoices.rows()).toHaveCount(5);
+  await waitForHydration(page);
+  // A full page load would wipe this marker; client-side navigation keeps it.
+  await page.evaluate(() => ((window as any).__noReload = 'still here'));
+  await invoices.filter('paid').click();
+  await expect(page).toHaveURL(/status=paid/);
+  await expect(invoices.rows()).toHaveCount(1);
+  await expect(invoices.rows().first()).toHaveAttribute('data-status', 'paid');
+  await expect(invoices.filter('paid')).toHaveAttribute('aria-current', 'page');
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
+  await invoices.filter('overdue').click();
+  await expect(page).toHaveURL(/status=overdue/);
+  await expect(invoices.rows()).toHaveCount(2);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
+});
+
+test('the language can be switched and is remembered', async ({ page }) => {
+  await new LoginPage(page).open();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Connexion');
+  await page.getByTestId('lang-en').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
+  await waitForHydration(page);
+  await new LoginPage(page).signIn('client2@demo.test', 'client-demo-2');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('My invoices');
+  await expect(page.getByTestId('total-due')).toContainText('€');
+  await expect(page.getByTestId('total-due')).toContainText(/€[\d,]+\.\d{2}/);
+  await page.getByTestId('lang-fr').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mes factures');
+  await expect(page.getByTestId('total-due')).toContainText(/\d,\d{2}\s€/);
+});
+
+test('a wrong password shows a message and keeps the email', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await waitForHydration(page);
+  await login.signIn('client2@demo.test', 'not-the-password');
+  await expect(login.formError()).toContainText('incorrect');
+  await expect(login.emailValue()).toHaveValue('client2@demo.test');
+});
+
+test('a customer who opens the staff area gets the access denied page', async ({ page }) => {
+  await new LoginPage(page).open();
+  await waitForHydration(page);
+  await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
+  await expect(page).toHaveURL(/\/invoices$/);
+  const res = await page.goto('/staff');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByTestId('forbidden')).toBeVisible();
+});
+
+test('staff log in and reach the staff area, then log out', async ({ page }) => {
+  await new LoginPage(page).open();
+  await waitForHydration(page);
+  await new LoginPage(page).signIn('admin@demo.test', 'admin-demo-1');
+  await expect(page).toHaveURL(/\/staff$/);
+  await expect(page.getByTestId('staff-home')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/staff-phone.png', fullPage: true });
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/staff');
+  await expect(page).toHaveURL(/\/login/);
+});

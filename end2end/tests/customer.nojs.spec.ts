@@ -1,0 +1,44 @@
+import { test, expect } from '@playwright/test';
+import { LoginPage, InvoicesPage, expectNoHorizontalScroll } from './pages';
+
+test('without JavaScript a customer logs in with a plain form post', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn('client@demo.test', 'wrong-password');
+  await expect(login.formError()).toBeVisible();
+  await expect(login.emailValue()).toHaveValue('client@demo.test');
+  await login.signIn('client@demo.test', 'client-demo-1');
+  await expect(page).toHaveURL(/\/invoices$/);
+  const invoices = new InvoicesPage(page);
+  await expect(invoices.rows()).toHaveCount(5);
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: 'test-results/screens/invoices-nojs.png', fullPage: true });
+});
+
+test('without JavaScript the status filter is a plain GET', async ({ page }) => {
+  await new LoginPage(page).open();
+  await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
+  const invoices = new InvoicesPage(page);
+  await invoices.filter('to_pay').click();
+  await expect(page).toHaveURL(/status=to_pay/);
+  await expect(invoices.rows()).toHaveCount(4);
+});
+
+test('without JavaScript empty fields get a message next to each field', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn('', '');
+  await expect(page.getByTestId('error-email')).toBeVisible();
+  await expect(page.getByTestId('error-password')).toBeVisible();
+  await page.screenshot({ path: 'test-results/screens/login-errors-nojs.png', fullPage: true });
+});
+
+test('without JavaScript the language switch and logout work', async ({ page }) => {
+  await new LoginPage(page).open();
+  await page.getByTestId('lang-en').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
+  await new LoginPage(page).signIn('client2@demo.test', 'client-demo-2');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('My invoices');
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login$/);
+});

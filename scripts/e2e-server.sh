@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Started by Playwright: a fresh SQLite database with the demo data, served by
+# the dev build on E2E_PORT (default 3199).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DIR=$(mktemp -d "${TMPDIR:-/tmp}/quittance-e2e.XXXXXX")
+export DATABASE_URL="sqlite://$DIR/e2e.db"
+export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3199}"
+export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=quittance
+export RUST_LOG=${RUST_LOG:-warn}
+./target/debug/quittance seed-demo --if-empty >/dev/null
+exec ./target/debug/quittance serve
