@@ -61,7 +61,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
         let origin_host = origin.split("://").nth(1);
-        return origin != "null" && origin_host != host || origin == "null";
+        return origin == "null" || origin_host != host;
     }
     headers
         .get("sec-fetch-site")

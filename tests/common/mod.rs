@@ -245,13 +245,13 @@ macro_rules! on_both_databases {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
-                let db = crate::common::TestDb::sqlite().await;
+                let db = $crate::common::TestDb::sqlite().await;
                 super::$name(&db).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
-                let db = crate::common::TestDb::postgres().await;
+                let db = $crate::common::TestDb::postgres().await;
                 super::$name(&db).await;
             }
         }

@@ -58,13 +58,10 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
         .split('?')
         .next()
         .unwrap_or("");
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
-            }
-        }
+    let parent = std::path::Path::new(path).parent();
+    if let Some(parent) = parent.filter(|p| !p.as_os_str().is_empty() && path != ":memory:") {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbError::Folder(parent.display().to_string(), e))?;
     }
     Ok(if url.contains("mode=") {
         url.to_string()
