@@ -15,7 +15,7 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-apt_packages=(rustc-web cargo-web rust-web-src lld-22 rust-web-clippy chromium)
+apt_packages=(rustc-web cargo-web rust-web-src lld-22 rust-web-clippy chromium poppler-utils)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

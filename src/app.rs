@@ -2,8 +2,8 @@
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
-    home::HomePage, invoices::InvoicesPage, login::LoginPage, not_found::NotFoundPage,
-    staff::StaffPage,
+    home::HomePage, invoice_detail::InvoiceDetailPage, invoices::InvoicesPage, login::LoginPage,
+    not_found::NotFoundPage, pay::PayPage, staff::StaffPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -47,6 +47,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
+                        <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>

@@ -28,6 +28,9 @@ pub enum AppError {
     /// Too many failed sign-ins for this email or address; retry later.
     #[error("too many attempts")]
     Throttled { retry_after_minutes: i64 },
+    /// The action does not fit the current state (e.g. issuing an issued invoice).
+    #[error("conflict")]
+    Conflict,
     /// The request itself was malformed (unreadable arguments).
     #[error("bad request")]
     BadRequest,
@@ -46,6 +49,7 @@ impl AppError {
             AppError::Validation(_) | AppError::BadRequest => 400,
             AppError::InvalidCredentials => 401,
             AppError::Throttled { .. } => 429,
+            AppError::Conflict => 409,
             AppError::Internal => 500,
         }
     }
@@ -59,6 +63,7 @@ impl AppError {
             AppError::Validation(_) => "invalid",
             AppError::InvalidCredentials => "credentials",
             AppError::Throttled { .. } => "throttled",
+            AppError::Conflict => "conflict",
             AppError::BadRequest => "bad_request",
             AppError::Internal => "internal",
         }

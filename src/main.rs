@@ -34,10 +34,14 @@ async fn main() -> std::process::ExitCode {
                 db.migrate().await.map_err(|e| e.to_string())?;
                 let if_empty = args.iter().any(|a| a == "--if-empty");
                 if seed::is_empty(&db).await.map_err(|e| e.to_string())? {
-                    seed::seed_demo(&db, chrono::Local::now().date_naive())
+                    let links = seed::seed_demo(&db, chrono::Local::now().date_naive())
                         .await
                         .map_err(|e| e.to_string())?;
-                    println!("Demo data created.");
+                    println!("Demo data created. Pay links (no login needed):");
+                    let base = config.public_base_url.trim_end_matches('/');
+                    for (number, token) in links {
+                        println!("  {number}: {base}/pay/{token}");
+                    }
                 } else if !if_empty {
                     return Err(
                         "the database already has users; seed-demo only fills an empty database"

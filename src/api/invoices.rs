@@ -20,3 +20,35 @@ pub async fn my_invoices(status: String) -> Result<Vec<InvoiceSummary>, AppError
     .await
     .map_err(ctx::fail)
 }
+
+/// One invoice or credit note, for its customer or for staff.
+#[server(endpoint = "invoice_detail")]
+pub async fn invoice_detail(number: String) -> Result<crate::model::document::InvoiceDocument, AppError> {
+    use crate::api::ctx;
+    use crate::server::services::documents::{self, Viewer};
+    let (state, user) = ctx::require_user().await?;
+    ctx::no_store();
+    let viewer = match (user.role.is_staff(), user.customer_id) {
+        (true, _) => Viewer::Staff,
+        (false, Some(c)) => Viewer::Customer(c),
+        (false, None) => return Err(ctx::fail(AppError::Forbidden)),
+    };
+    documents::by_number(&state.db, &number, viewer, ctx::today())
+        .await
+        .map(|(_, doc)| doc)
+        .map_err(ctx::fail)
+}
+
+/// The invoice a pay link opens, for anyone holding the link.
+#[server(endpoint = "pay_link_invoice")]
+pub async fn pay_link_invoice(token: String) -> Result<crate::model::document::InvoiceDocument, AppError> {
+    use crate::api::ctx;
+    use crate::server::services::{documents, pay_links};
+    let state = crate::server::state::app_state()?;
+    ctx::no_store();
+    let id = pay_links::resolve(&state.db, &token).await.map_err(ctx::fail)?;
+    documents::by_id(&state.db, id, documents::Viewer::PayLink(id), ctx::today())
+        .await
+        .map(|(_, doc)| doc)
+        .map_err(ctx::fail)
+}

@@ -11,6 +11,18 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::Required => t_string!(i18n, err_required).to_string(),
         FieldProblem::TooLong => t_string!(i18n, err_too_long).to_string(),
         FieldProblem::InvalidEmail => t_string!(i18n, err_invalid_email).to_string(),
+        FieldProblem::NotANumber => t_string!(i18n, err_not_a_number).to_string(),
+        FieldProblem::MustBePositive => t_string!(i18n, err_must_be_positive).to_string(),
+        FieldProblem::TooLarge => t_string!(i18n, err_too_large).to_string(),
+        FieldProblem::TooManyDecimals => t_string!(i18n, err_too_many_decimals).to_string(),
+        FieldProblem::OutOfRange => t_string!(i18n, err_out_of_range).to_string(),
+        FieldProblem::VatRateNotAllowed => t_string!(i18n, err_vat_rate_not_allowed).to_string(),
+        FieldProblem::InvalidDate => t_string!(i18n, err_invalid_date).to_string(),
+        FieldProblem::DueBeforeIssue => t_string!(i18n, err_due_before_issue).to_string(),
+        FieldProblem::NoLines => t_string!(i18n, err_no_lines).to_string(),
+        FieldProblem::InvalidCurrency => t_string!(i18n, err_invalid_currency).to_string(),
+        FieldProblem::InvalidSiren => t_string!(i18n, err_invalid_siren).to_string(),
+        FieldProblem::InvalidVatNumber => t_string!(i18n, err_invalid_vat_number).to_string(),
     }
 }
 
@@ -27,6 +39,7 @@ pub fn error_text(err: &AppError) -> String {
             retry_after_minutes,
         } => t_string!(i18n, err_throttled, minutes = *retry_after_minutes).to_string(),
         AppError::BadRequest => t_string!(i18n, err_bad_request).to_string(),
+        AppError::Conflict => t_string!(i18n, err_conflict).to_string(),
         AppError::Internal => t_string!(i18n, err_internal).to_string(),
     }
 }

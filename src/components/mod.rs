@@ -1,4 +1,5 @@
 //! Shared UI pieces.
+pub mod document;
 pub mod errors;
 pub mod layout;
 pub mod status;

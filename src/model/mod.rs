@@ -1,4 +1,6 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
+pub mod document;
+pub mod draft;
 pub mod format;
 pub mod invoice;
 pub mod lang;
@@ -6,3 +8,4 @@ pub mod role;
 pub mod staff;
 pub mod user;
 pub mod validate;
+pub mod vat;

@@ -11,24 +11,45 @@ pub enum FieldProblem {
     Required,
     TooLong,
     InvalidEmail,
+    NotANumber,
+    MustBePositive,
+    TooLarge,
+    TooManyDecimals,
+    OutOfRange,
+    VatRateNotAllowed,
+    InvalidDate,
+    DueBeforeIssue,
+    NoLines,
+    InvalidCurrency,
+    InvalidSiren,
+    InvalidVatNumber,
 }
+
+const PROBLEM_CODES: [(FieldProblem, &str); 15] = [
+    (FieldProblem::Required, "required"),
+    (FieldProblem::TooLong, "too_long"),
+    (FieldProblem::InvalidEmail, "invalid_email"),
+    (FieldProblem::NotANumber, "not_a_number"),
+    (FieldProblem::MustBePositive, "must_be_positive"),
+    (FieldProblem::TooLarge, "too_large"),
+    (FieldProblem::TooManyDecimals, "too_many_decimals"),
+    (FieldProblem::OutOfRange, "out_of_range"),
+    (FieldProblem::VatRateNotAllowed, "vat_rate_not_allowed"),
+    (FieldProblem::InvalidDate, "invalid_date"),
+    (FieldProblem::DueBeforeIssue, "due_before_issue"),
+    (FieldProblem::NoLines, "no_lines"),
+    (FieldProblem::InvalidCurrency, "invalid_currency"),
+    (FieldProblem::InvalidSiren, "invalid_siren"),
+    (FieldProblem::InvalidVatNumber, "invalid_vat_number"),
+];
 
 impl FieldProblem {
     pub fn code(self) -> &'static str {
-        match self {
-            FieldProblem::Required => "required",
-            FieldProblem::TooLong => "too_long",
-            FieldProblem::InvalidEmail => "invalid_email",
-        }
+        PROBLEM_CODES.iter().find(|(p, _)| *p == self).map(|(_, c)| *c).unwrap_or("invalid")
     }
 
     pub fn parse(s: &str) -> Option<FieldProblem> {
-        match s {
-            "required" => Some(FieldProblem::Required),
-            "too_long" => Some(FieldProblem::TooLong),
-            "invalid_email" => Some(FieldProblem::InvalidEmail),
-            _ => None,
-        }
+        PROBLEM_CODES.iter().find(|(_, c)| *c == s).map(|(p, _)| *p)
     }
 }
 
@@ -128,6 +149,13 @@ mod tests {
         assert_eq!(errors.get("email"), Some(FieldProblem::Required));
         assert_eq!(errors.get("password"), Some(FieldProblem::Required));
         assert!(check_login("a@b.fr", "x").is_empty());
+    }
+
+    #[test]
+    fn every_problem_round_trips_through_its_code() {
+        for (p, _) in PROBLEM_CODES {
+            assert_eq!(FieldProblem::parse(p.code()), Some(p));
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::components::errors::error_text;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::{format_date, format_money};
-use crate::model::invoice::{DisplayStatus, InvoiceSummary, StatusFilter};
+use crate::components::document::status_label;
+use crate::model::invoice::{InvoiceSummary, StatusFilter};
 use crate::model::lang::Lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -84,19 +85,6 @@ fn FilterBar(current: Memo<StatusFilter>) -> impl IntoView {
     }
 }
 
-fn status_label(s: DisplayStatus) -> String {
-    let i18n = use_i18n();
-    match s {
-        DisplayStatus::Draft => t_string!(i18n, status_draft),
-        DisplayStatus::Open => t_string!(i18n, status_open),
-        DisplayStatus::PartiallyPaid => t_string!(i18n, status_partially_paid),
-        DisplayStatus::Overdue => t_string!(i18n, status_overdue),
-        DisplayStatus::Paid => t_string!(i18n, status_paid),
-        DisplayStatus::Disputed => t_string!(i18n, status_disputed),
-        DisplayStatus::Credited => t_string!(i18n, status_credited),
-    }
-    .to_string()
-}
 
 /// The list as a table that stacks into cards on narrow screens (every cell
 /// carries its column name for that layout).
@@ -139,7 +127,9 @@ fn InvoiceRow(inv: InvoiceSummary, lang: Lang) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <tr data-testid="invoice-row" data-status=inv.status.css()>
-            <th scope="row" data-label=t_string!(i18n, col_number)>{inv.number.clone()}</th>
+            <th scope="row" data-label=t_string!(i18n, col_number)>
+                <a href=format!("/invoices/{}", inv.number) data-testid="invoice-link">{inv.number.clone()}</a>
+            </th>
             <td data-label=t_string!(i18n, col_issue_date)>{format_date(inv.issue_date, lang)}</td>
             <td data-label=t_string!(i18n, col_due_date)>{format_date(inv.due_date, lang)}</td>
             <td class="num" data-label=t_string!(i18n, col_total)>

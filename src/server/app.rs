@@ -109,6 +109,8 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/lang/{code}", get(routes::switch_lang))
+        .route("/invoices/{number}/pdf", get(super::downloads::invoice_pdf))
+        .route("/pay/{token}/pdf", get(super::downloads::pay_link_pdf))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

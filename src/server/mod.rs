@@ -4,6 +4,8 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod downloads;
+pub mod pdf;
 pub mod routes;
 pub mod seed;
 pub mod services;

@@ -1,26 +1,22 @@
-//! `quittance seed-demo`: a demo company, two customers with logins, staff, and
-//! invoices in every state, with dates relative to today so "overdue" stays true.
+//! `quittance seed-demo`: a demo company, customers with logins, staff, and
+//! over thirty invoices in every state with credit notes. Invoices go through
+//! the real services (draft -> issue -> credit), in date order, so numbering
+//! is gapless and chronological. Dates are relative to today.
 use super::auth::hash_password;
-use super::db::seed::{
-    CompanyInput, CustomerInput, InvoiceInput, insert_company, insert_customer, insert_invoice,
-};
-use super::db::{Db, users};
+use super::db::seed::{CompanyInput, CustomerInput, insert_company, insert_customer};
+use super::db::{Db, invoices, now_ts, users};
+use super::services::invoicing::{self, CreditRequest};
 use crate::error::AppError;
+use crate::model::draft::{DraftInput, DraftLineInput};
+use crate::model::invoice::InvoiceStatus;
 use crate::model::role::Role;
+use crate::model::vat::VatRate;
 use chrono::{Duration, NaiveDate};
 
 /// The demo logins, printed by `make run` and listed in the README.
 pub const DEMO_LOGINS: [(&str, &str, &str); 4] = [
-    (
-        "client@demo.test",
-        "client-demo-1",
-        "customer (Atelier Dubois SARL)",
-    ),
-    (
-        "client2@demo.test",
-        "client-demo-2",
-        "customer (Boulangerie Martin)",
-    ),
+    ("client@demo.test", "client-demo-1", "customer (Atelier Dubois SARL)"),
+    ("client2@demo.test", "client-demo-2", "customer (Boulangerie Martin)"),
     ("agent@demo.test", "agent-demo-1", "agent"),
     ("admin@demo.test", "admin-demo-1", "admin"),
 ];
@@ -30,110 +26,169 @@ pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
     Ok(users::count(&db.pool).await? == 0)
 }
 
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+/// (description, unit, unit price in euros, VAT %)
+const CATALOG: [(&str, &str, &str, &str); 8] = [
+    ("Conseil en organisation — journée", "jour", "850", "20"),
+    ("Développement d'un module de facturation sur mesure, recette et mise en production incluses", "h", "95", "20"),
+    ("Maintenance mensuelle", "mois", "240", "20"),
+    ("Formation des équipes (organisme exonéré)", "h", "120", "0"),
+    ("Livraison de pains spéciaux", "kg", "6,40", "5.5"),
+    ("Travaux de rénovation énergétique", "forfait", "1800", "10"),
+    ("Hébergement et sauvegardes", "mois", "49,90", "20"),
+    ("Abonnement presse professionnelle", "an", "310", "2.1"),
+];
+
+/// What becomes of one demo invoice after it is issued.
+#[derive(Clone, Copy)]
+enum Fate {
+    Open,
+    Paid,
+    Partial,
+    Disputed,
+    FullyCredited,
+    PartlyCredited,
 }
 
-/// (days ago issued, payment terms in days, HT in cents, status, paid in cents)
-type DemoInvoice = (i64, i64, i64, &'static str, i64);
+const FATES: [Fate; 8] = [Fate::Paid, Fate::Open, Fate::Partial, Fate::Paid, Fate::Disputed, Fate::Open, Fate::PartlyCredited, Fate::FullyCredited];
 
-const CLIENT1_INVOICES: [DemoInvoice; 5] = [
-    (95, 30, 120_000, "paid", 144_000),
-    (60, 30, 250_000, "issued", 0),
-    (40, 30, 98_050, "partially_paid", 50_000),
-    (10, 30, 1_028_800, "issued", 0),
-    (20, 30, 45_000, "disputed", 0),
-];
+fn demo_lines(n: usize) -> Vec<DraftLineInput> {
+    (0..1 + n % 4)
+        .map(|k| {
+            let (d, u, p, v) = CATALOG[(n * 3 + k * 5) % CATALOG.len()];
+            DraftLineInput {
+                description: d.into(),
+                quantity: ["1", "2", "1,5", "12", "3"][(n + k) % 5].into(),
+                unit: u.into(),
+                unit_price: p.into(),
+                vat_rate: v.into(),
+                discount_pct: if (n + k) % 6 == 0 { "10".into() } else { String::new() },
+            }
+        })
+        .collect()
+}
 
-const CLIENT2_INVOICES: [DemoInvoice; 4] = [
-    (80, 30, 32_000, "paid", 38_400),
-    (45, 15, 12_500, "issued", 0),
-    (5, 30, 64_000, "issued", 0),
-    (25, 30, 18_000, "partially_paid", 10_000),
-];
-
-/// Creates the demo data in an empty database.
-pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<(), AppError> {
+async fn seed_company(db: &Db) -> Result<(i64, i64), AppError> {
     let pool = &db.pool;
-    insert_company(
-        pool,
-        &CompanyInput {
-            legal_name: "Quittance Démo SAS",
-            legal_form: "SAS",
-            share_capital_minor: 1_000_000,
-            address_line1: "12 rue de la Paix",
-            postal_code: "75002",
-            city: "Paris",
-            siren: "732829320",
-            siret: "73282932000074",
-            rcs_city: "Paris",
-            vat_number: "FR44732829320",
-            iban: "FR7630006000011234567890189",
-            bic: "AGRIFRPPXXX",
-        },
-    )
+    insert_company(pool, &CompanyInput {
+        legal_name: "Quittance Démo SAS",
+        legal_form: "SAS",
+        share_capital_minor: 1_000_000,
+        address_line1: "12 rue de la Paix",
+        postal_code: "75002",
+        city: "Paris",
+        siren: "732829320",
+        siret: "73282932000074",
+        rcs_city: "Paris",
+        vat_number: "FR44732829320",
+        iban: "FR7630006000011234567890189",
+        bic: "AGRIFRPPXXX",
+    })
     .await?;
-    let c1 = insert_customer(
-        pool,
-        &CustomerInput {
-            name: "Atelier Dubois SARL",
-            address_line1: "3 place Bellecour",
-            postal_code: "69002",
-            city: "Lyon",
-            siren: "552100554",
-            vat_number: "FR11552100554",
-            billing_email: "client@demo.test",
-            lang: "fr",
-        },
-    )
+    let c1 = insert_customer(pool, &CustomerInput {
+        name: "Atelier Dubois SARL",
+        is_business: true,
+        address_line1: "3 place Bellecour",
+        postal_code: "69002",
+        city: "Lyon",
+        siren: "552100554",
+        vat_number: "FR11552100554",
+        billing_email: "client@demo.test",
+        lang: "fr",
+    })
     .await?;
-    let c2 = insert_customer(
-        pool,
-        &CustomerInput {
-            name: "Boulangerie Martin",
-            address_line1: "8 quai des Chartrons",
-            postal_code: "33000",
-            city: "Bordeaux",
-            siren: "443061841",
-            vat_number: "FR65443061841",
-            billing_email: "client2@demo.test",
-            lang: "en",
-        },
-    )
+    let c2 = insert_customer(pool, &CustomerInput {
+        name: "Boulangerie Martin",
+        is_business: true,
+        address_line1: "8 quai des Chartrons",
+        postal_code: "33000",
+        city: "Bordeaux",
+        siren: "443061841",
+        vat_number: "FR65443061841",
+        billing_email: "client2@demo.test",
+        lang: "en",
+    })
     .await?;
-    // Issue in chronological order so numbers follow dates, as the law requires.
-    let mut all: Vec<(i64, DemoInvoice)> = CLIENT1_INVOICES.iter().map(|i| (c1, *i)).collect();
-    all.extend(CLIENT2_INVOICES.iter().map(|i| (c2, *i)));
-    all.sort_by_key(|(_, (ago, ..))| -ago);
-    for (seq, (customer_id, (ago, terms, ht, status, paid))) in all.into_iter().enumerate() {
-        let issued = today - Duration::days(ago);
-        let number = format!("F-{}-{:06}", issued.format("%Y"), seq + 1);
-        insert_invoice(
-            pool,
-            &InvoiceInput {
-                customer_id,
-                number: &number,
-                status,
-                issue_date: &iso(issued),
-                due_date: &iso(issued + Duration::days(terms)),
-                total_ht: ht,
-                total_vat: ht / 5,
-                amount_paid: paid,
-            },
-        )
-        .await?;
+    Ok((c1, c2))
+}
+
+async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let rec = invoices::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    match fate {
+        Fate::Open => {}
+        Fate::Paid => invoices::set_settlement(&mut conn, id, rec.total_ttc, InvoiceStatus::Paid, Some(now_ts())).await?,
+        Fate::Partial => {
+            invoices::set_settlement(&mut conn, id, rec.total_ttc / 3, InvoiceStatus::PartiallyPaid, None).await?
+        }
+        Fate::Disputed => invoices::set_settlement(&mut conn, id, 0, InvoiceStatus::Disputed, None).await?,
+        Fate::FullyCredited => {
+            drop(conn);
+            invoicing::credit(db, id, &CreditRequest::Full, when).await?;
+        }
+        Fate::PartlyCredited => {
+            drop(conn);
+            let request = CreditRequest::Partial {
+                amount_ht: (rec.total_ht / 4).max(100),
+                vat_rate: VatRate::Standard20,
+                description: "Geste commercial — retard de livraison".into(),
+            };
+            invoicing::credit(db, id, &request, when).await?;
+        }
     }
-    let logins = [(c1, "Claire Dubois"), (c2, "Marc Martin")];
-    for ((email, password, _), (customer_id, name)) in DEMO_LOGINS.iter().zip(logins) {
-        let hash = hash_password(password.to_string()).await?;
-        users::insert(pool, email, &hash, Role::Customer, Some(customer_id), name).await?;
+    Ok(())
+}
+
+/// Creates the demo data in an empty database; returns one pay link token per customer.
+pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)>, AppError> {
+    let (c1, c2) = seed_company(db).await?;
+    let mut links = Vec::new();
+    // 34 invoices over 200 days, alternating customers, issued in date order.
+    for n in 0..34usize {
+        let customer_id = if n % 2 == 0 { c1 } else { c2 };
+        let issued = today - Duration::days(200 - (n as i64) * 6);
+        let input = DraftInput {
+            customer_id,
+            currency: "EUR".into(),
+            sale_date: issued.format("%Y-%m-%d").to_string(),
+            due_date: String::new(),
+            lines: demo_lines(n),
+        };
+        let id = invoicing::create_draft(db, &input, issued).await?;
+        let issued_inv = invoicing::issue(db, id, issued).await?;
+        let fate = FATES[n % FATES.len()];
+        // Recent invoices stay open (not yet due); older ones get their fate.
+        let fate = if n >= 30 { Fate::Open } else { fate };
+        apply_fate(db, id, fate, issued + Duration::days(3)).await?;
+        if n >= 32 {
+            links.push((issued_inv.number, issued_inv.pay_token));
+        }
     }
-    for ((email, password, _), (role, name)) in DEMO_LOGINS[2..]
-        .iter()
-        .zip([(Role::Agent, "Alice Agent"), (Role::Admin, "Adam Admin")])
-    {
+    // One draft per customer: staff see them, customers never do.
+    for customer_id in [c1, c2] {
+        let input = DraftInput {
+            customer_id,
+            currency: "EUR".into(),
+            sale_date: today.format("%Y-%m-%d").to_string(),
+            due_date: String::new(),
+            lines: demo_lines(customer_id as usize),
+        };
+        invoicing::create_draft(db, &input, today).await?;
+    }
+    seed_users(db, c1, c2).await?;
+    Ok(links)
+}
+
+async fn seed_users(db: &Db, c1: i64, c2: i64) -> Result<(), AppError> {
+    let pool = &db.pool;
+    let people = [
+        (Role::Customer, Some(c1), "Claire Dubois"),
+        (Role::Customer, Some(c2), "Marc Martin"),
+        (Role::Agent, None, "Alice Agent"),
+        (Role::Admin, None, "Adam Admin"),
+    ];
+    for ((email, password, _), (role, customer, name)) in DEMO_LOGINS.iter().zip(people) {
         let hash = hash_password(password.to_string()).await?;
-        users::insert(pool, email, &hash, role, None, name).await?;
+        users::insert(pool, email, &hash, role, customer, name).await?;
     }
     Ok(())
 }

@@ -18,3 +18,15 @@ pub async fn record(
         .await?;
     Ok(())
 }
+
+/// The same, inside the caller's transaction (the event commits with the change).
+pub async fn record_in(conn: &mut sqlx::AnyConnection, actor: Option<i64>, action: &str, subject: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO audit_log (at, actor_user_id, action, subject, ip) VALUES ($1, $2, $3, $4, '')")
+        .bind(super::now_ts())
+        .bind(actor)
+        .bind(action)
+        .bind(subject)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -76,3 +76,215 @@ pub async fn staff_figures(pool: &AnyPool, today: &str) -> Result<StaffFigures, 
         customers,
     })
 }
+
+/// A whole invoice row.
+#[derive(Debug, Clone)]
+pub struct InvoiceRecord {
+    pub id: i64,
+    pub customer_id: i64,
+    pub kind: String,
+    pub number: Option<String>,
+    pub status: InvoiceStatus,
+    pub issue_date: Option<String>,
+    pub due_date: Option<String>,
+    pub sale_date: Option<String>,
+    pub currency: String,
+    pub total_ht: i64,
+    pub total_vat: i64,
+    pub total_ttc: i64,
+    pub amount_paid: i64,
+    pub amount_credited: i64,
+    pub deposits: i64,
+    pub corrects_invoice_id: Option<i64>,
+    pub snapshot: Option<String>,
+    pub paid_at: Option<i64>,
+}
+
+const RECORD_COLUMNS: &str = "id, customer_id, kind, number, status, issue_date, due_date, sale_date, currency, \
+    total_ht, total_vat, total_ttc, amount_paid, amount_credited, deposits, corrects_invoice_id, snapshot, paid_at";
+
+fn record(r: &sqlx::any::AnyRow) -> Result<InvoiceRecord, sqlx::Error> {
+    let status: String = r.try_get("status")?;
+    Ok(InvoiceRecord {
+        id: r.try_get("id")?,
+        customer_id: r.try_get("customer_id")?,
+        kind: r.try_get("kind")?,
+        number: r.try_get("number")?,
+        status: InvoiceStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("bad status {status}").into()))?,
+        issue_date: r.try_get("issue_date")?,
+        due_date: r.try_get("due_date")?,
+        sale_date: r.try_get("sale_date")?,
+        currency: r.try_get("currency")?,
+        total_ht: r.try_get("total_ht")?,
+        total_vat: r.try_get("total_vat")?,
+        total_ttc: r.try_get("total_ttc")?,
+        amount_paid: r.try_get("amount_paid")?,
+        amount_credited: r.try_get("amount_credited")?,
+        deposits: r.try_get("deposits")?,
+        corrects_invoice_id: r.try_get("corrects_invoice_id")?,
+        snapshot: r.try_get("snapshot")?,
+        paid_at: r.try_get("paid_at")?,
+    })
+}
+
+pub async fn get(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<InvoiceRecord>, sqlx::Error> {
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM invoices WHERE id = $1");
+    sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.map(|r| record(&r)).transpose()
+}
+
+pub async fn get_by_number(pool: &AnyPool, number: &str) -> Result<Option<InvoiceRecord>, sqlx::Error> {
+    let sql = format!("SELECT {RECORD_COLUMNS} FROM invoices WHERE number = $1");
+    sqlx::query(&sql).bind(number).fetch_optional(pool).await?.map(|r| record(&r)).transpose()
+}
+
+/// What a new draft (or credit note before issue) holds.
+pub struct NewDraft<'a> {
+    pub customer_id: i64,
+    pub kind: &'a str,
+    pub currency: &'a str,
+    pub sale_date: &'a str,
+    pub due_date: Option<&'a str>,
+    pub totals: &'a crate::model::vat::Totals,
+    pub corrects_invoice_id: Option<i64>,
+}
+
+pub async fn insert_draft(conn: &mut sqlx::AnyConnection, d: &NewDraft<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO invoices (customer_id, kind, number, status, issue_date, due_date, sale_date, currency, total_ht, \
+         total_vat, total_ttc, amount_paid, amount_credited, deposits, corrects_invoice_id, created_at) \
+         VALUES ($1, $2, NULL, 'draft', NULL, $3, $4, $5, $6, $7, $8, 0, 0, 0, $9, $10) RETURNING id",
+    )
+    .bind(d.customer_id)
+    .bind(d.kind)
+    .bind(d.due_date)
+    .bind(d.sale_date)
+    .bind(d.currency)
+    .bind(d.totals.total_ht)
+    .bind(d.totals.total_vat)
+    .bind(d.totals.total_ttc)
+    .bind(d.corrects_invoice_id)
+    .bind(super::now_ts())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")
+}
+
+pub async fn insert_line(
+    conn: &mut sqlx::AnyConnection,
+    invoice_id: i64,
+    position: i64,
+    l: &crate::model::document::DocLine,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit, unit_price_ht, vat_rate_bp, \
+         discount_pct, total_ht) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(invoice_id)
+    .bind(position)
+    .bind(&l.description)
+    .bind(&l.quantity)
+    .bind(&l.unit)
+    .bind(l.unit_price_ht)
+    .bind(l.vat_rate.basis_points())
+    .bind(&l.discount_pct)
+    .bind(l.total_ht)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn lines(conn: &mut sqlx::AnyConnection, invoice_id: i64) -> Result<Vec<crate::model::document::DocLine>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT description, quantity, unit, unit_price_ht, vat_rate_bp, discount_pct, total_ht FROM invoice_lines \
+         WHERE invoice_id = $1 ORDER BY position",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let bp: i64 = r.try_get("vat_rate_bp")?;
+            Ok(crate::model::document::DocLine {
+                description: r.try_get("description")?,
+                quantity: r.try_get("quantity")?,
+                unit: r.try_get("unit")?,
+                unit_price_ht: r.try_get("unit_price_ht")?,
+                vat_rate: crate::model::vat::VatRate::from_basis_points(bp)
+                    .ok_or_else(|| sqlx::Error::Decode(format!("bad VAT rate {bp}").into()))?,
+                discount_pct: r.try_get("discount_pct")?,
+                total_ht: r.try_get("total_ht")?,
+            })
+        })
+        .collect()
+}
+
+/// Gives a draft its number and dates, and freezes the parties and terms.
+pub async fn mark_issued(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    number: &str,
+    issue_date: &str,
+    due_date: &str,
+    snapshot: &str,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE invoices SET number = $1, status = 'issued', issue_date = $2, due_date = $3, snapshot = $4, \
+         issued_at = $5 WHERE id = $6 AND status = 'draft'",
+    )
+    .bind(number)
+    .bind(issue_date)
+    .bind(due_date)
+    .bind(snapshot)
+    .bind(super::now_ts())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// Records a credit note against an invoice and its new status.
+pub async fn apply_credit(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    amount: i64,
+    status: InvoiceStatus,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invoices SET amount_credited = amount_credited + $1, status = $2 WHERE id = $3")
+        .bind(amount)
+        .bind(status.as_str())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes a draft and its lines (issued invoices are protected by triggers too).
+pub async fn delete_draft(conn: &mut sqlx::AnyConnection, id: i64) -> Result<u64, sqlx::Error> {
+    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1 AND EXISTS (SELECT 1 FROM invoices WHERE id = $1 AND status = 'draft')")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sqlx::query("DELETE FROM invoices WHERE id = $1 AND status = 'draft'")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected())
+}
+
+/// Sets what has been paid on an invoice and its status (payments and demo data).
+pub async fn set_settlement(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    amount_paid: i64,
+    status: InvoiceStatus,
+    paid_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE invoices SET amount_paid = $1, status = $2, paid_at = $3 WHERE id = $4")
+        .bind(amount_paid)
+        .bind(status.as_str())
+        .bind(paid_at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

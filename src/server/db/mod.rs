@@ -2,8 +2,12 @@
 //! sqlx's `Any` driver: queries use `$1` placeholders (SQLite reads them as
 //! numbered parameters) and only types both backends share (see migrations/README.md).
 pub mod audit;
+pub mod company;
+pub mod customers;
 pub mod invoices;
 pub mod login_attempts;
+pub mod numbering;
+pub mod pay_links;
 pub mod seed;
 pub mod users;
 
@@ -106,6 +110,16 @@ impl Db {
             }
         }
         Ok(())
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout
+    /// instead of failing when a read snapshot cannot be upgraded.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Whether the database answers a trivial query within two seconds.

@@ -1,6 +1,7 @@
 //! Inserts used by the demo seed (and by tests that need data).
 use sqlx::{AnyPool, Row};
 
+
 pub struct CompanyInput<'a> {
     pub legal_name: &'a str,
     pub legal_form: &'a str,
@@ -42,6 +43,7 @@ pub async fn insert_company(pool: &AnyPool, c: &CompanyInput<'_>) -> Result<(), 
 
 pub struct CustomerInput<'a> {
     pub name: &'a str,
+    pub is_business: bool,
     pub address_line1: &'a str,
     pub postal_code: &'a str,
     pub city: &'a str,
@@ -54,9 +56,10 @@ pub struct CustomerInput<'a> {
 pub async fn insert_customer(pool: &AnyPool, c: &CustomerInput<'_>) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO customers (name, is_business, address_line1, postal_code, city, country, siren, vat_number, \
-         billing_email, lang, created_at) VALUES ($1, 1, $2, $3, $4, 'FR', $5, $6, $7, $8, $9) RETURNING id",
+         billing_email, lang, created_at) VALUES ($1, $2, $3, $4, $5, 'FR', $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(c.name)
+    .bind(i64::from(c.is_business))
     .bind(c.address_line1)
     .bind(c.postal_code)
     .bind(c.city)
@@ -68,36 +71,4 @@ pub async fn insert_customer(pool: &AnyPool, c: &CustomerInput<'_>) -> Result<i6
     .fetch_one(pool)
     .await?
     .try_get("id")
-}
-
-pub struct InvoiceInput<'a> {
-    pub customer_id: i64,
-    pub number: &'a str,
-    pub status: &'a str,
-    pub issue_date: &'a str,
-    pub due_date: &'a str,
-    pub total_ht: i64,
-    pub total_vat: i64,
-    pub amount_paid: i64,
-}
-
-pub async fn insert_invoice(pool: &AnyPool, i: &InvoiceInput<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO invoices (customer_id, kind, number, status, issue_date, due_date, currency, total_ht, \
-         total_vat, total_ttc, amount_paid, amount_credited, created_at) \
-         VALUES ($1, 'invoice', $2, $3, $4, $5, 'EUR', $6, $7, $8, $9, 0, $10)",
-    )
-    .bind(i.customer_id)
-    .bind(i.number)
-    .bind(i.status)
-    .bind(i.issue_date)
-    .bind(i.due_date)
-    .bind(i.total_ht)
-    .bind(i.total_vat)
-    .bind(i.total_ht + i.total_vat)
-    .bind(i.amount_paid)
-    .bind(super::now_ts())
-    .execute(pool)
-    .await?;
-    Ok(())
 }

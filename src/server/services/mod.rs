@@ -1,4 +1,7 @@
 //! Business operations. Each one owns its transaction and calls `db` for SQL.
 pub mod auth;
+pub mod documents;
 pub mod invoices;
+pub mod invoicing;
+pub mod pay_links;
 pub mod staff;

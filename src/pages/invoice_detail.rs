@@ -1,0 +1,39 @@
+//! `/invoices/{number}`: one invoice with every legal mention and its PDF.
+use crate::api::invoices::invoice_detail;
+use crate::components::document::DocumentView;
+use crate::components::errors::error_text;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::pages::not_found::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn InvoiceDetailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let number = move || params.with(|p| p.get("number")).unwrap_or_default();
+    let doc = Resource::new(number, invoice_detail);
+    view! {
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
+            {move || doc.get().map(|r| match r {
+                Ok(doc) => {
+                    let pdf = format!("/invoices/{}/pdf", doc.number);
+                    view! {
+                        <Title text=doc.number.clone() />
+                        <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
+                        <DocumentView doc pdf_href=pdf />
+                    }
+                    .into_any()
+                }
+                Err(AppError::Unauthenticated) => {
+                    view! { <Redirect path=format!("/login?next=/invoices/{}", number()) /> }.into_any()
+                }
+                Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
+                Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

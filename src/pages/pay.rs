@@ -1,0 +1,46 @@
+//! `/pay/{token}`: the invoice a pay link opens, without an account. Shows the
+//! invoice, its PDF, the amount due and the bank details; nothing else of the
+//! customer's account. Unknown, revoked or expired links give a plain 404.
+use crate::api::invoices::pay_link_invoice;
+use crate::components::document::DocumentView;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::format::format_money;
+use crate::model::lang::Lang;
+use crate::pages::not_found::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn PayPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token")).unwrap_or_default();
+    let doc = Resource::new(token, pay_link_invoice);
+    view! {
+        // The token is a secret: keep it out of other sites' logs.
+        <Meta name="referrer" content="no-referrer" />
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
+            {move || doc.get().map(|r| match r {
+                Ok(doc) => {
+                    let lang = Lang::from(i18n.get_locale_untracked());
+                    let due = format_money(doc.balance, &doc.currency, lang);
+                    let pdf = format!("/pay/{}/pdf", token());
+                    view! {
+                        <Title text=doc.number.clone() />
+                        <section class="pay-summary" data-testid="pay-summary">
+                            <p class="amount-due">
+                                {t!(i18n, pay_amount_due)} <strong data-testid="amount-due">{due}</strong>
+                            </p>
+                            <p>{t!(i18n, pay_by_transfer)}</p>
+                        </section>
+                        <DocumentView doc pdf_href=pdf />
+                    }
+                    .into_any()
+                }
+                Err(AppError::NotFound) | Err(_) => view! { <NotFoundPage /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}

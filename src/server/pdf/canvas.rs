@@ -1,0 +1,241 @@
+//! A page-aware drawing list: the layout writes text, rules and shaded boxes
+//! at a vertical cursor and opens new pages as it goes; [`Canvas::finish`]
+//! then turns the pages into a PDF with krilla.
+//!
+//! Coordinates are PDF points from the top-left corner of the page, y downward;
+//! a text's y is its baseline.
+use super::PdfError;
+use super::font::{Face, Faces, Weight};
+use krilla::Document;
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+
+/// A4 portrait, in points.
+pub(super) const PAGE_WIDTH: f32 = 595.28;
+pub(super) const PAGE_HEIGHT: f32 = 841.89;
+/// 15 mm side margins.
+pub(super) const MARGIN_X: f32 = 42.5;
+pub(super) const MARGIN_TOP: f32 = 42.5;
+/// Content stops here; the footer sits below.
+pub(super) const CONTENT_BOTTOM: f32 = PAGE_HEIGHT - 56.0;
+pub(super) const RIGHT: f32 = PAGE_WIDTH - MARGIN_X;
+pub(super) const CONTENT_WIDTH: f32 = RIGHT - MARGIN_X;
+
+/// A grey level, 0 black to 255 white.
+pub(super) type Gray = u8;
+pub(super) const INK: Gray = 0;
+pub(super) const MUTED: Gray = 85;
+
+/// Font, size and colour of a piece of text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Style {
+    pub weight: Weight,
+    pub size: f32,
+    pub gray: Gray,
+}
+
+impl Style {
+    pub const fn new(weight: Weight, size: f32) -> Style {
+        Style { weight, size, gray: INK }
+    }
+
+    pub const fn muted(self) -> Style {
+        Style { gray: MUTED, ..self }
+    }
+
+    pub const fn sized(self, size: f32) -> Style {
+        Style { size, ..self }
+    }
+
+    /// Distance between two baselines.
+    pub fn leading(self) -> f32 {
+        self.size * 1.3
+    }
+}
+
+#[derive(Debug)]
+enum Op {
+    Text { x: f32, y: f32, style: Style, text: String },
+    Fill { x: f32, y: f32, w: f32, h: f32, gray: Gray },
+    Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, gray: Gray },
+    Frame { x: f32, y: f32, w: f32, h: f32, gray: Gray },
+}
+
+pub(super) struct Canvas<'f> {
+    faces: &'f Faces,
+    pages: Vec<Vec<Op>>,
+    /// The vertical cursor on the last page.
+    pub y: f32,
+}
+
+impl<'f> Canvas<'f> {
+    pub fn new(faces: &'f Faces) -> Canvas<'f> {
+        Canvas { faces, pages: vec![Vec::new()], y: MARGIN_TOP }
+    }
+
+    pub fn face(&self, style: Style) -> Face {
+        self.faces.face(style.weight)
+    }
+
+    pub fn width(&self, text: &str, style: Style) -> f32 {
+        self.face(style).width(text, style.size)
+    }
+
+    pub fn wrap(&self, text: &str, style: Style, max_width: f32) -> Vec<String> {
+        self.face(style).wrap(text, style.size, max_width)
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN_TOP;
+    }
+
+    /// Starts a new page when `height` does not fit below the cursor (and the
+    /// page is not blank already). Returns whether a page was started.
+    pub fn ensure(&mut self, height: f32) -> bool {
+        let blank = self.y <= MARGIN_TOP;
+        if !blank && self.y + height > CONTENT_BOTTOM {
+            self.new_page();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Room left on the current page.
+    pub fn room(&self) -> f32 {
+        CONTENT_BOTTOM - self.y
+    }
+
+    fn push(&mut self, op: Op) {
+        if let Some(page) = self.pages.last_mut() {
+            page.push(op);
+        }
+    }
+
+    fn push_on(&mut self, page: usize, op: Op) {
+        if let Some(p) = self.pages.get_mut(page) {
+            p.push(op);
+        }
+    }
+
+    pub fn text(&mut self, x: f32, y: f32, style: Style, text: &str) {
+        if !text.is_empty() {
+            self.push(Op::Text { x, y, style, text: text.to_owned() });
+        }
+    }
+
+    pub fn text_right(&mut self, right: f32, y: f32, style: Style, text: &str) {
+        let w = self.width(text, style);
+        self.text(right - w, y, style, text);
+    }
+
+    /// Text on an earlier page (footers, once the page count is known).
+    pub fn text_on(&mut self, page: usize, x: f32, y: f32, style: Style, text: &str) {
+        self.push_on(page, Op::Text { x, y, style, text: text.to_owned() });
+    }
+
+    pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, gray: Gray) {
+        self.push(Op::Fill { x, y, w, h, gray });
+    }
+
+    pub fn frame(&mut self, x: f32, y: f32, w: f32, h: f32, gray: Gray) {
+        self.push(Op::Frame { x, y, w, h, gray });
+    }
+
+    pub fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32, gray: Gray) {
+        self.push(Op::Rule { x1, y1: y, x2, y2: y, width, gray });
+    }
+
+    /// Writes the pages out as a PDF.
+    pub fn finish(self, title: String, language: &str) -> Result<Vec<u8>, PdfError> {
+        let mut document = Document::new();
+        document.set_metadata(
+            Metadata::new()
+                .title(title)
+                .language(language.to_owned())
+                .creator("Quittance".to_owned()),
+        );
+        for ops in &self.pages {
+            let settings =
+                PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or(PdfError::PageSize)?;
+            let mut page = document.start_page_with(settings);
+            let mut surface = page.surface();
+            for op in ops {
+                match op {
+                    Op::Text { x, y, style, text } => {
+                        let face = self.faces.face(style.weight);
+                        surface.set_fill(Some(fill(style.gray)));
+                        surface.draw_glyphs(
+                            Point::from_xy(*x, *y),
+                            &face.glyphs(text),
+                            self.faces.font(style.weight),
+                            text,
+                            style.size,
+                            false,
+                        );
+                    }
+                    Op::Fill { x, y, w, h, gray } => {
+                        if let Some(path) = rect_path(*x, *y, *w, *h) {
+                            surface.set_stroke(None);
+                            surface.set_fill(Some(fill(*gray)));
+                            surface.draw_path(&path);
+                        }
+                    }
+                    Op::Frame { x, y, w, h, gray } => {
+                        if let Some(path) = rect_path(*x, *y, *w, *h) {
+                            surface.set_fill(None);
+                            surface.set_stroke(Some(stroke(0.6, *gray)));
+                            surface.draw_path(&path);
+                            surface.set_stroke(None);
+                        }
+                    }
+                    Op::Rule { x1, y1, x2, y2, width, gray } => {
+                        let mut pb = PathBuilder::new();
+                        pb.move_to(*x1, *y1);
+                        pb.line_to(*x2, *y2);
+                        if let Some(path) = pb.finish() {
+                            surface.set_fill(None);
+                            surface.set_stroke(Some(stroke(*width, *gray)));
+                            surface.draw_path(&path);
+                            surface.set_stroke(None);
+                        }
+                    }
+                }
+            }
+            surface.finish();
+            page.finish();
+        }
+        document.finish().map_err(|e| PdfError::Write(e.to_string()))
+    }
+}
+
+fn fill(gray: Gray) -> Fill {
+    Fill {
+        paint: rgb::Color::new(gray, gray, gray).into(),
+        opacity: NormalizedF32::ONE,
+        rule: Default::default(),
+    }
+}
+
+fn stroke(width: f32, gray: Gray) -> Stroke {
+    Stroke {
+        paint: rgb::Color::new(gray, gray, gray).into(),
+        width,
+        ..Default::default()
+    }
+}
+
+fn rect_path(x: f32, y: f32, w: f32, h: f32) -> Option<krilla::geom::Path> {
+    let mut pb = PathBuilder::new();
+    pb.push_rect(Rect::from_xywh(x, y, w, h)?);
+    pb.finish()
+}

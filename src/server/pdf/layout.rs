@@ -1,0 +1,255 @@
+//! The parts of the document around the line table: the heading with the
+//! seller and the dates, the buyer, the legal mentions and the page footers.
+use super::canvas::{CONTENT_WIDTH, Canvas, MARGIN_X, MUTED, PAGE_HEIGHT, RIGHT, Style};
+use super::font::Weight;
+use super::labels::{self, Labels};
+use crate::model::document::{DocKind, InvoiceDocument};
+use crate::model::format::{format_date, format_money};
+use crate::model::lang::Lang;
+
+pub(super) const BODY: Style = Style::new(Weight::Regular, 8.5);
+pub(super) const STRONG: Style = Style::new(Weight::Bold, 8.5);
+pub(super) const SMALL: Style = Style::new(Weight::Regular, 7.5);
+const HEADING: Style = Style::new(Weight::Bold, 9.5);
+
+/// Left edge of the right-hand column (dates, buyer, totals).
+pub(super) const RIGHT_COL: f32 = 320.0;
+const GUTTER: f32 = 16.0;
+
+/// Everything the renderer needs about the document, in one language.
+pub(super) struct Ctx<'a> {
+    pub doc: &'a InvoiceDocument,
+    pub lang: Lang,
+    pub labels: Labels,
+}
+
+impl Ctx<'_> {
+    pub fn money(&self, minor: i64) -> String {
+        format_money(minor, &self.doc.currency, self.lang)
+    }
+
+    pub fn title(&self) -> &str {
+        match self.doc.kind {
+            DocKind::Invoice => &self.labels.invoice,
+            DocKind::CreditNote => &self.labels.credit_note,
+        }
+    }
+}
+
+/// Draws wrapped `lines` from the top `y`; returns the y below them.
+pub(super) fn lines_at(c: &mut Canvas, x: f32, y: f32, style: Style, lines: &[String]) -> f32 {
+    let mut y = y;
+    for line in lines {
+        c.text(x, y + style.size, style, line);
+        y += style.leading();
+    }
+    y
+}
+
+/// A label on the left and a value flush right, the label wrapping when long.
+/// Returns the height used; draws only when `draw` is set (to measure first).
+pub(super) fn key_value(
+    c: &mut Canvas,
+    (left, right): (f32, f32),
+    y: f32,
+    (label, label_style): (&str, Style),
+    (value, value_style): (&str, Style),
+    draw: bool,
+) -> f32 {
+    let value_w = c.width(value, value_style);
+    let label_w = (right - left - value_w - 8.0).max((right - left) / 3.0);
+    let lines = c.wrap(label, label_style, label_w);
+    if draw {
+        lines_at(c, left, y, label_style, &lines);
+        c.text_right(right, y + label_style.size, value_style, value);
+    }
+    lines.len() as f32 * label_style.leading()
+}
+
+/// Seller on the left; title, number and dates on the right.
+pub(super) fn heading(c: &mut Canvas, ctx: &Ctx) {
+    let (doc, lb) = (ctx.doc, &ctx.labels);
+    let s = &doc.seller;
+    let left_w = RIGHT_COL - MARGIN_X - GUTTER;
+    let top = c.y;
+
+    let mut y = lines_at(c, MARGIN_X, top, SMALL.muted(), &[lb.seller.clone()]);
+    let name = c.wrap(&s.legal_name, STRONG.sized(12.0), left_w);
+    y = lines_at(c, MARGIN_X, y, STRONG.sized(12.0), &name);
+    let mut seller = Vec::new();
+    let capital = s.share_capital.map(|v| format!("{} {}", lb.share_capital, ctx.money(v)));
+    let form: Vec<String> = [Some(s.legal_form.clone()), capital]
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    seller.push(form.join(" \u{b7} "));
+    seller.push(s.address_line1.clone());
+    seller.push(format!("{} {}", s.postal_code, s.city));
+    seller.push(s.country.clone());
+    for (label, value) in [
+        (&lb.siren, &s.siren),
+        (&lb.siret, &s.siret),
+        (&lb.rcs, &s.rcs_city),
+        (&lb.vat_number, &s.vat_number),
+    ] {
+        if !value.trim().is_empty() {
+            seller.push(format!("{label} {value}"));
+        }
+    }
+    for part in seller.iter().filter(|p| !p.trim().is_empty()) {
+        let lines = c.wrap(part, BODY, left_w);
+        y = lines_at(c, MARGIN_X, y, BODY, &lines);
+    }
+
+    let title_style = Style::new(Weight::Bold, 20.0);
+    let title = c.wrap(ctx.title(), title_style, RIGHT - RIGHT_COL);
+    let mut ry = top;
+    for line in &title {
+        c.text_right(RIGHT, ry + title_style.size, title_style, line);
+        ry += title_style.leading();
+    }
+    ry += 6.0;
+    let number_style = STRONG.sized(10.0);
+    let rows = [
+        (&lb.number, doc.number.clone(), number_style),
+        (&lb.issue_date, format_date(doc.issue_date, ctx.lang), STRONG),
+        (&lb.sale_date, format_date(doc.sale_date, ctx.lang), BODY),
+        (&lb.due_date, format_date(doc.due_date, ctx.lang), STRONG),
+    ];
+    for (label, value, style) in rows {
+        let label_style = BODY.muted().sized(style.size);
+        ry += key_value(c, (RIGHT_COL, RIGHT), ry, (label, label_style), (&value, style), true);
+        ry += 2.0;
+    }
+    c.y = y.max(ry) + 14.0;
+}
+
+/// The buyer in a frame on the right; for a credit note, the invoice it corrects on the left.
+pub(super) fn parties(c: &mut Canvas, ctx: &Ctx) {
+    let (doc, lb) = (ctx.doc, &ctx.labels);
+    let b = &doc.buyer;
+    let pad = 8.0;
+    let inner = RIGHT - RIGHT_COL - 2.0 * pad;
+    let mut blocks: Vec<(Style, Vec<String>)> = vec![
+        (SMALL.muted(), vec![lb.buyer.clone()]),
+        (STRONG.sized(10.0), c.wrap(&b.name, STRONG.sized(10.0), inner)),
+    ];
+    let mut parts = vec![
+        b.address_line1.clone(),
+        format!("{} {}", b.postal_code, b.city),
+        b.country.clone(),
+    ];
+    if b.is_business {
+        for (label, value) in [(&lb.siren, &b.siren), (&lb.vat_number, &b.vat_number)] {
+            if !value.trim().is_empty() {
+                parts.push(format!("{label} {value}"));
+            }
+        }
+    }
+    for part in parts.iter().filter(|p| !p.trim().is_empty()) {
+        blocks.push((BODY, c.wrap(part, BODY, inner)));
+    }
+    let height: f32 =
+        blocks.iter().map(|(s, l)| s.leading() * l.len() as f32).sum::<f32>() + 2.0 * pad;
+    c.ensure(height);
+    let top = c.y;
+    c.frame(RIGHT_COL, top, RIGHT - RIGHT_COL, height, MUTED);
+    let mut y = top + pad;
+    for (style, lines) in &blocks {
+        y = lines_at(c, RIGHT_COL + pad, y, *style, lines);
+    }
+    let mut left_y = top + pad;
+    if let Some(number) = &doc.corrects_number {
+        let text = labels::corrects(ctx.lang, number);
+        let lines = c.wrap(&text, STRONG.sized(10.0), RIGHT_COL - MARGIN_X - GUTTER);
+        left_y = lines_at(c, MARGIN_X, left_y, STRONG.sized(10.0), &lines);
+    }
+    c.y = (top + height).max(left_y) + 18.0;
+}
+
+/// Draws a paragraph, kept on one page when it fits on one.
+fn paragraph(c: &mut Canvas, text: &str, style: Style) {
+    let lines = c.wrap(text, style, CONTENT_WIDTH);
+    c.ensure(lines.len() as f32 * style.leading());
+    for line in &lines {
+        c.ensure(style.leading());
+        let y = c.y;
+        c.y = lines_at(c, MARGIN_X, y, style, std::slice::from_ref(line));
+    }
+    c.y += 2.0;
+}
+
+/// A section title kept with the start of its first paragraph.
+fn section(c: &mut Canvas, title: &str, first: Option<&String>) {
+    let first_h = first.map_or(0.0, |t| {
+        c.wrap(t, BODY, CONTENT_WIDTH).len().min(3) as f32 * BODY.leading()
+    });
+    c.y += 8.0;
+    c.ensure(HEADING.leading() + 4.0 + first_h);
+    let (y, lines) = (c.y, c.wrap(title, HEADING, CONTENT_WIDTH));
+    c.y = lines_at(c, MARGIN_X, y, HEADING, &lines) + 1.0;
+    c.rule(MARGIN_X, RIGHT, c.y, 0.5, MUTED);
+    c.y += 4.0;
+}
+
+/// Payment terms, penalties, indemnity, discount, VAT exemption and how to pay.
+pub(super) fn legal_mentions(c: &mut Canvas, ctx: &Ctx) {
+    let (doc, lb, lang) = (ctx.doc, &ctx.labels, ctx.lang);
+    let t = &doc.terms;
+    let mut mentions = vec![
+        labels::payment_terms(lang, t.payment_terms_days),
+        labels::late_penalty(lang, t.late_penalty_rate_bp),
+    ];
+    if let Some(amount) = t.recovery_indemnity {
+        let amount = format_money(amount, "EUR", lang);
+        mentions.push(labels::recovery_indemnity(lang, &amount));
+    }
+    if t.early_discount_terms.trim().is_empty() {
+        mentions.push(lb.no_early_discount.clone());
+    } else {
+        mentions.push(labels::early_discount(lang, t.early_discount_terms.trim()));
+    }
+    if doc.needs_vat_exemption_mention() {
+        mentions.push(lb.vat_exemption.clone());
+    }
+    section(c, &lb.legal_mentions, mentions.first());
+    for m in &mentions {
+        paragraph(c, m, BODY);
+    }
+
+    let mut methods = Vec::new();
+    if !doc.seller.iban.trim().is_empty() {
+        methods.push(labels::bank_transfer(lang, &doc.seller.iban, &doc.seller.bic));
+    }
+    if let Some(url) = &doc.pay_url {
+        methods.push(labels::pay_online(lang, url));
+    }
+    if !methods.is_empty() {
+        section(c, &lb.payment_methods, methods.first());
+        for m in &methods {
+            paragraph(c, m, BODY);
+        }
+    }
+}
+
+/// Seller, document number and page x/n at the bottom of every page.
+pub(super) fn footers(c: &mut Canvas, ctx: &Ctx) {
+    let pages = c.page_count();
+    let style = SMALL.muted();
+    let y = PAGE_HEIGHT - 28.0;
+    let seller = &ctx.doc.seller;
+    let mut left = seller.legal_name.clone();
+    if !seller.siren.trim().is_empty() {
+        left = format!("{left} \u{b7} {} {}", ctx.labels.siren, seller.siren);
+    }
+    for page in 0..pages {
+        let right = format!("{} {} \u{b7} {}/{}", ctx.title(), ctx.doc.number, page + 1, pages);
+        let right_w = c.width(&right, style);
+        // The left part is shortened rather than allowed to run into the right one.
+        let room = CONTENT_WIDTH - right_w - 12.0;
+        let left_line = c.wrap(&left, style, room.max(20.0)).into_iter().next().unwrap_or_default();
+        c.text_on(page, MARGIN_X, y, style, &left_line);
+        c.text_on(page, RIGHT - right_w, y, style, &right);
+    }
+}

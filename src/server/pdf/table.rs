@@ -1,0 +1,231 @@
+//! The line table (continued on as many pages as needed, its header repeated)
+//! and, under it, the VAT breakdown per rate beside the totals.
+use super::canvas::{
+    CONTENT_BOTTOM, CONTENT_WIDTH, Canvas, Gray, MARGIN_TOP, MARGIN_X, MUTED, RIGHT, Style,
+};
+use super::font::Weight;
+use super::labels;
+use super::layout::{BODY, Ctx, RIGHT_COL, STRONG, key_value};
+
+pub(super) const CELL: Style = Style::new(Weight::Regular, 8.0);
+const HEAD: Style = Style::new(Weight::Bold, 7.5);
+const PAD_X: f32 = 4.0;
+const PAD_Y: f32 = 4.0;
+const SHADE: Gray = 232;
+const RULE: Gray = 190;
+/// Smallest size a figure is shrunk to before it wraps.
+const MIN_FIGURE_SIZE: f32 = 6.0;
+
+/// Widths of the columns after the description, which takes the rest.
+const FIXED: [f32; 6] = [36.0, 42.0, 70.0, 38.0, 44.0, 76.0];
+const DESCRIPTION_WIDTH: f32 =
+    CONTENT_WIDTH - (FIXED[0] + FIXED[1] + FIXED[2] + FIXED[3] + FIXED[4] + FIXED[5]);
+/// Width available to the text of a description.
+pub(super) const DESCRIPTION_TEXT_WIDTH: f32 = DESCRIPTION_WIDTH - 2.0 * PAD_X;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+struct Column<'a> {
+    label: &'a str,
+    width: f32,
+    align: Align,
+}
+
+/// A cell's text broken into lines, at its (possibly shrunk) style.
+struct Cell {
+    style: Style,
+    lines: Vec<String>,
+}
+
+fn cell(c: &Canvas, text: &str, width: f32, align: Align) -> Cell {
+    let inner = width - 2.0 * PAD_X;
+    let mut style = CELL;
+    // Figures are shrunk to stay on one line, and wrap only past a legible size.
+    let w = c.width(text, style);
+    if align == Align::Right && w > inner && w > 0.0 {
+        style = style.sized((style.size * inner / w).max(MIN_FIGURE_SIZE));
+    }
+    Cell { style, lines: c.wrap(text, style, inner) }
+}
+
+fn draw_cell_text(c: &mut Canvas, x: f32, width: f32, align: Align, y: f32, style: Style, t: &str) {
+    match align {
+        Align::Left => c.text(x + PAD_X, y, style, t),
+        Align::Right => c.text_right(x + width - PAD_X, y, style, t),
+    }
+}
+
+fn header_cells(c: &Canvas, cols: &[Column]) -> (Vec<Vec<String>>, f32) {
+    let cells: Vec<Vec<String>> =
+        cols.iter().map(|col| c.wrap(col.label, HEAD, col.width - 2.0 * PAD_X)).collect();
+    let n = cells.iter().map(Vec::len).max().unwrap_or(1);
+    (cells, n as f32 * HEAD.leading() + 2.0 * PAD_Y)
+}
+
+fn header(c: &mut Canvas, cols: &[Column]) {
+    let (cells, h) = header_cells(c, cols);
+    let top = c.y;
+    c.fill(MARGIN_X, top, CONTENT_WIDTH, h, SHADE);
+    let mut x = MARGIN_X;
+    for (col, lines) in cols.iter().zip(&cells) {
+        for (k, line) in lines.iter().enumerate() {
+            let y = top + PAD_Y + HEAD.size + k as f32 * HEAD.leading();
+            draw_cell_text(c, x, col.width, col.align, y, HEAD, line);
+        }
+        x += col.width;
+    }
+    c.y = top + h;
+}
+
+/// The invoice lines. A row that does not fit moves to the next page, unless
+/// it is taller than a page, in which case it is split between lines of text.
+pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
+    let (lb, lang) = (&ctx.labels, ctx.lang);
+    let widths = [DESCRIPTION_WIDTH, FIXED[0], FIXED[1], FIXED[2], FIXED[3], FIXED[4], FIXED[5]];
+    let specs = [
+        (&lb.col_description, Align::Left),
+        (&lb.col_quantity, Align::Right),
+        (&lb.col_unit, Align::Left),
+        (&lb.col_unit_price, Align::Right),
+        (&lb.col_vat, Align::Right),
+        (&lb.col_discount, Align::Right),
+        (&lb.col_total_ht, Align::Right),
+    ];
+    let cols: Vec<Column> = specs
+        .iter()
+        .zip(widths)
+        .map(|((label, align), width)| Column { label, width, align: *align })
+        .collect();
+    let lead = CELL.leading();
+    let header_h = header_cells(c, &cols).1;
+    let fresh_capacity = ((CONTENT_BOTTOM - MARGIN_TOP - header_h - 2.0 * PAD_Y) / lead).max(1.0);
+    let fresh_capacity = fresh_capacity as usize;
+
+    c.ensure(header_h + lead + 2.0 * PAD_Y);
+    header(c, &cols);
+    let mut fresh = true;
+    for line in &ctx.doc.lines {
+        let texts = [
+            line.description.clone(),
+            labels::quantity(&line.quantity, lang),
+            line.unit.clone(),
+            ctx.money(line.unit_price_ht),
+            line.vat_rate.label(lang),
+            labels::discount(&line.discount_pct, lang),
+            ctx.money(line.total_ht),
+        ];
+        let cells: Vec<Cell> =
+            cols.iter().zip(&texts).map(|(col, t)| cell(c, t, col.width, col.align)).collect();
+        let n = cells.iter().map(|cell| cell.lines.len()).max().unwrap_or(1);
+        let mut i = 0;
+        while i < n {
+            let room = ((c.room() - 2.0 * PAD_Y) / lead).max(0.0) as usize;
+            let remaining = n - i;
+            let keep_whole = i == 0 && remaining <= fresh_capacity;
+            if !fresh && (room == 0 || (room < remaining && keep_whole)) {
+                c.new_page();
+                header(c, &cols);
+                fresh = true;
+                continue;
+            }
+            let take = remaining.min(room.max(1));
+            let top = c.y;
+            let mut x = MARGIN_X;
+            for (col, cell) in cols.iter().zip(&cells) {
+                for (k, text) in cell.lines.iter().enumerate().skip(i).take(take) {
+                    let y = top + PAD_Y + CELL.size + (k - i) as f32 * lead;
+                    draw_cell_text(c, x, col.width, col.align, y, cell.style, text);
+                }
+                x += col.width;
+            }
+            c.y = top + take as f32 * lead + 2.0 * PAD_Y;
+            c.rule(MARGIN_X, RIGHT, c.y, 0.4, RULE);
+            i += take;
+            fresh = false;
+        }
+    }
+    c.y += 14.0;
+}
+
+/// VAT per rate on the left, totals and balance on the right, kept together.
+pub(super) fn totals(c: &mut Canvas, ctx: &Ctx) {
+    let (doc, lb) = (ctx.doc, &ctx.labels);
+    let row_pad = 5.0;
+    let mut rows: Vec<(&str, String, Style, bool)> = vec![
+        (&lb.total_ht, ctx.money(doc.total_ht), BODY, false),
+        (&lb.total_vat, ctx.money(doc.total_vat), BODY, false),
+        (&lb.total_ttc, ctx.money(doc.total_ttc), STRONG, true),
+    ];
+    for (label, amount) in [(&lb.deposits, doc.deposits), (&lb.paid, doc.paid), (&lb.credited, doc.credited)] {
+        if amount != 0 {
+            rows.push((label, ctx.money(amount.saturating_neg()), BODY, false));
+        }
+    }
+    let balance_style = STRONG.sized(10.0);
+    rows.push((&lb.balance, ctx.money(doc.balance), balance_style, true));
+
+    let span = (RIGHT_COL + PAD_X, RIGHT - PAD_X);
+    let heights: Vec<f32> = rows
+        .iter()
+        .map(|(l, v, s, _)| key_value(c, span, 0.0, (l, *s), (v, *s), false) + row_pad)
+        .collect();
+    let right_h: f32 = heights.iter().sum();
+
+    let vat_cols = [
+        Column { label: &lb.rate, width: 60.0, align: Align::Left },
+        Column { label: &lb.base_ht, width: 85.0, align: Align::Right },
+        Column { label: &lb.vat_amount, width: 85.0, align: Align::Right },
+    ];
+    let vat_w: f32 = vat_cols.iter().map(|col| col.width).sum();
+    let (vat_head, vat_head_h) = header_cells(c, &vat_cols);
+    let vat_row_h = CELL.leading() + 2.0 * PAD_Y;
+    let left_h = STRONG.leading() + 2.0 + vat_head_h + doc.per_rate.len() as f32 * vat_row_h;
+    c.ensure(left_h.max(right_h));
+    let top = c.y;
+
+    // VAT breakdown.
+    if !doc.per_rate.is_empty() {
+        c.text(MARGIN_X, top + STRONG.size, STRONG, &lb.vat_breakdown);
+        let mut y = top + STRONG.leading() + 2.0;
+        c.fill(MARGIN_X, y, vat_w, vat_head_h, SHADE);
+        let mut x = MARGIN_X;
+        for (col, lines) in vat_cols.iter().zip(&vat_head) {
+            for (k, line) in lines.iter().enumerate() {
+                let ly = y + PAD_Y + HEAD.size + k as f32 * HEAD.leading();
+                draw_cell_text(c, x, col.width, col.align, ly, HEAD, line);
+            }
+            x += col.width;
+        }
+        y += vat_head_h;
+        for r in &doc.per_rate {
+            let texts = [r.rate.label(ctx.lang), ctx.money(r.base_ht), ctx.money(r.vat)];
+            let mut x = MARGIN_X;
+            for (col, t) in vat_cols.iter().zip(&texts) {
+                let style = cell(c, t, col.width, col.align).style;
+                draw_cell_text(c, x, col.width, col.align, y + PAD_Y + CELL.size, style, t);
+                x += col.width;
+            }
+            y += vat_row_h;
+            c.rule(MARGIN_X, MARGIN_X + vat_w, y, 0.4, RULE);
+        }
+    }
+
+    // Totals.
+    let mut y = top;
+    for ((label, value, style, emphasis), h) in rows.iter().zip(&heights) {
+        if *emphasis {
+            if style.size > BODY.size {
+                c.fill(RIGHT_COL, y, RIGHT - RIGHT_COL, *h, SHADE);
+            } else {
+                c.rule(RIGHT_COL, RIGHT, y, 0.6, MUTED);
+            }
+        }
+        key_value(c, span, y + row_pad / 2.0, (label, *style), (value, *style), true);
+        y += h;
+    }
+    c.y = top + left_h.max(right_h) + 6.0;
+}

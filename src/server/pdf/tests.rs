@@ -1,0 +1,343 @@
+//! Renders sample documents and reads them back with poppler's `pdftotext`
+//! and `pdfinfo` (Debian package poppler-utils).
+use super::font::Faces;
+use super::labels;
+use super::render_pdf;
+use super::table::{CELL, DESCRIPTION_TEXT_WIDTH};
+use crate::i18n::Locale;
+use crate::model::document::{Buyer, DocKind, DocLine, InvoiceDocument, Seller, Terms};
+use crate::model::format::format_money;
+use crate::model::invoice::DisplayStatus;
+use crate::model::lang::Lang;
+use crate::model::vat::{LineAmounts, VatRate, compute_totals};
+use chrono::NaiveDate;
+use leptos_i18n::td_string;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const DESCRIPTIONS: [&str; 8] = [
+    "Audit de l'infrastructure existante",
+    "Développement du module de facturation électronique, y compris la génération des \
+     factures au format Factur-X, les tests automatisés et la documentation technique",
+    "Licence annuelle « Quittance Pro »",
+    "Formation des équipes (session d'une journée)",
+    "Hébergement mensuel",
+    "Maintenance corrective",
+    "Livre technique",
+    "Frais de déplacement",
+];
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// An invoice of `n` lines at 20 %, 10 % and 5.5 %, one line at 0 %, to a business.
+fn sample_invoice(n: usize) -> InvoiceDocument {
+    let rates = [VatRate::Standard20, VatRate::Intermediate10, VatRate::Reduced5_5];
+    let mut lines = Vec::new();
+    let mut amounts = Vec::new();
+    for i in 0..n {
+        let rate = if i == 3 { VatRate::Zero } else { rates[i % rates.len()] };
+        let amount = LineAmounts {
+            quantity: format!("{}.5", 1 + i % 4).parse().expect("quantity"),
+            unit_price_ht: 12_345 + 1_000 * i as i64,
+            vat_rate: rate,
+            discount_pct: if i % 5 == 0 { "12.5" } else { "0" }.parse().expect("discount"),
+        };
+        lines.push(DocLine {
+            description: format!("{} n°{}", DESCRIPTIONS[i % DESCRIPTIONS.len()], i + 1),
+            quantity: amount.quantity.to_string(),
+            unit: if i % 2 == 0 { "jour" } else { "forfait" }.to_owned(),
+            unit_price_ht: amount.unit_price_ht,
+            vat_rate: rate,
+            discount_pct: amount.discount_pct.to_string(),
+            total_ht: amount.net_rounded(),
+        });
+        amounts.push(amount);
+    }
+    let totals = compute_totals(&amounts);
+    let (deposits, paid) = (50_000, 12_000);
+    InvoiceDocument {
+        kind: DocKind::Invoice,
+        number: "F-2026-0042".to_owned(),
+        issue_date: date(2026, 11, 22),
+        sale_date: date(2026, 11, 15),
+        due_date: date(2026, 12, 22),
+        currency: "EUR".to_owned(),
+        seller: Seller {
+            legal_name: "Atelier Numérique Dupont".to_owned(),
+            legal_form: "SAS".to_owned(),
+            share_capital: Some(1_000_000),
+            address_line1: "12 rue des Tanneurs".to_owned(),
+            postal_code: "69002".to_owned(),
+            city: "Lyon".to_owned(),
+            country: "France".to_owned(),
+            siren: "123 456 789".to_owned(),
+            siret: "123 456 789 00012".to_owned(),
+            rcs_city: "Lyon".to_owned(),
+            vat_number: "FR12123456789".to_owned(),
+            iban: "FR76 3000 6000 0112 3456 7890 189".to_owned(),
+            bic: "AGRIFRPPXXX".to_owned(),
+        },
+        buyer: Buyer {
+            name: "Boulangerie Martin SARL".to_owned(),
+            address_line1: "3 place du Marché".to_owned(),
+            postal_code: "38000".to_owned(),
+            city: "Grenoble".to_owned(),
+            country: "France".to_owned(),
+            siren: "987 654 321".to_owned(),
+            vat_number: "FR45987654321".to_owned(),
+            is_business: true,
+        },
+        lines,
+        per_rate: totals.per_rate,
+        total_ht: totals.total_ht,
+        total_vat: totals.total_vat,
+        total_ttc: totals.total_ttc,
+        deposits,
+        paid,
+        credited: 0,
+        balance: totals.total_ttc - deposits - paid,
+        status: DisplayStatus::PartiallyPaid,
+        terms: Terms {
+            payment_terms_days: 30,
+            late_penalty_rate_bp: 1000,
+            recovery_indemnity: Some(4_000),
+            early_discount_terms: String::new(),
+        },
+        corrects_number: None,
+        pay_url: Some("https://pay.example.test/i/F-2026-0042".to_owned()),
+    }
+}
+
+/// Collapses every run of whitespace (no-break spaces included) to one space.
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Writes the PDF to a temporary file, runs a poppler tool on it and returns its output.
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let path: PathBuf =
+        std::env::temp_dir().join(format!("quittance-pdf-test-{}-{n}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).expect("write the PDF");
+    let out = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("run {tool} (apt-get install poppler-utils): {e}"));
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn pdf_text(doc: &InvoiceDocument, lang: Lang) -> String {
+    let pdf = render_pdf(doc, lang).expect("render");
+    normalize(&poppler("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf))
+}
+
+fn page_count(pdf: &[u8]) -> usize {
+    poppler("pdfinfo", &[], pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+fn assert_shows(text: &str, expected: &str) {
+    let expected = normalize(expected);
+    assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+}
+
+fn assert_every_mandatory_mention(lang: Lang) {
+    let doc = sample_invoice(20);
+    let text = pdf_text(&doc, lang);
+    let money = |v| format_money(v, "EUR", lang);
+    let s = &doc.seller;
+    for expected in [&doc.number, &s.legal_name, &s.siren, &s.siret, &s.vat_number, &s.iban] {
+        assert_shows(&text, expected);
+    }
+    for expected in [&doc.buyer.name, &doc.buyer.vat_number, &doc.buyer.siren] {
+        assert_shows(&text, expected);
+    }
+    // Long descriptions wrap inside their column: each of their lines is there.
+    let faces = Faces::load().expect("fonts");
+    for line in &doc.lines {
+        let wrapped = faces.regular.wrap(&line.description, CELL.size, DESCRIPTION_TEXT_WIDTH);
+        assert!(!wrapped.is_empty());
+        for part in wrapped {
+            assert_shows(&text, &part);
+        }
+    }
+    assert!(doc.per_rate.len() >= 3, "the sample has several rates");
+    for rate in &doc.per_rate {
+        assert_shows(&text, &money(rate.base_ht));
+        assert_shows(&text, &rate.rate.label(lang));
+    }
+    assert_shows(&text, &money(doc.total_ttc));
+    assert_shows(&text, &money(doc.balance));
+    let penalty = labels::late_penalty(lang, 1000);
+    assert!(penalty.contains(if lang == Lang::Fr { "10\u{a0}%" } else { "10%" }));
+    assert_shows(&text, &penalty);
+    let indemnity = labels::recovery_indemnity(lang, &money(4_000));
+    assert!(indemnity.contains("40"));
+    assert_shows(&text, &indemnity);
+    let l = labels::locale(lang);
+    assert_shows(&text, td_string!(l, doc_no_early_discount));
+    assert_shows(&text, td_string!(l, doc_vat_exemption));
+    assert_shows(&text, &labels::payment_terms(lang, 30));
+    assert_shows(&text, &labels::bank_transfer(lang, &s.iban, &s.bic));
+}
+
+#[test]
+fn a_twenty_line_invoice_renders_every_mandatory_mention_in_french() {
+    assert_every_mandatory_mention(Lang::Fr);
+}
+
+#[test]
+fn a_twenty_line_invoice_renders_every_mandatory_mention_in_english() {
+    assert_every_mandatory_mention(Lang::En);
+}
+
+#[test]
+fn french_labels_and_amounts_come_from_the_french_locale() {
+    let text = pdf_text(&sample_invoice(20), Lang::Fr);
+    assert_shows(&text, td_string!(Locale::fr, doc_invoice));
+    assert_shows(&text, td_string!(Locale::fr, doc_total_ttc));
+    assert_shows(&text, "Pénalités de retard : 10 % par an");
+    assert_shows(&text, "40,00 €");
+    assert_shows(&text, "22/12/2026");
+}
+
+#[test]
+fn english_labels_and_amounts_come_from_the_english_locale() {
+    let text = pdf_text(&sample_invoice(20), Lang::En);
+    assert_shows(&text, td_string!(Locale::en, doc_invoice));
+    assert_shows(&text, td_string!(Locale::en, doc_balance));
+    assert_shows(&text, "Late payment penalties: 10% per year");
+    assert_shows(&text, "€40.00");
+    assert_shows(&text, "22 Dec 2026");
+}
+
+#[test]
+fn a_credit_note_is_titled_as_such_and_names_the_invoice_it_corrects() {
+    let mut doc = sample_invoice(3);
+    doc.kind = DocKind::CreditNote;
+    doc.number = "AV-2026-0007".to_owned();
+    doc.corrects_number = Some("F-2026-0041".to_owned());
+    for lang in [Lang::Fr, Lang::En] {
+        let text = pdf_text(&doc, lang);
+        assert_shows(&text, td_string!(labels::locale(lang), doc_credit_note));
+        assert_shows(&text, "AV-2026-0007");
+        assert_shows(&text, &labels::corrects(lang, "F-2026-0041"));
+    }
+}
+
+#[test]
+fn a_sixty_line_invoice_continues_on_more_pages_with_the_table_header_repeated() {
+    let doc = sample_invoice(60);
+    let pdf = render_pdf(&doc, Lang::Fr).expect("render");
+    let pages = page_count(&pdf);
+    assert!(pages > 1, "60 lines on {pages} page(s)");
+    let text = normalize(&poppler("pdftotext", &["-layout"], &pdf));
+    let header = td_string!(Locale::fr, doc_col_description);
+    assert!(text.matches(header).count() >= pages, "header not repeated on every page");
+    assert_shows(&text, &format!("{} n°60", DESCRIPTIONS[59 % DESCRIPTIONS.len()]));
+    assert_shows(&text, &format!("F-2026-0042 · {pages}/{pages}"));
+}
+
+#[test]
+fn the_mentions_that_depend_on_the_terms_follow_them() {
+    let mut doc = sample_invoice(2);
+    doc.terms.recovery_indemnity = None;
+    doc.terms.early_discount_terms = "2 % si paiement sous 8 jours".to_owned();
+    doc.pay_url = None;
+    let text = pdf_text(&doc, Lang::Fr);
+    assert!(!doc.needs_vat_exemption_mention());
+    assert!(!text.contains(&normalize(td_string!(Locale::fr, doc_vat_exemption))));
+    assert!(!text.contains("L441-10"));
+    assert!(!text.contains(&normalize(td_string!(Locale::fr, doc_no_early_discount))));
+    assert_shows(&text, &labels::early_discount(Lang::Fr, "2 % si paiement sous 8 jours"));
+    assert!(!text.contains("pay.example.test"));
+}
+
+#[test]
+fn a_consumer_buyer_shows_no_business_identifiers() {
+    let mut doc = sample_invoice(2);
+    doc.buyer.is_business = false;
+    let text = pdf_text(&doc, Lang::Fr);
+    assert_shows(&text, &doc.buyer.name);
+    assert!(!text.contains("987 654 321"));
+    assert!(!text.contains("FR45987654321"));
+}
+
+#[test]
+fn a_description_longer_than_a_page_is_split_across_pages_without_losing_words() {
+    let mut doc = sample_invoice(1);
+    let words: Vec<String> = (0..1500).map(|i| format!("mot{i}")).collect();
+    doc.lines[0].description = words.join(" ");
+    let pdf = render_pdf(&doc, Lang::Fr).expect("render");
+    assert!(page_count(&pdf) > 1);
+    let text = normalize(&poppler("pdftotext", &["-layout"], &pdf));
+    for w in &words {
+        assert!(text.split(' ').any(|t| t == w), "lost {w}");
+    }
+}
+
+#[test]
+fn odd_input_renders_without_panicking() {
+    let empty = InvoiceDocument { lines: Vec::new(), per_rate: Vec::new(), ..sample_invoice(0) };
+    assert!(render_pdf(&empty, Lang::En).is_ok());
+    let mut odd = sample_invoice(3);
+    odd.seller = Seller::default();
+    odd.buyer = Buyer::default();
+    odd.number = String::new();
+    odd.currency = "XYZ".to_owned();
+    odd.lines[0].description = "tab\there\r\nnew line \u{1}\u{7f} emoji 🧾 CJK 請求書 ".repeat(20);
+    odd.lines[1].description = "x".repeat(5_000);
+    odd.lines[1].unit = "unité-de-mesure-particulièrement-longue".to_owned();
+    odd.lines[2].quantity = "not a number".to_owned();
+    odd.lines[2].discount_pct = String::new();
+    odd.lines[2].unit_price_ht = i64::MIN;
+    odd.lines[2].total_ht = i64::MAX;
+    odd.total_ttc = i64::MIN;
+    odd.deposits = i64::MIN;
+    odd.paid = i64::MAX;
+    odd.terms.late_penalty_rate_bp = i64::MIN;
+    odd.terms.payment_terms_days = -1;
+    for lang in [Lang::Fr, Lang::En] {
+        let pdf = render_pdf(&odd, lang).expect("render");
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+}
+
+#[test]
+fn wrapped_lines_fit_their_width_and_keep_every_word() {
+    let faces = Faces::load().expect("fonts");
+    let face = faces.regular;
+    let text = "Développement du module de facturation électronique \
+                anticonstitutionnellementtrèstrèstrèslongmot fin";
+    for width in [20.0, 60.0, 150.0, 400.0] {
+        let lines = face.wrap(text, 8.0, width);
+        for line in &lines {
+            let single_char = line.chars().count() == 1;
+            assert!(face.width(line, 8.0) <= width + 0.01 || single_char, "{line:?} > {width}");
+        }
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+    }
+    assert_eq!(face.wrap("", 8.0, 100.0), vec![String::new()]);
+    assert_eq!(face.wrap("a\nb", 8.0, 100.0), vec!["a".to_owned(), "b".to_owned()]);
+}
+
+#[test]
+fn text_is_measured_with_the_font_metrics() {
+    let faces = Faces::load().expect("fonts");
+    // DejaVu Sans: 2048 units per em, "M" is 1767 units wide.
+    let m = faces.regular.width("M", 10.0);
+    assert!((m - 10.0 * 1767.0 / 2048.0).abs() < 0.01, "M is {m}");
+    assert!(faces.bold.width("Total", 10.0) > faces.regular.width("Total", 10.0));
+    assert!(faces.regular.glyphs("é€\u{a0}").iter().all(|g| g.glyph_id.to_u32() != 0));
+}

@@ -1,0 +1,109 @@
+//! Loads an invoice or credit note as a full document, for one viewer. A viewer
+//! who may not see it gets `NotFound`, never a hint that it exists.
+use crate::error::AppError;
+use crate::model::document::{DocKind, InvoiceDocument};
+use crate::model::format::parse_iso_date;
+use crate::model::invoice::{DisplayStatus, InvoiceStatus, balance};
+use crate::model::vat::{LineAmounts, compute_totals};
+use crate::server::db::invoices::{self, InvoiceRecord};
+use crate::server::db::{Db, company, customers};
+use crate::server::services::invoicing::Snapshot;
+use chrono::NaiveDate;
+
+/// Who is looking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// A contact of this customer account: its issued documents only.
+    Customer(i64),
+    /// Agents and admins: everything, drafts included.
+    Staff,
+    /// The holder of a pay link: that one invoice only.
+    PayLink(i64),
+}
+
+fn may_see(viewer: Viewer, rec: &InvoiceRecord) -> bool {
+    match viewer {
+        Viewer::Staff => true,
+        Viewer::Customer(c) => rec.customer_id == c && rec.status != InvoiceStatus::Draft,
+        Viewer::PayLink(id) => rec.id == id && rec.status != InvoiceStatus::Draft,
+    }
+}
+
+/// The document with this number, if the viewer may see it.
+pub async fn by_number(db: &Db, number: &str, viewer: Viewer, today: NaiveDate) -> Result<(InvoiceRecord, InvoiceDocument), AppError> {
+    let rec = invoices::get_by_number(&db.pool, number).await?.ok_or(AppError::NotFound)?;
+    if !may_see(viewer, &rec) {
+        return Err(AppError::NotFound);
+    }
+    let doc = build(db, &rec, today).await?;
+    Ok((rec, doc))
+}
+
+/// The document with this id, if the viewer may see it.
+pub async fn by_id(db: &Db, id: i64, viewer: Viewer, today: NaiveDate) -> Result<(InvoiceRecord, InvoiceDocument), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let rec = invoices::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    drop(conn);
+    if !may_see(viewer, &rec) {
+        return Err(AppError::NotFound);
+    }
+    let doc = build(db, &rec, today).await?;
+    Ok((rec, doc))
+}
+
+fn date(s: &Option<String>, fallback: NaiveDate) -> NaiveDate {
+    s.as_deref().and_then(parse_iso_date).unwrap_or(fallback)
+}
+
+async fn build(db: &Db, rec: &InvoiceRecord, today: NaiveDate) -> Result<InvoiceDocument, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let lines = invoices::lines(&mut conn, rec.id).await?;
+    let snapshot = match rec.snapshot.as_deref() {
+        Some(json) => serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?,
+        None => {
+            let (seller, terms, _) = company::load(&db.pool).await?;
+            let buyer = customers::buyer(&mut conn, rec.customer_id).await?;
+            Snapshot { seller, buyer, terms }
+        }
+    };
+    let amounts: Vec<LineAmounts> = lines
+        .iter()
+        .map(|l| LineAmounts {
+            quantity: l.quantity.parse().unwrap_or_default(),
+            unit_price_ht: l.unit_price_ht,
+            vat_rate: l.vat_rate,
+            discount_pct: l.discount_pct.parse().unwrap_or_default(),
+        })
+        .collect();
+    let totals = compute_totals(&amounts);
+    let corrects_number = match rec.corrects_invoice_id {
+        Some(id) => invoices::get(&mut conn, id).await?.and_then(|r| r.number),
+        None => None,
+    };
+    let issue_date = date(&rec.issue_date, today);
+    let due_date = date(&rec.due_date, issue_date);
+    let bal = balance(rec.total_ttc, rec.amount_paid, rec.amount_credited).max(0);
+    Ok(InvoiceDocument {
+        kind: if rec.kind == "credit_note" { DocKind::CreditNote } else { DocKind::Invoice },
+        number: rec.number.clone().unwrap_or_default(),
+        issue_date,
+        sale_date: date(&rec.sale_date, issue_date),
+        due_date,
+        currency: rec.currency.clone(),
+        seller: snapshot.seller,
+        buyer: snapshot.buyer,
+        lines,
+        per_rate: totals.per_rate,
+        total_ht: rec.total_ht,
+        total_vat: rec.total_vat,
+        total_ttc: rec.total_ttc,
+        deposits: rec.deposits,
+        paid: rec.amount_paid,
+        credited: rec.amount_credited,
+        balance: if rec.kind == "credit_note" { 0 } else { bal },
+        status: DisplayStatus::derive(rec.status, due_date, today, bal),
+        terms: snapshot.terms,
+        corrects_number,
+        pay_url: None,
+    })
+}

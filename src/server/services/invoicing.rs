@@ -1,0 +1,235 @@
+//! Creating, issuing and crediting invoices. Each operation is one transaction.
+use crate::error::AppError;
+use crate::model::document::{Buyer, DocLine, Seller, Terms};
+use crate::model::draft::{DraftInput, ValidLine, validate_draft};
+use crate::model::invoice::InvoiceStatus;
+use crate::model::validate::{FieldErrors, FieldProblem};
+use crate::model::vat::{LineAmounts, VatRate, compute_totals};
+use crate::server::db::invoices::{self, NewDraft};
+use crate::server::db::{Db, audit, company, customers, numbering, pay_links};
+use crate::server::services::pay_links::new_token;
+use chrono::{Datelike, Duration, NaiveDate};
+use sqlx::AnyConnection;
+use serde::{Deserialize, Serialize};
+
+/// The parties and terms frozen into an invoice when it is issued.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub seller: Seller,
+    pub buyer: Buyer,
+    pub terms: Terms,
+}
+
+fn doc_line(l: &ValidLine) -> DocLine {
+    DocLine {
+        description: l.description.clone(),
+        quantity: l.quantity.normalize().to_string(),
+        unit: l.unit.clone(),
+        unit_price_ht: l.amounts.unit_price_ht,
+        vat_rate: l.amounts.vat_rate,
+        discount_pct: l.amounts.discount_pct.normalize().to_string(),
+        total_ht: l.amounts.net_rounded(),
+    }
+}
+
+/// Saves a valid draft with its lines and totals, or reports every bad field.
+pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Result<i64, AppError> {
+    let valid = validate_draft(input, today).map_err(AppError::Validation)?;
+    let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
+    let totals = compute_totals(&amounts);
+    let mut tx = db.begin_write().await?;
+    if customers::buyer(&mut tx, valid.customer_id).await.is_err() {
+        let mut e = FieldErrors::default();
+        e.add("customer_id", FieldProblem::Required);
+        return Err(AppError::Validation(e));
+    }
+    let sale = valid.sale_date.format("%Y-%m-%d").to_string();
+    let due = valid.due_date.map(|d| d.format("%Y-%m-%d").to_string());
+    let id = invoices::insert_draft(
+        &mut tx,
+        &NewDraft {
+            customer_id: valid.customer_id,
+            kind: "invoice",
+            currency: &valid.currency,
+            sale_date: &sale,
+            due_date: due.as_deref(),
+            totals: &totals,
+            corrects_invoice_id: None,
+        },
+    )
+    .await?;
+    for (i, l) in valid.lines.iter().enumerate() {
+        invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The series prefix of a document kind in a year: `F-2026-`, `AV-2026-`.
+pub fn series_prefix(kind: &str, year: i32) -> String {
+    let letters = if kind == "credit_note" { "AV" } else { "F" };
+    format!("{letters}-{year}-")
+}
+
+/// The number, the raw pay token (shown once, stored hashed), and the invoice id.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub id: i64,
+    pub number: String,
+    pub pay_token: String,
+}
+
+/// Issues a draft on `issue_date`: takes the next number of its series in the
+/// same transaction, freezes parties and terms, creates its pay link.
+pub async fn issue(db: &Db, invoice_id: i64, issue_date: NaiveDate) -> Result<Issued, AppError> {
+    let (seller, terms, _) = company::load(&db.pool).await?;
+    let mut tx = db.begin_write().await?;
+    let issued = issue_within(&mut tx, invoice_id, issue_date, seller, terms).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// The body of [`issue`], inside the caller's transaction.
+async fn issue_within(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    issue_date: NaiveDate,
+    seller: Seller,
+    terms: Terms,
+) -> Result<Issued, AppError> {
+    let rec = invoices::get(conn, invoice_id).await?.ok_or(AppError::NotFound)?;
+    if rec.status != InvoiceStatus::Draft {
+        return Err(AppError::Conflict);
+    }
+    let prefix = series_prefix(&rec.kind, issue_date.year());
+    let issue_iso = issue_date.format("%Y-%m-%d").to_string();
+    // Numbers must follow dates: never issue before the latest document of the series.
+    if let Some(latest) = numbering::latest_issue_date(conn, &prefix).await? {
+        if latest > issue_iso {
+            return Err(AppError::Conflict);
+        }
+    }
+    let seq = numbering::next_in_series(conn, prefix.trim_end_matches('-')).await?;
+    let number = format!("{prefix}{seq:06}");
+    let due = match rec.due_date.as_deref() {
+        Some(d) if d >= issue_iso.as_str() => d.to_string(),
+        Some(_) => return Err(AppError::Validation(due_before_issue())),
+        None => (issue_date + Duration::days(terms.payment_terms_days)).format("%Y-%m-%d").to_string(),
+    };
+    let mut buyer = customers::buyer(conn, rec.customer_id).await?;
+    let terms = Terms { recovery_indemnity: terms.recovery_indemnity.filter(|_| buyer.is_business), ..terms };
+    if !buyer.is_business {
+        buyer.siren.clear();
+    }
+    let snapshot = serde_json::to_string(&Snapshot { seller, buyer, terms })
+        .map_err(|e| AppError::internal("snapshot", e))?;
+    let changed = invoices::mark_issued(conn, invoice_id, &number, &issue_iso, &due, &snapshot).await?;
+    if changed != 1 {
+        return Err(AppError::Conflict);
+    }
+    let (token, hash) = new_token();
+    if rec.kind == "invoice" {
+        pay_links::insert(conn, invoice_id, &hash, crate::server::db::now_ts()).await?;
+    }
+    audit::record_in(conn, None, "invoice_issued", &number).await?;
+    Ok(Issued { id: invoice_id, number, pay_token: token })
+}
+
+fn due_before_issue() -> FieldErrors {
+    let mut e = FieldErrors::default();
+    e.add("due_date", FieldProblem::DueBeforeIssue);
+    e
+}
+
+/// What a credit note gives back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CreditRequest {
+    /// Cancels the whole remaining balance, line by line.
+    Full,
+    /// A partial credit: an amount excl. VAT at one VAT rate, with a reason.
+    Partial { amount_ht: i64, vat_rate: VatRate, description: String },
+}
+
+/// Issues a credit note against an issued invoice, in one transaction: the
+/// credit note gets its own number (AV series), the invoice's balance drops and
+/// its status follows. Returns the credit note's number.
+pub async fn credit(
+    db: &Db,
+    invoice_id: i64,
+    request: &CreditRequest,
+    issue_date: NaiveDate,
+) -> Result<Issued, AppError> {
+    let (seller, terms, _) = company::load(&db.pool).await?;
+    let mut tx = db.begin_write().await?;
+    let draft_id = {
+        let inv = invoices::get(&mut tx, invoice_id).await?.ok_or(AppError::NotFound)?;
+        if inv.kind != "invoice" || !inv.status.is_open() && inv.status != InvoiceStatus::Paid {
+            return Err(AppError::Conflict);
+        }
+        let number = inv.number.clone().unwrap_or_default();
+        let lines = match request {
+            CreditRequest::Full => invoices::lines(&mut tx, invoice_id).await?,
+            CreditRequest::Partial { amount_ht, vat_rate, description } => {
+                if *amount_ht <= 0 {
+                    let mut e = FieldErrors::default();
+                    e.add("amount", FieldProblem::MustBePositive);
+                    return Err(AppError::Validation(e));
+                }
+                vec![DocLine {
+                    description: if description.trim().is_empty() { number.clone() } else { description.trim().to_string() },
+                    quantity: "1".into(),
+                    unit: String::new(),
+                    unit_price_ht: *amount_ht,
+                    vat_rate: *vat_rate,
+                    discount_pct: "0".into(),
+                    total_ht: *amount_ht,
+                }]
+            }
+        };
+        let amounts: Vec<LineAmounts> = lines
+            .iter()
+            .map(|l| LineAmounts {
+                quantity: l.quantity.parse().unwrap_or_default(),
+                unit_price_ht: l.unit_price_ht,
+                vat_rate: l.vat_rate,
+                discount_pct: l.discount_pct.parse().unwrap_or_default(),
+            })
+            .collect();
+        let totals = compute_totals(&amounts);
+        if totals.total_ttc > inv.total_ttc - inv.amount_credited || totals.total_ttc <= 0 {
+            let mut e = FieldErrors::default();
+            e.add("amount", FieldProblem::TooLarge);
+            return Err(AppError::Validation(e));
+        }
+        let sale = inv.sale_date.clone().unwrap_or_else(|| issue_date.format("%Y-%m-%d").to_string());
+        let id = invoices::insert_draft(
+            &mut tx,
+            &NewDraft {
+                customer_id: inv.customer_id,
+                kind: "credit_note",
+                currency: &inv.currency,
+                sale_date: &sale,
+                due_date: Some(&issue_date.format("%Y-%m-%d").to_string()),
+                totals: &totals,
+                corrects_invoice_id: Some(invoice_id),
+            },
+        )
+        .await?;
+        for (i, l) in lines.iter().enumerate() {
+            invoices::insert_line(&mut tx, id, i as i64, l).await?;
+        }
+        let credited = inv.amount_credited + totals.total_ttc;
+        let status = if credited >= inv.total_ttc {
+            InvoiceStatus::Credited
+        } else if inv.amount_paid + credited >= inv.total_ttc {
+            InvoiceStatus::Paid
+        } else {
+            inv.status
+        };
+        invoices::apply_credit(&mut tx, invoice_id, totals.total_ttc, status).await?;
+        id
+    };
+    let issued = issue_within(&mut tx, draft_id, issue_date, seller, terms).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
