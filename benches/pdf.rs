@@ -13,11 +13,19 @@ const RUNS: usize = 200;
 const LINES: usize = 20;
 
 fn invoice() -> Option<InvoiceDocument> {
-    let rates = [VatRate::Standard20, VatRate::Reduced5_5, VatRate::Intermediate10];
+    let rates = [
+        VatRate::Standard20,
+        VatRate::Reduced5_5,
+        VatRate::Intermediate10,
+    ];
     let mut lines = Vec::new();
     let mut amounts = Vec::new();
     for i in 0..LINES {
-        let rate = if i == 7 { VatRate::Zero } else { rates[i % rates.len()] };
+        let rate = if i == 7 {
+            VatRate::Zero
+        } else {
+            rates[i % rates.len()]
+        };
         let amount = LineAmounts {
             quantity: Decimal::new(10 + 5 * (i as i64 % 3), 1),
             unit_price_ht: 9_900 + 1_250 * i as i64,

@@ -40,11 +40,18 @@ pub(super) struct Style {
 
 impl Style {
     pub const fn new(weight: Weight, size: f32) -> Style {
-        Style { weight, size, gray: INK }
+        Style {
+            weight,
+            size,
+            gray: INK,
+        }
     }
 
     pub const fn muted(self) -> Style {
-        Style { gray: MUTED, ..self }
+        Style {
+            gray: MUTED,
+            ..self
+        }
     }
 
     pub const fn sized(self, size: f32) -> Style {
@@ -59,10 +66,34 @@ impl Style {
 
 #[derive(Debug)]
 enum Op {
-    Text { x: f32, y: f32, style: Style, text: String },
-    Fill { x: f32, y: f32, w: f32, h: f32, gray: Gray },
-    Rule { x1: f32, y1: f32, x2: f32, y2: f32, width: f32, gray: Gray },
-    Frame { x: f32, y: f32, w: f32, h: f32, gray: Gray },
+    Text {
+        x: f32,
+        y: f32,
+        style: Style,
+        text: String,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: Gray,
+    },
+    Rule {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        gray: Gray,
+    },
+    Frame {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: Gray,
+    },
 }
 
 pub(super) struct Canvas<'f> {
@@ -74,7 +105,11 @@ pub(super) struct Canvas<'f> {
 
 impl<'f> Canvas<'f> {
     pub fn new(faces: &'f Faces) -> Canvas<'f> {
-        Canvas { faces, pages: vec![Vec::new()], y: MARGIN_TOP }
+        Canvas {
+            faces,
+            pages: vec![Vec::new()],
+            y: MARGIN_TOP,
+        }
     }
 
     pub fn face(&self, style: Style) -> Face {
@@ -129,7 +164,12 @@ impl<'f> Canvas<'f> {
 
     pub fn text(&mut self, x: f32, y: f32, style: Style, text: &str) {
         if !text.is_empty() {
-            self.push(Op::Text { x, y, style, text: text.to_owned() });
+            self.push(Op::Text {
+                x,
+                y,
+                style,
+                text: text.to_owned(),
+            });
         }
     }
 
@@ -140,7 +180,15 @@ impl<'f> Canvas<'f> {
 
     /// Text on an earlier page (footers, once the page count is known).
     pub fn text_on(&mut self, page: usize, x: f32, y: f32, style: Style, text: &str) {
-        self.push_on(page, Op::Text { x, y, style, text: text.to_owned() });
+        self.push_on(
+            page,
+            Op::Text {
+                x,
+                y,
+                style,
+                text: text.to_owned(),
+            },
+        );
     }
 
     pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, gray: Gray) {
@@ -152,7 +200,14 @@ impl<'f> Canvas<'f> {
     }
 
     pub fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32, gray: Gray) {
-        self.push(Op::Rule { x1, y1: y, x2, y2: y, width, gray });
+        self.push(Op::Rule {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+            width,
+            gray,
+        });
     }
 
     /// Writes the pages out as a PDF.
@@ -198,7 +253,14 @@ impl<'f> Canvas<'f> {
                             surface.set_stroke(None);
                         }
                     }
-                    Op::Rule { x1, y1, x2, y2, width, gray } => {
+                    Op::Rule {
+                        x1,
+                        y1,
+                        x2,
+                        y2,
+                        width,
+                        gray,
+                    } => {
                         let mut pb = PathBuilder::new();
                         pb.move_to(*x1, *y1);
                         pb.line_to(*x2, *y2);
@@ -214,7 +276,9 @@ impl<'f> Canvas<'f> {
             surface.finish();
             page.finish();
         }
-        document.finish().map_err(|e| PdfError::Write(e.to_string()))
+        document
+            .finish()
+            .map_err(|e| PdfError::Write(e.to_string()))
     }
 }
 

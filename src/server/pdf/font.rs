@@ -46,10 +46,13 @@ pub(super) struct Faces {
 
 impl Faces {
     pub fn load() -> Result<Faces, PdfError> {
-        let regular = REGULAR_METRICS.as_ref().ok_or(PdfError::Font("DejaVuSans"))?;
-        let bold = BOLD_METRICS.as_ref().ok_or(PdfError::Font("DejaVuSans-Bold"))?;
-        let regular_font =
-            Font::new(REGULAR_TTF.into(), 0).ok_or(PdfError::Font("DejaVuSans"))?;
+        let regular = REGULAR_METRICS
+            .as_ref()
+            .ok_or(PdfError::Font("DejaVuSans"))?;
+        let bold = BOLD_METRICS
+            .as_ref()
+            .ok_or(PdfError::Font("DejaVuSans-Bold"))?;
+        let regular_font = Font::new(REGULAR_TTF.into(), 0).ok_or(PdfError::Font("DejaVuSans"))?;
         let bold_font = Font::new(BOLD_TTF.into(), 0).ok_or(PdfError::Font("DejaVuSans-Bold"))?;
         Ok(Faces {
             regular: Face { metrics: regular },
@@ -203,7 +206,11 @@ impl Metrics {
             advances.push(adv);
         }
         let glyphs = parse_cmap(data, table(data, b"cmap")?)?;
-        Some(Metrics { units_per_em, advances, glyphs })
+        Some(Metrics {
+            units_per_em,
+            advances,
+            glyphs,
+        })
     }
 }
 

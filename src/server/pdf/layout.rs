@@ -77,7 +77,9 @@ pub(super) fn heading(c: &mut Canvas, ctx: &Ctx) {
     let name = c.wrap(&s.legal_name, STRONG.sized(12.0), left_w);
     y = lines_at(c, MARGIN_X, y, STRONG.sized(12.0), &name);
     let mut seller = Vec::new();
-    let capital = s.share_capital.map(|v| format!("{} {}", lb.share_capital, ctx.money(v)));
+    let capital = s
+        .share_capital
+        .map(|v| format!("{} {}", lb.share_capital, ctx.money(v)));
     let form: Vec<String> = [Some(s.legal_form.clone()), capital]
         .into_iter()
         .flatten()
@@ -113,13 +115,24 @@ pub(super) fn heading(c: &mut Canvas, ctx: &Ctx) {
     let number_style = STRONG.sized(10.0);
     let rows = [
         (&lb.number, doc.number.clone(), number_style),
-        (&lb.issue_date, format_date(doc.issue_date, ctx.lang), STRONG),
+        (
+            &lb.issue_date,
+            format_date(doc.issue_date, ctx.lang),
+            STRONG,
+        ),
         (&lb.sale_date, format_date(doc.sale_date, ctx.lang), BODY),
         (&lb.due_date, format_date(doc.due_date, ctx.lang), STRONG),
     ];
     for (label, value, style) in rows {
         let label_style = BODY.muted().sized(style.size);
-        ry += key_value(c, (RIGHT_COL, RIGHT), ry, (label, label_style), (&value, style), true);
+        ry += key_value(
+            c,
+            (RIGHT_COL, RIGHT),
+            ry,
+            (label, label_style),
+            (&value, style),
+            true,
+        );
         ry += 2.0;
     }
     c.y = y.max(ry) + 14.0;
@@ -133,7 +146,10 @@ pub(super) fn parties(c: &mut Canvas, ctx: &Ctx) {
     let inner = RIGHT - RIGHT_COL - 2.0 * pad;
     let mut blocks: Vec<(Style, Vec<String>)> = vec![
         (SMALL.muted(), vec![lb.buyer.clone()]),
-        (STRONG.sized(10.0), c.wrap(&b.name, STRONG.sized(10.0), inner)),
+        (
+            STRONG.sized(10.0),
+            c.wrap(&b.name, STRONG.sized(10.0), inner),
+        ),
     ];
     let mut parts = vec![
         b.address_line1.clone(),
@@ -150,8 +166,11 @@ pub(super) fn parties(c: &mut Canvas, ctx: &Ctx) {
     for part in parts.iter().filter(|p| !p.trim().is_empty()) {
         blocks.push((BODY, c.wrap(part, BODY, inner)));
     }
-    let height: f32 =
-        blocks.iter().map(|(s, l)| s.leading() * l.len() as f32).sum::<f32>() + 2.0 * pad;
+    let height: f32 = blocks
+        .iter()
+        .map(|(s, l)| s.leading() * l.len() as f32)
+        .sum::<f32>()
+        + 2.0 * pad;
     c.ensure(height);
     let top = c.y;
     c.frame(RIGHT_COL, top, RIGHT - RIGHT_COL, height, MUTED);
@@ -220,7 +239,11 @@ pub(super) fn legal_mentions(c: &mut Canvas, ctx: &Ctx) {
 
     let mut methods = Vec::new();
     if !doc.seller.iban.trim().is_empty() {
-        methods.push(labels::bank_transfer(lang, &doc.seller.iban, &doc.seller.bic));
+        methods.push(labels::bank_transfer(
+            lang,
+            &doc.seller.iban,
+            &doc.seller.bic,
+        ));
     }
     if let Some(url) = &doc.pay_url {
         methods.push(labels::pay_online(lang, url));
@@ -244,11 +267,21 @@ pub(super) fn footers(c: &mut Canvas, ctx: &Ctx) {
         left = format!("{left} \u{b7} {} {}", ctx.labels.siren, seller.siren);
     }
     for page in 0..pages {
-        let right = format!("{} {} \u{b7} {}/{}", ctx.title(), ctx.doc.number, page + 1, pages);
+        let right = format!(
+            "{} {} \u{b7} {}/{}",
+            ctx.title(),
+            ctx.doc.number,
+            page + 1,
+            pages
+        );
         let right_w = c.width(&right, style);
         // The left part is shortened rather than allowed to run into the right one.
         let room = CONTENT_WIDTH - right_w - 12.0;
-        let left_line = c.wrap(&left, style, room.max(20.0)).into_iter().next().unwrap_or_default();
+        let left_line = c
+            .wrap(&left, style, room.max(20.0))
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         c.text_on(page, MARGIN_X, y, style, &left_line);
         c.text_on(page, RIGHT - right_w, y, style, &right);
     }

@@ -34,7 +34,11 @@ pub enum PdfError {
 /// Renders an invoice or a credit note as a PDF file, in the given language.
 pub fn render_pdf(doc: &InvoiceDocument, lang: Lang) -> Result<Vec<u8>, PdfError> {
     let faces = font::Faces::load()?;
-    let ctx = layout::Ctx { doc, lang, labels: labels::Labels::new(lang) };
+    let ctx = layout::Ctx {
+        doc,
+        lang,
+        labels: labels::Labels::new(lang),
+    };
     let mut canvas = canvas::Canvas::new(&faces);
     layout::heading(&mut canvas, &ctx);
     layout::parties(&mut canvas, &ctx);

@@ -17,7 +17,7 @@ const RULE: Gray = 190;
 const MIN_FIGURE_SIZE: f32 = 6.0;
 
 /// Widths of the columns after the description, which takes the rest.
-const FIXED: [f32; 6] = [36.0, 42.0, 70.0, 38.0, 44.0, 76.0];
+const FIXED: [f32; 6] = [36.0, 40.0, 68.0, 38.0, 48.0, 76.0];
 const DESCRIPTION_WIDTH: f32 =
     CONTENT_WIDTH - (FIXED[0] + FIXED[1] + FIXED[2] + FIXED[3] + FIXED[4] + FIXED[5]);
 /// Width available to the text of a description.
@@ -49,7 +49,10 @@ fn cell(c: &Canvas, text: &str, width: f32, align: Align) -> Cell {
     if align == Align::Right && w > inner && w > 0.0 {
         style = style.sized((style.size * inner / w).max(MIN_FIGURE_SIZE));
     }
-    Cell { style, lines: c.wrap(text, style, inner) }
+    Cell {
+        style,
+        lines: c.wrap(text, style, inner),
+    }
 }
 
 fn draw_cell_text(c: &mut Canvas, x: f32, width: f32, align: Align, y: f32, style: Style, t: &str) {
@@ -59,25 +62,55 @@ fn draw_cell_text(c: &mut Canvas, x: f32, width: f32, align: Align, y: f32, styl
     }
 }
 
-fn header_cells(c: &Canvas, cols: &[Column]) -> (Vec<Vec<String>>, f32) {
-    let cells: Vec<Vec<String>> =
-        cols.iter().map(|col| c.wrap(col.label, HEAD, col.width - 2.0 * PAD_X)).collect();
-    let n = cells.iter().map(Vec::len).max().unwrap_or(1);
-    (cells, n as f32 * HEAD.leading() + 2.0 * PAD_Y)
+/// Header labels break between words; a single word too wide for its column
+/// is set smaller rather than cut.
+fn header_cells(c: &Canvas, cols: &[Column]) -> (Vec<Cell>, f32) {
+    let cells: Vec<Cell> = cols
+        .iter()
+        .map(|col| {
+            let inner = col.width - 2.0 * PAD_X;
+            let widest = col
+                .label
+                .split_whitespace()
+                .map(|w| c.width(w, HEAD))
+                .fold(0.0, f32::max);
+            let style = if widest > inner {
+                HEAD.sized((HEAD.size * inner / widest).max(MIN_FIGURE_SIZE - 1.0))
+            } else {
+                HEAD
+            };
+            Cell {
+                style,
+                lines: c.wrap(col.label, style, inner),
+            }
+        })
+        .collect();
+    let h = cells
+        .iter()
+        .map(|cell| cell.lines.len() as f32 * HEAD.leading())
+        .fold(0.0, f32::max);
+    (cells, h + 2.0 * PAD_Y)
+}
+
+/// Draws header labels in a shaded band, aligned on their last line.
+fn draw_header(c: &mut Canvas, x: f32, top: f32, cols: &[Column], cells: &[Cell], h: f32) {
+    let width: f32 = cols.iter().map(|col| col.width).sum();
+    c.fill(x, top, width, h, SHADE);
+    let mut x = x;
+    for (col, cell) in cols.iter().zip(cells) {
+        let first = top + h - PAD_Y - cell.lines.len() as f32 * HEAD.leading();
+        for (k, line) in cell.lines.iter().enumerate() {
+            let y = first + HEAD.size + k as f32 * HEAD.leading();
+            draw_cell_text(c, x, col.width, col.align, y, cell.style, line);
+        }
+        x += col.width;
+    }
 }
 
 fn header(c: &mut Canvas, cols: &[Column]) {
     let (cells, h) = header_cells(c, cols);
     let top = c.y;
-    c.fill(MARGIN_X, top, CONTENT_WIDTH, h, SHADE);
-    let mut x = MARGIN_X;
-    for (col, lines) in cols.iter().zip(&cells) {
-        for (k, line) in lines.iter().enumerate() {
-            let y = top + PAD_Y + HEAD.size + k as f32 * HEAD.leading();
-            draw_cell_text(c, x, col.width, col.align, y, HEAD, line);
-        }
-        x += col.width;
-    }
+    draw_header(c, MARGIN_X, top, cols, &cells, h);
     c.y = top + h;
 }
 
@@ -85,7 +118,15 @@ fn header(c: &mut Canvas, cols: &[Column]) {
 /// it is taller than a page, in which case it is split between lines of text.
 pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
     let (lb, lang) = (&ctx.labels, ctx.lang);
-    let widths = [DESCRIPTION_WIDTH, FIXED[0], FIXED[1], FIXED[2], FIXED[3], FIXED[4], FIXED[5]];
+    let widths = [
+        DESCRIPTION_WIDTH,
+        FIXED[0],
+        FIXED[1],
+        FIXED[2],
+        FIXED[3],
+        FIXED[4],
+        FIXED[5],
+    ];
     let specs = [
         (&lb.col_description, Align::Left),
         (&lb.col_quantity, Align::Right),
@@ -98,7 +139,11 @@ pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
     let cols: Vec<Column> = specs
         .iter()
         .zip(widths)
-        .map(|((label, align), width)| Column { label, width, align: *align })
+        .map(|((label, align), width)| Column {
+            label,
+            width,
+            align: *align,
+        })
         .collect();
     let lead = CELL.leading();
     let header_h = header_cells(c, &cols).1;
@@ -118,8 +163,11 @@ pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
             labels::discount(&line.discount_pct, lang),
             ctx.money(line.total_ht),
         ];
-        let cells: Vec<Cell> =
-            cols.iter().zip(&texts).map(|(col, t)| cell(c, t, col.width, col.align)).collect();
+        let cells: Vec<Cell> = cols
+            .iter()
+            .zip(&texts)
+            .map(|(col, t)| cell(c, t, col.width, col.align))
+            .collect();
         let n = cells.iter().map(|cell| cell.lines.len()).max().unwrap_or(1);
         let mut i = 0;
         while i < n {
@@ -160,7 +208,11 @@ pub(super) fn totals(c: &mut Canvas, ctx: &Ctx) {
         (&lb.total_vat, ctx.money(doc.total_vat), BODY, false),
         (&lb.total_ttc, ctx.money(doc.total_ttc), STRONG, true),
     ];
-    for (label, amount) in [(&lb.deposits, doc.deposits), (&lb.paid, doc.paid), (&lb.credited, doc.credited)] {
+    for (label, amount) in [
+        (&lb.deposits, doc.deposits),
+        (&lb.paid, doc.paid),
+        (&lb.credited, doc.credited),
+    ] {
         if amount != 0 {
             rows.push((label, ctx.money(amount.saturating_neg()), BODY, false));
         }
@@ -176,9 +228,21 @@ pub(super) fn totals(c: &mut Canvas, ctx: &Ctx) {
     let right_h: f32 = heights.iter().sum();
 
     let vat_cols = [
-        Column { label: &lb.rate, width: 60.0, align: Align::Left },
-        Column { label: &lb.base_ht, width: 85.0, align: Align::Right },
-        Column { label: &lb.vat_amount, width: 85.0, align: Align::Right },
+        Column {
+            label: &lb.rate,
+            width: 60.0,
+            align: Align::Left,
+        },
+        Column {
+            label: &lb.base_ht,
+            width: 85.0,
+            align: Align::Right,
+        },
+        Column {
+            label: &lb.vat_amount,
+            width: 85.0,
+            align: Align::Right,
+        },
     ];
     let vat_w: f32 = vat_cols.iter().map(|col| col.width).sum();
     let (vat_head, vat_head_h) = header_cells(c, &vat_cols);
@@ -191,18 +255,14 @@ pub(super) fn totals(c: &mut Canvas, ctx: &Ctx) {
     if !doc.per_rate.is_empty() {
         c.text(MARGIN_X, top + STRONG.size, STRONG, &lb.vat_breakdown);
         let mut y = top + STRONG.leading() + 2.0;
-        c.fill(MARGIN_X, y, vat_w, vat_head_h, SHADE);
-        let mut x = MARGIN_X;
-        for (col, lines) in vat_cols.iter().zip(&vat_head) {
-            for (k, line) in lines.iter().enumerate() {
-                let ly = y + PAD_Y + HEAD.size + k as f32 * HEAD.leading();
-                draw_cell_text(c, x, col.width, col.align, ly, HEAD, line);
-            }
-            x += col.width;
-        }
+        draw_header(c, MARGIN_X, y, &vat_cols, &vat_head, vat_head_h);
         y += vat_head_h;
         for r in &doc.per_rate {
-            let texts = [r.rate.label(ctx.lang), ctx.money(r.base_ht), ctx.money(r.vat)];
+            let texts = [
+                r.rate.label(ctx.lang),
+                ctx.money(r.base_ht),
+                ctx.money(r.vat),
+            ];
             let mut x = MARGIN_X;
             for (col, t) in vat_cols.iter().zip(&texts) {
                 let style = cell(c, t, col.width, col.align).style;
@@ -224,7 +284,14 @@ pub(super) fn totals(c: &mut Canvas, ctx: &Ctx) {
                 c.rule(RIGHT_COL, RIGHT, y, 0.6, MUTED);
             }
         }
-        key_value(c, span, y + row_pad / 2.0, (label, *style), (value, *style), true);
+        key_value(
+            c,
+            span,
+            y + row_pad / 2.0,
+            (label, *style),
+            (value, *style),
+            true,
+        );
         y += h;
     }
     c.y = top + left_h.max(right_h) + 6.0;
