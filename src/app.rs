@@ -2,8 +2,10 @@
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
+    accounts::{ForgotPasswordPage, InvitePage, ResetPasswordPage},
     home::HomePage, invoice_detail::InvoiceDetailPage, invoices::InvoicesPage, login::LoginPage,
-    not_found::NotFoundPage, pay::PayPage, staff::StaffPage,
+    not_found::NotFoundPage, pay::PayPage, staff::StaffPage, staff_invoice::StaffInvoicePage,
+    staff_invoice_new::StaffInvoiceNewPage, staff_invoices::StaffInvoicesPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -46,10 +48,16 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/invoices") view=StaffInvoicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/invoices/new") view=StaffInvoiceNewPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/invoices/:id") view=StaffInvoicePage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -85,7 +85,15 @@ async fn a_customer_sees_only_their_own_invoices(db: &TestDb) {
     app.login("client2@demo.test", "client-demo-2").await;
     let res = app.call("/api/my_invoices", &[("status", "all")]).await;
     assert_eq!(res.status(), 200);
-    let list: Vec<serde_json::Value> = res.json().await.expect("json list");
+    let page: serde_json::Value = res.json().await.expect("json page");
+    let mut list: Vec<serde_json::Value> = page["rows"].as_array().cloned().unwrap_or_default();
+    let mut next = page["next"].as_str().map(String::from);
+    while let Some(after) = next {
+        let more: serde_json::Value =
+            app.call("/api/my_invoices", &[("status", "all"), ("after", &after)]).await.json().await.expect("json page");
+        list.extend(more["rows"].as_array().cloned().unwrap_or_default());
+        next = more["next"].as_str().map(String::from);
+    }
     let own: Vec<String> = sqlx::query_scalar(
         "SELECT i.number FROM invoices i JOIN customers c ON c.id = i.customer_id \
          WHERE c.billing_email = $1 AND i.kind = 'invoice' AND i.status <> 'draft'",

@@ -78,7 +78,7 @@ async fn concurrent_issues_get_gapless_unique_numbers(db: &TestDb) {
         tasks.push(tokio::spawn(async move {
             let mut numbers = Vec::new();
             for id in chunk {
-                numbers.push(invoicing::issue(&db, id, today()).await.expect("issue").number);
+                numbers.push(invoicing::issue(&db, id, today(), None).await.expect("issue").number);
             }
             numbers
         }));
@@ -100,9 +100,9 @@ async fn an_issued_invoice_cannot_be_changed_or_deleted(db: &TestDb) {
     let app = TestApp::start(db, false).await;
     let customer = company_and_customer(&app.db).await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today()).await.expect("draft");
-    let issued = invoicing::issue(&app.db, id, today()).await.expect("issue");
+    let issued = invoicing::issue(&app.db, id, today(), None).await.expect("issue");
     assert_eq!(issued.number, format!("F-{}-000001", today().format("%Y")));
-    let again = invoicing::issue(&app.db, id, today()).await;
+    let again = invoicing::issue(&app.db, id, today(), None).await;
     assert_eq!(again.err(), Some(AppError::Conflict), "issuing twice is refused by the service");
     let pool = &app.db.pool;
     let update = sqlx::query("UPDATE invoices SET total_ttc = 1 WHERE id = $1").bind(id).execute(pool).await;
@@ -123,21 +123,21 @@ async fn a_credit_note_lowers_the_balance_and_has_its_own_series(db: &TestDb) {
     let app = TestApp::start(db, false).await;
     let customer = company_and_customer(&app.db).await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today()).await.expect("draft");
-    let inv = invoicing::issue(&app.db, id, today()).await.expect("issue");
+    let inv = invoicing::issue(&app.db, id, today(), None).await.expect("issue");
     // 2 x 100 € HT at 20 % = 240 € TTC. A partial credit of 50 € HT = 60 € TTC.
     let partial = CreditRequest::Partial { amount_ht: 5_000, vat_rate: VatRate::Standard20, description: "Geste".into() };
-    let av = invoicing::credit(&app.db, id, &partial, today()).await.expect("credit");
+    let av = invoicing::credit(&app.db, id, &partial, today(), None).await.expect("credit");
     assert_eq!(av.number, format!("AV-{}-000001", today().format("%Y")));
     let (credited, status): (i64, String) =
         sqlx::query_as("SELECT amount_credited, status FROM invoices WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.expect("row");
     assert_eq!(credited, 6_000);
     assert_eq!(status, "issued");
     let too_much = CreditRequest::Partial { amount_ht: 20_000, vat_rate: VatRate::Standard20, description: String::new() };
-    assert!(matches!(invoicing::credit(&app.db, id, &too_much, today()).await, Err(AppError::Validation(_))));
-    let full = invoicing::credit(&app.db, id, &CreditRequest::Full, today()).await;
+    assert!(matches!(invoicing::credit(&app.db, id, &too_much, today(), None).await, Err(AppError::Validation(_))));
+    let full = invoicing::credit(&app.db, id, &CreditRequest::Full, today(), None).await;
     assert!(matches!(full, Err(AppError::Validation(_))), "a full credit over the remaining amount is refused");
     let rest = CreditRequest::Partial { amount_ht: 15_000, vat_rate: VatRate::Standard20, description: String::new() };
-    invoicing::credit(&app.db, id, &rest, today()).await.expect("credit the rest");
+    invoicing::credit(&app.db, id, &rest, today(), None).await.expect("credit the rest");
     let status: String = sqlx::query_scalar("SELECT status FROM invoices WHERE id = $1").bind(id).fetch_one(&app.db.pool).await.expect("row");
     assert_eq!(status, "credited");
     let _ = inv;
@@ -192,7 +192,7 @@ async fn a_pay_link_opens_one_invoice_without_login_until_revoked(db: &TestDb) {
     let app = TestApp::start(db, false).await;
     let customer = company_and_customer(&app.db).await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today()).await.expect("draft");
-    let issued = invoicing::issue(&app.db, id, today()).await.expect("issue");
+    let issued = invoicing::issue(&app.db, id, today(), None).await.expect("issue");
     let page = app.get(&format!("/pay/{}", issued.pay_token)).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("body");
@@ -220,7 +220,7 @@ async fn a_pay_link_expires_some_days_after_the_invoice_is_paid(db: &TestDb) {
     let app = TestApp::start(db, false).await;
     let customer = company_and_customer(&app.db).await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today()).await.expect("draft");
-    let issued = invoicing::issue(&app.db, id, today()).await.expect("issue");
+    let issued = invoicing::issue(&app.db, id, today(), None).await.expect("issue");
     let long_ago = chrono::Utc::now().timestamp() - 400 * 86_400;
     sqlx::query("UPDATE invoices SET status = 'paid', amount_paid = total_ttc, paid_at = $1 WHERE id = $2")
         .bind(long_ago)

@@ -1,24 +1,28 @@
 //! The customer's invoices.
 use crate::error::AppError;
 use crate::model::invoice::InvoiceSummary;
+use crate::model::listing::Page;
 use leptos::prelude::*;
 
-/// The signed-in customer's invoices for a status filter (`all`, `to_pay`, …).
+/// A page of the signed-in customer's invoices for a status filter (`all`,
+/// `to_pay`, …), a search on the number, and the cursor of the previous page.
 #[server(endpoint = "my_invoices")]
-pub async fn my_invoices(status: String) -> Result<Vec<InvoiceSummary>, AppError> {
+pub async fn my_invoices(
+    status: String,
+    #[server(default)] q: Option<String>,
+    #[server(default)] after: Option<String>,
+) -> Result<Page<InvoiceSummary>, AppError> {
     use crate::api::ctx;
     use crate::model::invoice::StatusFilter;
+    use crate::model::listing::Cursor;
     let (state, user) = ctx::require_user().await?;
     ctx::no_store();
     let filter = StatusFilter::parse(&status);
-    crate::server::services::invoices::customer_invoices(
-        &state.db.pool,
-        &user,
-        filter,
-        ctx::today(),
-    )
-    .await
-    .map_err(ctx::fail)
+    let cursor = after.as_deref().and_then(Cursor::decode);
+    let q = q.map(|s| s.chars().take(100).collect::<String>());
+    crate::server::services::invoices::customer_invoices(&state.db.pool, &user, filter, q, cursor, ctx::today())
+        .await
+        .map_err(ctx::fail)
 }
 
 /// One invoice or credit note, for its customer or for staff.

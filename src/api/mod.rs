@@ -1,8 +1,10 @@
 //! Server functions: public HTTP endpoints under `/api/…`. Each one first
 //! establishes who is asking (see `ctx`), then calls a service.
+pub mod accounts;
 pub mod auth;
 pub mod invoices;
 pub mod staff;
+pub mod staff_invoices;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;

@@ -21,18 +21,29 @@ pub fn InvoicesPage() -> impl IntoView {
     let filter = Memo::new(move |_| {
         StatusFilter::parse(&query.with(|q| q.get("status")).unwrap_or_default())
     });
+    let search = Memo::new(move |_| query.with(|q| q.get("q")).filter(|s| !s.trim().is_empty()));
+    let after = Memo::new(move |_| query.with(|q| q.get("after")).filter(|s| !s.is_empty()));
     let invoices = Resource::new(
-        move || filter.get(),
-        |f| my_invoices(f.as_str().to_string()),
+        move || (filter.get(), search.get(), after.get()),
+        |(f, q, a)| my_invoices(f.as_str().to_string(), q, a),
     );
     view! {
         <Title text=move || t_string!(i18n, invoices_title) />
         <section class="panel">
             <h1>{t!(i18n, invoices_title)}</h1>
-            <FilterBar current=filter />
+            <FilterBar current=filter search />
+            <SearchForm filter search />
             <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
                 {move || invoices.get().map(|r| match r {
-                    Ok(list) => view! { <InvoiceList list /> }.into_any(),
+                    Ok(page) => {
+                        let next = page.next.clone().map(|c| page_href(filter.get_untracked(), search.get_untracked(), Some(c)));
+                        let first = after.get_untracked().map(|_| page_href(filter.get_untracked(), search.get_untracked(), None));
+                        view! {
+                            <InvoiceList list=page.rows />
+                            <Pager next first />
+                        }
+                        .into_any()
+                    }
                     Err(AppError::Unauthenticated) => {
                         view! { <Redirect path="/login?next=/invoices" /> }.into_any()
                     }
@@ -56,19 +67,62 @@ fn filter_label(f: StatusFilter) -> String {
     .to_string()
 }
 
+/// The list URL for a filter, a search and a page cursor.
+fn page_href(f: StatusFilter, q: Option<String>, after: Option<String>) -> String {
+    let mut parts = Vec::new();
+    if f != StatusFilter::All {
+        parts.push(format!("status={}", f.as_str()));
+    }
+    if let Some(q) = q {
+        parts.push(format!("q={}", crate::components::layout::url_escape(&q)));
+    }
+    if let Some(a) = after {
+        parts.push(format!("after={}", crate::components::layout::url_escape(&a)));
+    }
+    if parts.is_empty() { "/invoices".into() } else { format!("/invoices?{}", parts.join("&")) }
+}
+
 #[component]
-fn FilterBar(current: Memo<StatusFilter>) -> impl IntoView {
+fn SearchForm(filter: Memo<StatusFilter>, search: Memo<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="get" action="/invoices" class="search" role="search">
+            <input type="hidden" name="status" value=move || filter.get().as_str() />
+            <label for="invoice-search" class="visually-hidden">{t!(i18n, search_label)}</label>
+            <input
+                id="invoice-search"
+                type="search"
+                name="q"
+                maxlength="100"
+                placeholder=move || t_string!(i18n, search_placeholder)
+                value=move || search.get().unwrap_or_default()
+                data-testid="invoice-search"
+            />
+            <button type="submit" class="secondary">{t!(i18n, search_submit)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn Pager(next: Option<String>, first: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <nav class="pager" aria-label=move || t_string!(i18n, pager_label)>
+            {first.map(|h| view! { <a href=h class="chip">{t!(i18n, pager_first)}</a> })}
+            {next.map(|h| view! { <a href=h class="chip" data-testid="next-page">{t!(i18n, pager_next)}</a> })}
+        </nav>
+    }
+}
+
+#[component]
+fn FilterBar(current: Memo<StatusFilter>, search: Memo<Option<String>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <nav class="filters" aria-label=move || t_string!(i18n, filter_label)>
             {StatusFilter::ALL
                 .into_iter()
                 .map(|f| {
-                    let href = if f == StatusFilter::All {
-                        "/invoices".to_string()
-                    } else {
-                        format!("/invoices?status={}", f.as_str())
-                    };
+                    let href = move || page_href(f, search.get(), None);
                     view! {
                         <a
                             href=href

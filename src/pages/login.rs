@@ -81,6 +81,7 @@ pub fn LoginPage() -> impl IntoView {
                     {t!(i18n, login_submit)}
                 </button>
             </ActionForm>
+            <p class="back"><a href="/forgot-password" data-testid="forgot-link">{t!(i18n, account_forgot_link)}</a></p>
         </section>
     }
 }

@@ -1,4 +1,5 @@
 //! One module per route.
+pub mod accounts;
 pub mod forbidden;
 pub mod home;
 pub mod invoice_detail;
@@ -7,3 +8,6 @@ pub mod login;
 pub mod not_found;
 pub mod pay;
 pub mod staff;
+pub mod staff_invoice;
+pub mod staff_invoice_new;
+pub mod staff_invoices;

@@ -46,6 +46,10 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
                 {t!(i18n, staff_welcome)} ", " <strong>{home.user.display_name.clone()}</strong>
                 " · " {t!(i18n, staff_role)} ": " <span data-testid="staff-role">{role}</span>
             </p>
+            <nav class="staff-nav" aria-label=move || t_string!(i18n, staff_title)>
+                <a class="chip" href="/staff/invoices" data-testid="nav-staff-invoices">{t!(i18n, nav_staff_invoices)}</a>
+                <a class="chip" href="/staff/invoices/new">{t!(i18n, staff_new_invoice)}</a>
+            </nav>
             <dl class="figures">
                 <div>
                     <dt>{t!(i18n, staff_open_invoices)}</dt>

@@ -49,6 +49,7 @@ impl Application {
             .await
             .map_err(StartError::Sessions)?;
         tokio::spawn(store.clone().prune_forever(Duration::from_secs(3600)));
+        super::email::spawn_worker(db.clone(), super::email::EmailConfig::from_env());
         let mut leptos_options = get_configuration(None)
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;

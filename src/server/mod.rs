@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod downloads;
+pub mod email;
 pub mod pdf;
 pub mod routes;
 pub mod seed;

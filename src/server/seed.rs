@@ -123,7 +123,7 @@ async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(),
         Fate::Disputed => invoices::set_settlement(&mut conn, id, 0, InvoiceStatus::Disputed, None).await?,
         Fate::FullyCredited => {
             drop(conn);
-            invoicing::credit(db, id, &CreditRequest::Full, when).await?;
+            invoicing::credit(db, id, &CreditRequest::Full, when, None).await?;
         }
         Fate::PartlyCredited => {
             drop(conn);
@@ -132,7 +132,7 @@ async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(),
                 vat_rate: VatRate::Standard20,
                 description: "Geste commercial — retard de livraison".into(),
             };
-            invoicing::credit(db, id, &request, when).await?;
+            invoicing::credit(db, id, &request, when, None).await?;
         }
     }
     Ok(())
@@ -154,7 +154,7 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
             lines: demo_lines(n),
         };
         let id = invoicing::create_draft(db, &input, issued).await?;
-        let issued_inv = invoicing::issue(db, id, issued).await?;
+        let issued_inv = invoicing::issue(db, id, issued, None).await?;
         let fate = FATES[n % FATES.len()];
         // Recent invoices stay open (not yet due); older ones get their fate.
         let fate = if n >= 30 { Fate::Open } else { fate };

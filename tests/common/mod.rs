@@ -257,3 +257,156 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// A real SMTP server for the email tests: a small aiosmtpd process (installed
+/// by scripts/setup-toolchain.sh) that saves each message it accepts, decoded,
+/// as JSON in its own folder. It stops when this value is dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    dir: std::path::PathBuf,
+}
+
+/// One message the sink accepted.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SinkMessage {
+    pub to: Vec<String>,
+    pub subject: String,
+    pub message_id: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub attachments: Vec<SinkAttachment>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct SinkAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub size: usize,
+    /// The first bytes, as text (`%PDF-` for a PDF).
+    pub head: String,
+}
+
+const SMTP_SINK_PY: &str = r#"
+import asyncio, email, email.policy, json, os, sys
+from aiosmtpd.smtp import SMTP
+
+class Save:
+    def __init__(self, folder):
+        self.folder, self.n = folder, 0
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        text = msg.get_body(("plain",))
+        html = msg.get_body(("html",))
+        files = []
+        for part in msg.iter_attachments():
+            data = part.get_content()
+            files.append({"name": part.get_filename() or "", "content_type": part.get_content_type(),
+                          "size": len(data), "head": data[:8].decode("latin-1")})
+        self.n += 1
+        out = {"to": envelope.rcpt_tos, "subject": str(msg["subject"]), "message_id": str(msg["message-id"]),
+               "text": text.get_content() if text else "", "html": html.get_content() if html else None,
+               "attachments": files}
+        path = os.path.join(self.folder, "%06d.json" % self.n)
+        with open(path + ".tmp", "w") as f:
+            json.dump(out, f)
+        os.replace(path + ".tmp", path)
+        return "250 OK"
+
+async def main(port, folder):
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: SMTP(Save(folder), hostname="sink.test"), "127.0.0.1", port)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    # Stop when the test goes away: its end of our stdin closes.
+    await loop.run_in_executor(None, sys.stdin.read)
+    server.close()
+
+asyncio.run(main(int(sys.argv[1]), sys.argv[2]))
+"#;
+
+/// A port nothing listens on (for a moment): where an SMTP server is "down".
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+impl SmtpSink {
+    /// Starts a sink on a free port.
+    pub fn start() -> SmtpSink {
+        Self::start_on(0)
+    }
+
+    /// Starts a sink on `port` (0: any free port) and waits until it listens.
+    pub fn start_on(port: u16) -> SmtpSink {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let dir = std::env::temp_dir().join(unique("quittance_smtp"));
+        std::fs::create_dir_all(&dir).expect("sink dir");
+        let mut child = Command::new("python3")
+            .arg("-c")
+            .arg(SMTP_SINK_PY)
+            .arg(port.to_string())
+            .arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 must be installed for the email tests");
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = std::io::BufReader::new(out).read_line(&mut line);
+        }
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("the SMTP sink did not start: run scripts/setup-toolchain.sh (installs aiosmtpd)")
+        });
+        SmtpSink { child, port, dir }
+    }
+
+    /// The `SMTP_URL` of this sink.
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message accepted so far, in order.
+    pub fn messages(&self) -> Vec<SinkMessage> {
+        let mut paths: Vec<_> = std::fs::read_dir(&self.dir)
+            .expect("sink dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("sink json"))
+            .collect()
+    }
+
+    /// The messages once there are at least `n` (waits up to ten seconds).
+    pub async fn wait_for(&self, n: usize) -> Vec<SinkMessage> {
+        for _ in 0..200 {
+            let got = self.messages();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the SMTP sink got {} message(s), expected {n}", self.messages().len())
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// The 64-character token that follows `marker` (e.g. `/invite/`) in a text.
+pub fn token_after(text: &str, marker: &str) -> String {
+    let start = text.find(marker).map(|i| i + marker.len()).expect("link in the message");
+    text[start..].chars().take_while(char::is_ascii_hexdigit).collect()
+}

@@ -30,3 +30,16 @@ pub async fn record_in(conn: &mut sqlx::AnyConnection, actor: Option<i64>, actio
         .await?;
     Ok(())
 }
+
+/// Events about one subject (an invoice number), oldest first, with the actor's name.
+pub async fn for_subject(pool: &AnyPool, subject: &str) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT a.at, a.action, u.display_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
+         WHERE a.subject = $1 ORDER BY a.at, a.id",
+    )
+    .bind(subject)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(|r| Ok((r.try_get("at")?, r.try_get("action")?, r.try_get("display_name")?))).collect()
+}

@@ -31,3 +31,9 @@ pub async fn lang(pool: &sqlx::AnyPool, id: i64) -> Result<crate::model::lang::L
         .try_get("lang")?;
     Ok(crate::model::lang::Lang::parse(&code).unwrap_or_default())
 }
+
+/// (id, name) of every customer, by name, for pickers.
+pub async fn options(pool: &sqlx::AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows = sqlx::query("SELECT id, name FROM customers ORDER BY name, id").fetch_all(pool).await?;
+    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect()
+}

@@ -288,3 +288,12 @@ pub async fn set_settlement(
         .await?;
     Ok(())
 }
+
+/// Numbers of the credit notes issued against an invoice.
+pub async fn credit_note_numbers(pool: &AnyPool, invoice_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query("SELECT number FROM invoices WHERE corrects_invoice_id = $1 AND number IS NOT NULL ORDER BY id")
+        .bind(invoice_id)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(|r| r.try_get("number")).collect()
+}

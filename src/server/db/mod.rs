@@ -1,12 +1,15 @@
 //! All SQL lives under this folder. One query path serves both backends through
 //! sqlx's `Any` driver: queries use `$1` placeholders (SQLite reads them as
 //! numbered parameters) and only types both backends share (see migrations/README.md).
+pub mod account_tokens;
 pub mod audit;
 pub mod company;
 pub mod customers;
 pub mod invoices;
+pub mod listing;
 pub mod login_attempts;
 pub mod numbering;
+pub mod outbox;
 pub mod pay_links;
 pub mod seed;
 pub mod users;

@@ -73,7 +73,13 @@ pub(super) fn heading(c: &mut Canvas, ctx: &Ctx) {
     let left_w = RIGHT_COL - MARGIN_X - GUTTER;
     let top = c.y;
 
-    let mut y = lines_at(c, MARGIN_X, top, SMALL.muted(), &[lb.seller.clone()]);
+    let mut y = lines_at(
+        c,
+        MARGIN_X,
+        top,
+        SMALL.muted(),
+        std::slice::from_ref(&lb.seller),
+    );
     let name = c.wrap(&s.legal_name, STRONG.sized(12.0), left_w);
     y = lines_at(c, MARGIN_X, y, STRONG.sized(12.0), &name);
     let mut seller = Vec::new();

@@ -21,6 +21,7 @@ const FIXED: [f32; 6] = [36.0, 40.0, 68.0, 38.0, 48.0, 76.0];
 const DESCRIPTION_WIDTH: f32 =
     CONTENT_WIDTH - (FIXED[0] + FIXED[1] + FIXED[2] + FIXED[3] + FIXED[4] + FIXED[5]);
 /// Width available to the text of a description.
+#[cfg(test)]
 pub(super) const DESCRIPTION_TEXT_WIDTH: f32 = DESCRIPTION_WIDTH - 2.0 * PAD_X;
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -394,12 +394,3 @@ fn text_is_measured_with_the_font_metrics() {
             .all(|g| g.glyph_id.to_u32() != 0)
     );
 }
-
-#[test]
-#[ignore]
-fn write_samples() {
-    for (n, lang, name) in [(20, Lang::Fr, "fr20"), (60, Lang::En, "en60")] {
-        let pdf = render_pdf(&sample_invoice(n), lang).expect("render");
-        std::fs::write(format!("/tmp/pdfsample-{name}.pdf"), pdf).expect("write");
-    }
-}

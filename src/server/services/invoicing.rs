@@ -81,10 +81,10 @@ pub struct Issued {
 
 /// Issues a draft on `issue_date`: takes the next number of its series in the
 /// same transaction, freezes parties and terms, creates its pay link.
-pub async fn issue(db: &Db, invoice_id: i64, issue_date: NaiveDate) -> Result<Issued, AppError> {
+pub async fn issue(db: &Db, invoice_id: i64, issue_date: NaiveDate, actor: Option<i64>) -> Result<Issued, AppError> {
     let (seller, terms, _) = company::load(&db.pool).await?;
     let mut tx = db.begin_write().await?;
-    let issued = issue_within(&mut tx, invoice_id, issue_date, seller, terms).await?;
+    let issued = issue_within(&mut tx, invoice_id, issue_date, seller, terms, actor).await?;
     tx.commit().await?;
     Ok(issued)
 }
@@ -96,6 +96,7 @@ async fn issue_within(
     issue_date: NaiveDate,
     seller: Seller,
     terms: Terms,
+    actor: Option<i64>,
 ) -> Result<Issued, AppError> {
     let rec = invoices::get(conn, invoice_id).await?.ok_or(AppError::NotFound)?;
     if rec.status != InvoiceStatus::Draft {
@@ -131,7 +132,7 @@ async fn issue_within(
     if rec.kind == "invoice" {
         pay_links::insert(conn, invoice_id, &hash, crate::server::db::now_ts()).await?;
     }
-    audit::record_in(conn, None, "invoice_issued", &number).await?;
+    audit::record_in(conn, actor, "issued", &number).await?;
     Ok(Issued { id: invoice_id, number, pay_token: token })
 }
 
@@ -158,15 +159,18 @@ pub async fn credit(
     invoice_id: i64,
     request: &CreditRequest,
     issue_date: NaiveDate,
+    actor: Option<i64>,
 ) -> Result<Issued, AppError> {
     let (seller, terms, _) = company::load(&db.pool).await?;
     let mut tx = db.begin_write().await?;
+    let corrected_number: String;
     let draft_id = {
         let inv = invoices::get(&mut tx, invoice_id).await?.ok_or(AppError::NotFound)?;
         if inv.kind != "invoice" || !inv.status.is_open() && inv.status != InvoiceStatus::Paid {
             return Err(AppError::Conflict);
         }
         let number = inv.number.clone().unwrap_or_default();
+        corrected_number = number.clone();
         let lines = match request {
             CreditRequest::Full => invoices::lines(&mut tx, invoice_id).await?,
             CreditRequest::Partial { amount_ht, vat_rate, description } => {
@@ -229,7 +233,8 @@ pub async fn credit(
         invoices::apply_credit(&mut tx, invoice_id, totals.total_ttc, status).await?;
         id
     };
-    let issued = issue_within(&mut tx, draft_id, issue_date, seller, terms).await?;
+    let issued = issue_within(&mut tx, draft_id, issue_date, seller, terms, actor).await?;
+    audit::record_in(&mut tx, actor, &format!("credited:{}", issued.number), &corrected_number).await?;
     tx.commit().await?;
     Ok(issued)
 }

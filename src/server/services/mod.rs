@@ -1,4 +1,5 @@
 //! Business operations. Each one owns its transaction and calls `db` for SQL.
+pub mod accounts;
 pub mod auth;
 pub mod documents;
 pub mod invoices;

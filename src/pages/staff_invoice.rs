@@ -1,0 +1,155 @@
+//! `/staff/invoices/{id}`: one document for staff, with its actions: issue a
+//! draft, credit an issued invoice (full or partial), manage its pay link, and
+//! the history of what happened to it.
+use crate::api::staff_invoices::{CreditInvoice, IssueInvoice, ReissuePayLink, RevokePayLink, staff_invoice};
+use crate::components::document::DocumentView;
+use crate::components::errors::error_text;
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::staff_invoice::StaffInvoiceView;
+use crate::model::vat::VatRate;
+use crate::pages::forbidden::ForbiddenPage;
+use crate::pages::not_found::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn StaffInvoicePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.with(|p| p.get("id")).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let view_res = Resource::new(move || (id(), query.with(|q| q.get("err"))), |(id, _)| staff_invoice(id));
+    view! {
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
+            {move || view_res.get().map(|r| match r {
+                Ok(v) => view! { <StaffInvoiceBody v /> }.into_any(),
+                Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
+                Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
+                Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
+                Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let err = move || query.with(|q| q.get("err")).map(|c| {
+        let e = match c.as_str() {
+            "invalid" => AppError::Validation(Default::default()),
+            "conflict" => AppError::Conflict,
+            _ => AppError::Internal,
+        };
+        error_text(&e)
+    });
+    let title = v.doc.number.clone();
+    let pdf = (!v.draft).then(|| format!("/invoices/{}/pdf", v.doc.number));
+    view! {
+        <Title text=if title.is_empty() { "Draft".to_string() } else { title } />
+        <p class="back"><a href="/staff/invoices">"← " {t!(i18n, inv_back)}</a></p>
+        {move || err().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+        {v.draft.then(|| view! { <p class="notice" data-testid="draft-notice">{t!(i18n, inv_draft_notice)}</p> })}
+        <div class="staff-invoice">
+            <div class="doc-col">
+                {match pdf {
+                    Some(p) => view! { <DocumentView doc=v.doc.clone() pdf_href=p /> }.into_any(),
+                    None => view! { <DocumentView doc=v.doc.clone() /> }.into_any(),
+                }}
+            </div>
+            <aside class="actions-col" aria-label=move || t_string!(i18n, inv_actions)>
+                <Actions v=v.clone() />
+                <History v />
+            </aside>
+        </div>
+    }
+}
+
+#[component]
+fn Actions(v: StaffInvoiceView) -> impl IntoView {
+    let i18n = use_i18n();
+    let issue = ServerAction::<IssueInvoice>::new();
+    let credit = ServerAction::<CreditInvoice>::new();
+    let reissue = ServerAction::<ReissuePayLink>::new();
+    let revoke = ServerAction::<RevokePayLink>::new();
+    let id = v.id;
+    view! {
+        {v.draft.then(|| view! {
+            <section class="panel">
+                <h2>{t!(i18n, inv_issue)}</h2>
+                <p class="hint">{t!(i18n, inv_issue_hint)}</p>
+                <ActionForm action=issue>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="primary" data-testid="issue">{t!(i18n, inv_issue)}</button>
+                </ActionForm>
+            </section>
+        })}
+        {v.new_pay_link.clone().map(|link| view! {
+            <section class="panel notice">
+                <p>{t!(i18n, inv_pay_link_new)}</p>
+                <p><a href=link.clone() data-testid="new-pay-link">{link.clone()}</a></p>
+            </section>
+        })}
+        {v.creditable.then(|| view! {
+            <section class="panel">
+                <h2>{t!(i18n, inv_credit)}</h2>
+                <ActionForm action=credit attr:class="stack">
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <fieldset>
+                        <label class="radio"><input type="radio" name="mode" value="partial" checked=true />{t!(i18n, inv_credit_partial)}</label>
+                        <label class="radio"><input type="radio" name="mode" value="full" data-testid="credit-full" />{t!(i18n, inv_credit_full)}</label>
+                    </fieldset>
+                    <div class="field"><label for="c-amount">{t!(i18n, inv_credit_amount)}</label><input id="c-amount" name="amount" inputmode="decimal" data-testid="credit-amount" /></div>
+                    <div class="field">
+                        <label for="c-rate">{t!(i18n, draft_vat_rate)}</label>
+                        <select id="c-rate" name="vat_rate">
+                            {VatRate::ALL.into_iter().map(|r| {
+                                let pct = rust_decimal::Decimal::new(r.basis_points(), 2).normalize().to_string();
+                                view! { <option value=pct.clone()>{pct.clone()} " %"</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field"><label for="c-reason">{t!(i18n, inv_credit_reason)}</label><input id="c-reason" name="description" maxlength="500" /></div>
+                    <button type="submit" class="secondary" data-testid="credit-submit">{t!(i18n, inv_credit_submit)}</button>
+                </ActionForm>
+            </section>
+        })}
+        {(!v.draft && !v.credit_note).then(|| view! {
+            <section class="panel">
+                <h2>{t!(i18n, inv_pay_link)}</h2>
+                <ActionForm action=reissue>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="secondary" data-testid="reissue-link">{t!(i18n, inv_pay_link_reissue)}</button>
+                </ActionForm>
+                <ActionForm action=revoke>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="link-button">{t!(i18n, inv_pay_link_revoke)}</button>
+                </ActionForm>
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn History(v: StaffInvoiceView) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="panel">
+            <h2>{t!(i18n, inv_history)}</h2>
+            <ol class="history" data-testid="history">
+                {v.history.into_iter().map(|h| {
+                    let when = chrono::DateTime::from_timestamp(h.at, 0).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
+                    view! { <li><time>{when}</time> " — " {h.action} {h.actor.map(|a| format!(" ({a})"))}</li> }
+                }).collect_view()}
+            </ol>
+            {(!v.credit_notes.is_empty()).then(|| view! {
+                <h3>{t!(i18n, inv_credit_notes)}</h3>
+                <ul>{v.credit_notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,299 @@
+//! The messages the portal sends, in French and English, from the `mail_*`
+//! keys of the locale files. Each builder is a pure function: the caller
+//! provides the figures and the absolute links, and gets a subject with a text
+//! and an HTML body saying the same thing.
+use crate::i18n::Locale;
+use crate::model::document::InvoiceDocument;
+use crate::model::format::{format_date, format_money};
+use crate::model::lang::Lang;
+use leptos_i18n::td_string;
+
+/// A message ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn locale(lang: Lang) -> Locale {
+    match lang {
+        Lang::Fr => Locale::fr,
+        Lang::En => Locale::en,
+    }
+}
+
+/// A message body: paragraphs (each a few lines), one call to action, closing
+/// paragraphs. Rendered once as text and once as HTML.
+struct Body {
+    before: Vec<Vec<String>>,
+    action: Option<Action>,
+    after: Vec<Vec<String>>,
+}
+
+struct Action {
+    /// The sentence introducing the link (text version).
+    lead: String,
+    /// The button label (HTML version).
+    button: String,
+    url: String,
+}
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+impl Body {
+    fn text(&self) -> String {
+        let mut parts: Vec<String> = self.before.iter().map(|p| p.join("\n")).collect();
+        if let Some(a) = &self.action {
+            parts.push(format!("{}\n{}", a.lead, a.url));
+        }
+        parts.extend(self.after.iter().map(|p| p.join("\n")));
+        parts.join("\n\n") + "\n"
+    }
+
+    fn html(&self, lang: Lang) -> String {
+        let para = |p: &Vec<String>| {
+            let lines: Vec<String> = p.iter().map(|l| escape(l).replace('\n', "<br>")).collect();
+            format!("<p>{}</p>\n", lines.join("<br>"))
+        };
+        let mut out = format!(
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"></head>\n<body style=\"font-family: sans-serif; line-height: 1.5; color: #1a1a1a;\">\n",
+            lang.code()
+        );
+        self.before.iter().for_each(|p| out.push_str(&para(p)));
+        if let Some(a) = &self.action {
+            let url = escape(&a.url);
+            out.push_str(&format!(
+                "<p><a href=\"{url}\" style=\"display: inline-block; padding: 12px 20px; background: #1d4ed8; color: #ffffff; text-decoration: none; border-radius: 6px;\">{}</a></p>\n<p style=\"font-size: 0.9em; color: #555555;\">{}<br><a href=\"{url}\">{url}</a></p>\n",
+                escape(&a.button),
+                escape(&a.lead)
+            ));
+        }
+        self.after.iter().for_each(|p| out.push_str(&para(p)));
+        out.push_str("</body></html>\n");
+        out
+    }
+
+    fn into_mail(self, subject: String, lang: Lang) -> Mail {
+        Mail { text: self.text(), html: self.html(lang), subject }
+    }
+}
+
+fn greeting(lang: Lang, name: &str) -> String {
+    let l = locale(lang);
+    let name = name.trim();
+    if name.is_empty() {
+        td_string!(l, mail_greeting_plain).to_string()
+    } else {
+        td_string!(l, mail_greeting, name = name).to_string()
+    }
+}
+
+fn signature(lang: Lang, company: &str) -> Vec<String> {
+    vec![td_string!(locale(lang), mail_signature, company = company).to_string()]
+}
+
+/// What an invoice email says; `resent` when the invoice goes out again with a new link.
+#[derive(Debug, Clone, Copy)]
+pub struct InvoiceMail<'a> {
+    pub lang: Lang,
+    pub company: &'a str,
+    pub doc: &'a InvoiceDocument,
+    pub pay_url: &'a str,
+    pub resent: bool,
+}
+
+/// The invoice email: its number, total, due date and balance, and the pay link.
+/// The PDF goes as an attachment named by [`invoice_file_name`].
+pub fn invoice_mail(m: InvoiceMail<'_>) -> Mail {
+    let (l, lang, doc) = (locale(m.lang), m.lang, m.doc);
+    let number = doc.number.as_str();
+    let (subject, intro) = if m.resent {
+        (
+            td_string!(l, mail_invoice_again_subject, number = number, company = m.company).to_string(),
+            td_string!(l, mail_invoice_again_intro, number = number).to_string(),
+        )
+    } else {
+        (
+            td_string!(l, mail_invoice_subject, number = number, company = m.company).to_string(),
+            td_string!(l, mail_invoice_intro, number = number).to_string(),
+        )
+    };
+    let summary = vec![
+        td_string!(l, mail_invoice_total, amount = format_money(doc.total_ttc, &doc.currency, lang)).to_string(),
+        td_string!(l, mail_invoice_due, date = format_date(doc.due_date, lang)).to_string(),
+        td_string!(l, mail_invoice_balance, amount = format_money(doc.balance, &doc.currency, lang)).to_string(),
+    ];
+    Body {
+        before: vec![vec![greeting(lang, "")], vec![intro], summary],
+        action: Some(Action {
+            lead: td_string!(l, mail_invoice_pay).to_string(),
+            button: td_string!(l, mail_invoice_pay_button).to_string(),
+            url: m.pay_url.to_string(),
+        }),
+        after: vec![signature(lang, m.company)],
+    }
+    .into_mail(subject, lang)
+}
+
+/// The file name of an invoice's PDF: `facture-F-2026-000042.pdf`.
+pub fn invoice_file_name(lang: Lang, number: &str) -> String {
+    let safe: String = number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    format!("{}-{safe}.pdf", td_string!(locale(lang), mail_invoice_file))
+}
+
+/// The invitation to the portal, with the single-use link that sets the password.
+pub fn invitation_mail(lang: Lang, company: &str, display_name: &str, link: &str, valid_days: i64) -> Mail {
+    let l = locale(lang);
+    Body {
+        before: vec![
+            vec![greeting(lang, display_name)],
+            vec![td_string!(l, mail_invite_intro, company = company).to_string()],
+        ],
+        action: Some(Action {
+            lead: td_string!(l, mail_invite_action, days = valid_days).to_string(),
+            button: td_string!(l, mail_invite_button).to_string(),
+            url: link.to_string(),
+        }),
+        after: vec![vec![td_string!(l, mail_invite_login).to_string()], signature(lang, company)],
+    }
+    .into_mail(td_string!(l, mail_invite_subject, company = company).to_string(), lang)
+}
+
+/// The password reset message, with its single-use link.
+pub fn reset_mail(lang: Lang, company: &str, display_name: &str, link: &str) -> Mail {
+    let l = locale(lang);
+    Body {
+        before: vec![vec![greeting(lang, display_name)]],
+        action: Some(Action {
+            lead: td_string!(l, mail_reset_intro).to_string(),
+            button: td_string!(l, mail_reset_button).to_string(),
+            url: link.to_string(),
+        }),
+        after: vec![vec![td_string!(l, mail_reset_ignore).to_string()], signature(lang, company)],
+    }
+    .into_mail(td_string!(l, mail_reset_subject, company = company).to_string(), lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::document::{Buyer, DocKind, Seller, Terms};
+    use crate::model::invoice::DisplayStatus;
+    use chrono::NaiveDate;
+
+    fn doc() -> InvoiceDocument {
+        let date = NaiveDate::from_ymd_opt(2026, 3, 5).expect("date");
+        InvoiceDocument {
+            kind: DocKind::Invoice,
+            number: "F-2026-000042".into(),
+            issue_date: date,
+            sale_date: date,
+            due_date: NaiveDate::from_ymd_opt(2026, 4, 4).expect("date"),
+            currency: "EUR".into(),
+            seller: Seller::default(),
+            buyer: Buyer::default(),
+            lines: vec![],
+            per_rate: vec![],
+            total_ht: 100_000,
+            total_vat: 20_000,
+            total_ttc: 120_000,
+            deposits: 0,
+            paid: 20_000,
+            credited: 0,
+            balance: 100_000,
+            status: DisplayStatus::PartiallyPaid,
+            terms: Terms::default(),
+            corrects_number: None,
+            pay_url: None,
+        }
+    }
+
+    fn invoice(lang: Lang, resent: bool) -> Mail {
+        invoice_mail(InvoiceMail {
+            lang,
+            company: "Atelier & Fils",
+            doc: &doc(),
+            pay_url: "https://pay.example.fr/pay/abc",
+            resent,
+        })
+    }
+
+    #[test]
+    fn an_invoice_email_in_french_gives_number_total_due_date_balance_and_link() {
+        let m = invoice(Lang::Fr, false);
+        assert_eq!(m.subject, "Facture F-2026-000042 de Atelier & Fils");
+        assert!(m.text.contains("Total TTC : 1\u{a0}200,00\u{a0}€"), "{}", m.text);
+        assert!(m.text.contains("Échéance : 04/04/2026"), "{}", m.text);
+        assert!(m.text.contains("Reste à payer : 1\u{a0}000,00\u{a0}€"), "{}", m.text);
+        assert!(m.text.contains("https://pay.example.fr/pay/abc"), "{}", m.text);
+        assert!(m.html.contains("href=\"https://pay.example.fr/pay/abc\""), "{}", m.html);
+    }
+
+    #[test]
+    fn an_invoice_email_in_english_formats_money_and_dates_the_english_way() {
+        let m = invoice(Lang::En, false);
+        assert_eq!(m.subject, "Invoice F-2026-000042 from Atelier & Fils");
+        assert!(m.text.contains("Total incl. VAT: €1,200.00"), "{}", m.text);
+        assert!(m.text.contains("Due date: 4 Apr 2026"), "{}", m.text);
+        assert!(m.text.contains("Balance due: €1,000.00"), "{}", m.text);
+    }
+
+    #[test]
+    fn an_invoice_sent_again_says_so_in_its_subject() {
+        assert!(invoice(Lang::Fr, true).subject.ends_with("(nouvel envoi)"));
+        assert!(invoice(Lang::En, true).subject.ends_with("(sent again)"));
+    }
+
+    #[test]
+    fn names_are_escaped_in_the_html_body_only() {
+        let m = invoice(Lang::Fr, false);
+        assert!(m.html.contains("Atelier &amp; Fils"), "{}", m.html);
+        assert!(!m.html.contains("Atelier & Fils"), "{}", m.html);
+        assert!(m.text.contains("Atelier & Fils"));
+        let m = invitation_mail(Lang::En, "ACME", "<script>x</script>", "https://x.test/invite/t", 7);
+        assert!(m.html.contains("&lt;script&gt;"), "{}", m.html);
+        assert!(!m.html.contains("<script>"), "{}", m.html);
+    }
+
+    #[test]
+    fn an_invitation_greets_the_contact_and_gives_the_link_and_its_validity() {
+        let m = invitation_mail(Lang::Fr, "ACME", "Jeanne Martin", "https://x.test/invite/t0k", 7);
+        assert_eq!(m.subject, "Votre accès à l'espace client ACME");
+        assert!(m.text.starts_with("Bonjour Jeanne Martin,"), "{}", m.text);
+        assert!(m.text.contains("valable 7 jours"), "{}", m.text);
+        assert!(m.text.contains("https://x.test/invite/t0k"), "{}", m.text);
+        let m = invitation_mail(Lang::En, "ACME", "", "https://x.test/invite/t0k", 7);
+        assert!(m.text.starts_with("Hello,"), "{}", m.text);
+        assert!(m.text.contains("valid 7 days"), "{}", m.text);
+    }
+
+    #[test]
+    fn a_reset_email_gives_the_link_and_says_to_ignore_it_if_unasked() {
+        let m = reset_mail(Lang::En, "ACME", "Jo", "https://x.test/reset-password/t0k");
+        assert_eq!(m.subject, "Reset your ACME password");
+        assert!(m.text.contains("https://x.test/reset-password/t0k"), "{}", m.text);
+        assert!(m.text.contains("ignore this message"), "{}", m.text);
+        assert!(reset_mail(Lang::Fr, "ACME", "", "l").text.contains("ignorez ce message"));
+    }
+
+    #[test]
+    fn the_pdf_file_name_follows_the_language_and_keeps_the_number() {
+        assert_eq!(invoice_file_name(Lang::Fr, "F-2026-000042"), "facture-F-2026-000042.pdf");
+        assert_eq!(invoice_file_name(Lang::En, "F-2026/42"), "invoice-F-2026_42.pdf");
+    }
+}
