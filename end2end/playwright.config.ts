@@ -42,5 +42,10 @@ export default defineConfig({
       testMatch: /.*\.nojs\.spec\.ts/,
       use: { viewport: phone, isMobile: true, hasTouch: true, javaScriptEnabled: false, locale: 'fr-FR' },
     },
+    {
+      name: 'desktop',
+      testMatch: /.*\.desktop\.spec\.ts/,
+      use: { viewport: { width: 1280, height: 900 }, locale: 'en-GB' },
+    },
   ],
 });

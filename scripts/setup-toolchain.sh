@@ -43,4 +43,9 @@ if [ ! -d end2end/node_modules/@playwright/test ]; then
   log "installing Playwright test runner (no browser download: Debian's Chromium is used)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund >/dev/null)
 fi
+# The email tests talk to a real SMTP server: a small aiosmtpd process (PyPI).
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  log "installing aiosmtpd (SMTP server for the email tests)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd >/dev/null
+fi
 log "toolchain ready"

@@ -5,6 +5,7 @@ use crate::pages::{
     accounts::{ForgotPasswordPage, InvitePage, ResetPasswordPage},
     home::HomePage, invoice_detail::InvoiceDetailPage, invoices::InvoicesPage, login::LoginPage,
     not_found::NotFoundPage, pay::PayPage, staff::StaffPage, staff_invoice::StaffInvoicePage,
+    staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
     staff_invoice_new::StaffInvoiceNewPage, staff_invoices::StaffInvoicesPage,
 };
 use leptos::prelude::*;
@@ -40,7 +41,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <I18nContextProvider>
+        // The language cookie lives at `/`, the same cookie `/lang/{code}` sets.
+        <I18nContextProvider cookie_options=leptos_i18n::context::CookieOptions::default()
+            .path("/")
+            .max_age(31_536_000_000_i64)>
             <Stylesheet id="leptos" href="/pkg/quittance.css" />
             <Title text="Quittance" />
             <Router>
@@ -56,6 +60,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices") view=StaffInvoicesPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/customers") view=StaffCustomersPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/customers/new") view=StaffCustomerFormPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/customers/:id") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/new") view=StaffInvoiceNewPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/:id") view=StaffInvoicePage ssr=SsrMode::Async />
                     </Routes>

@@ -32,7 +32,11 @@ fn deliver_only_from_the_tests() {
 const PASSWORD: &str = "correct horse battery";
 
 fn smtp(sink_url: &str) -> Transport {
-    Transport::smtp(sink_url, parse_from("Quittance <no-reply@example.fr>").expect("from")).expect("transport")
+    Transport::smtp(
+        sink_url,
+        parse_from("Quittance <no-reply@example.fr>").expect("from"),
+    )
+    .expect("transport")
 }
 
 async fn first_customer(db: &Db) -> i64 {
@@ -54,8 +58,15 @@ async fn open_db(db: &TestDb) -> Db {
 /// the link the sink received.
 async fn invite_and_deliver(app: &TestApp, sink: &SmtpSink, email: &str) -> String {
     let customer = first_customer(&app.db).await;
-    accounts::invite_contact(&app.db, customer, email, "Nouveau Contact", Lang::Fr).await.expect("invite");
-    assert_eq!(drain_once(&app.db, &smtp(&sink.url())).await.expect("drain"), 1);
+    accounts::invite_contact(&app.db, customer, email, "Nouveau Contact", Lang::Fr)
+        .await
+        .expect("invite");
+    assert_eq!(
+        drain_once(&app.db, &smtp(&sink.url()))
+            .await
+            .expect("drain"),
+        1
+    );
     let got = sink.wait_for(1).await;
     let last = got.last().expect("message");
     assert_eq!(last.to, vec![email.to_lowercase()]);
@@ -66,20 +77,41 @@ async fn an_invitation_is_delivered_once_and_its_link_sets_a_password_that_logs_
     let app = TestApp::start(db, true).await;
     let sink = SmtpSink::start();
     let token = invite_and_deliver(&app, &sink, "New.Contact@Example.test").await;
-    assert_eq!(drain_once(&app.db, &smtp(&sink.url())).await.expect("drain"), 0);
+    assert_eq!(
+        drain_once(&app.db, &smtp(&sink.url()))
+            .await
+            .expect("drain"),
+        0
+    );
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let got = sink.messages();
     assert_eq!(got.len(), 1, "delivered once");
-    assert!(got[0].subject.starts_with("Votre accès à l'espace client"), "{}", got[0].subject);
-    assert!(got[0].text.contains("Bonjour Nouveau Contact,"), "{}", got[0].text);
+    assert!(
+        got[0].subject.starts_with("Votre accès à l'espace client"),
+        "{}",
+        got[0].subject
+    );
+    assert!(
+        got[0].text.contains("Bonjour Nouveau Contact,"),
+        "{}",
+        got[0].text
+    );
     assert_eq!(token.len(), 64);
 
     let page = app.get(&format!("/invite/{token}")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("body");
-    assert!(html.contains("new.contact@example.test"), "the page names the account");
+    assert!(
+        html.contains("new.contact@example.test"),
+        "the page names the account"
+    );
 
-    let res = app.form_post("/api/accept_invitation", &[("token", &token), ("password", PASSWORD)]).await;
+    let res = app
+        .form_post(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", PASSWORD)],
+        )
+        .await;
     assert!(res.status().is_redirection(), "{}", res.status());
     assert_eq!(location(&res), "/invoices", "signed in and sent home");
     assert_eq!(app.get("/invoices").await.status(), 200);
@@ -95,14 +127,35 @@ async fn a_second_use_of_an_invitation_link_fails(db: &TestDb) {
     let app = TestApp::start(db, true).await;
     let sink = SmtpSink::start();
     let token = invite_and_deliver(&app, &sink, "twice@example.test").await;
-    let first = app.form_post("/api/accept_invitation", &[("token", &token), ("password", PASSWORD)]).await;
+    let first = app
+        .form_post(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(location(&first), "/invoices");
-    let second = app.form_post("/api/accept_invitation", &[("token", &token), ("password", "another password")]).await;
+    let second = app
+        .form_post(
+            "/api/accept_invitation",
+            &[("token", &token), ("password", "another password")],
+        )
+        .await;
     assert_eq!(location(&second), format!("/invite/{token}?err=not_found"));
-    let page = app.get(&format!("/invite/{token}")).await.text().await.expect("body");
-    assert!(page.contains("dead-link"), "the page says the link no longer works");
+    let page = app
+        .get(&format!("/invite/{token}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("dead-link"),
+        "the page says the link no longer works"
+    );
     let res = app.login("twice@example.test", "another password").await;
-    assert!(location(&res).starts_with("/login?"), "the second password was never set");
+    assert!(
+        location(&res).starts_with("/login?"),
+        "the second password was never set"
+    );
     app.stop().await;
 }
 on_both_databases!(a_second_use_of_an_invitation_link_fails);
@@ -121,36 +174,83 @@ async fn two_people_using_one_invitation_at_once_create_one_account(db: &TestDb)
 }
 on_both_databases!(two_people_using_one_invitation_at_once_create_one_account);
 
-async fn forgot_password_answers_the_same_for_known_and_unknown_emails_and_mails_only_the_known_one(db: &TestDb) {
+async fn forgot_password_answers_the_same_for_known_and_unknown_emails_and_mails_only_the_known_one(
+    db: &TestDb,
+) {
     let app = TestApp::start(db, true).await;
     let sink = SmtpSink::start();
-    let known = app.form_post("/api/forgot_password", &[("email", "client@demo.test")]).await;
-    let unknown = app.form_post("/api/forgot_password", &[("email", "nobody@demo.test")]).await;
+    let known = app
+        .form_post("/api/forgot_password", &[("email", "client@demo.test")])
+        .await;
+    let unknown = app
+        .form_post("/api/forgot_password", &[("email", "nobody@demo.test")])
+        .await;
     assert_eq!(known.status(), unknown.status());
     assert_eq!(location(&known), "/forgot-password?sent=1");
     assert_eq!(location(&known), location(&unknown));
-    let known = app.call("/api/forgot_password", &[("email", "Client@Demo.test")]).await;
-    let unknown = app.call("/api/forgot_password", &[("email", "nobody@demo.test")]).await;
+    let known = app
+        .call("/api/forgot_password", &[("email", "Client@Demo.test")])
+        .await;
+    let unknown = app
+        .call("/api/forgot_password", &[("email", "nobody@demo.test")])
+        .await;
     assert_eq!(known.status(), unknown.status());
-    assert_eq!(known.text().await.expect("body"), unknown.text().await.expect("body"));
+    assert_eq!(
+        known.text().await.expect("body"),
+        unknown.text().await.expect("body")
+    );
 
-    assert_eq!(drain_once(&app.db, &smtp(&sink.url())).await.expect("drain"), 1);
+    assert_eq!(
+        drain_once(&app.db, &smtp(&sink.url()))
+            .await
+            .expect("drain"),
+        1
+    );
     let got = sink.wait_for(1).await;
     assert_eq!(got[0].to, vec!["client@demo.test".to_string()]);
     assert!(got[0].text.contains("/reset-password/"), "{}", got[0].text);
-    let bad = app.form_post("/api/forgot_password", &[("email", "not an email")]).await;
-    assert!(location(&bad).contains("err_email=invalid_email"), "{}", location(&bad));
-    let page = app.get("/forgot-password?sent=1").await.text().await.expect("body");
+    let bad = app
+        .form_post("/api/forgot_password", &[("email", "not an email")])
+        .await;
+    assert!(
+        location(&bad).contains("err_email=invalid_email"),
+        "{}",
+        location(&bad)
+    );
+    let page = app
+        .get("/forgot-password?sent=1")
+        .await
+        .text()
+        .await
+        .expect("body");
     assert!(page.contains("forgot-sent"));
+    let page = app
+        .get("/forgot-password")
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("forgot-submit") && page.contains(r#"action="/api/forgot_password""#));
+    let login = app.get("/login").await.text().await.expect("body");
+    assert!(
+        login.contains(r#"href="/forgot-password""#),
+        "the login page links to the form"
+    );
     app.stop().await;
 }
-on_both_databases!(forgot_password_answers_the_same_for_known_and_unknown_emails_and_mails_only_the_known_one);
+on_both_databases!(
+    forgot_password_answers_the_same_for_known_and_unknown_emails_and_mails_only_the_known_one
+);
 
 async fn a_reset_link_works_once_and_retires_the_other_reset_links(db: &TestDb) {
     let app = TestApp::start(db, true).await;
     let sink = SmtpSink::start();
-    accounts::request_password_reset(&app.db, "client@demo.test").await.expect("request");
-    drain_once(&app.db, &smtp(&sink.url())).await.expect("drain");
+    accounts::request_password_reset(&app.db, "client@demo.test")
+        .await
+        .expect("request");
+    drain_once(&app.db, &smtp(&sink.url()))
+        .await
+        .expect("drain");
     let token = token_after(&sink.wait_for(1).await[0].text, "/reset-password/");
     let (other, other_hash) = new_token();
     let user: i64 = sqlx::query("SELECT id FROM users WHERE email = 'client@demo.test'")
@@ -169,21 +269,65 @@ async fn a_reset_link_works_once_and_retires_the_other_reset_links(db: &TestDb) 
         token_hash: &other_hash,
         expires_at: now_ts() + 3600,
     };
-    account_tokens::insert(&mut conn, &older, now_ts()).await.expect("older token");
+    account_tokens::insert(&mut conn, &older, now_ts())
+        .await
+        .expect("older token");
     drop(conn);
 
-    assert_eq!(app.get(&format!("/reset-password/{token}")).await.status(), 200);
-    let short = app.form_post("/api/reset_password", &[("token", &token), ("password", "short")]).await;
-    assert_eq!(location(&short), format!("/reset-password/{token}?err=invalid&err_password=out_of_range"));
-    let ok = app.form_post("/api/reset_password", &[("token", &token), ("password", PASSWORD)]).await;
+    let page = app
+        .get(&format!("/reset-password/{token}"))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("reset-submit") && page.contains("client@demo.test"));
+    let dead = app
+        .get(&format!("/reset-password/{}", "0".repeat(64)))
+        .await
+        .text()
+        .await
+        .expect("body");
+    assert!(dead.contains("dead-link"), "an unknown link says so");
+    let short = app
+        .form_post(
+            "/api/reset_password",
+            &[("token", &token), ("password", "short")],
+        )
+        .await;
+    assert_eq!(
+        location(&short),
+        format!("/reset-password/{token}?err=invalid&err_password=out_of_range")
+    );
+    let ok = app
+        .form_post(
+            "/api/reset_password",
+            &[("token", &token), ("password", PASSWORD)],
+        )
+        .await;
     assert_eq!(location(&ok), "/invoices");
-    let again = app.form_post("/api/reset_password", &[("token", &token), ("password", "yet another one")]).await;
-    assert_eq!(location(&again), format!("/reset-password/{token}?err=not_found"));
-    assert_eq!(accounts::link_email(&app.db, Purpose::Reset, &other).await.expect("check"), None);
+    let again = app
+        .form_post(
+            "/api/reset_password",
+            &[("token", &token), ("password", "yet another one")],
+        )
+        .await;
+    assert_eq!(
+        location(&again),
+        format!("/reset-password/{token}?err=not_found")
+    );
+    assert_eq!(
+        accounts::link_email(&app.db, Purpose::Reset, &other)
+            .await
+            .expect("check"),
+        None
+    );
 
     app.form_post("/api/logout", &[]).await;
     assert!(location(&app.login("client@demo.test", "client-demo-1").await).starts_with("/login?"));
-    assert_eq!(location(&app.login("client@demo.test", PASSWORD).await), "/invoices");
+    assert_eq!(
+        location(&app.login("client@demo.test", PASSWORD).await),
+        "/invoices"
+    );
     app.stop().await;
 }
 on_both_databases!(a_reset_link_works_once_and_retires_the_other_reset_links);
@@ -198,7 +342,9 @@ async fn enqueue(db: &Db, key: &str) -> bool {
         body_html: None,
         attachment: None,
     };
-    let queued = outbox::enqueue(&mut tx, &m, now_ts()).await.expect("enqueue");
+    let queued = outbox::enqueue(&mut tx, &m, now_ts())
+        .await
+        .expect("enqueue");
     tx.commit().await.expect("commit");
     queued
 }
@@ -206,24 +352,42 @@ async fn enqueue(db: &Db, key: &str) -> bool {
 async fn the_outbox_retries_while_the_smtp_server_is_down_and_delivers_once_it_is_up(db: &TestDb) {
     let db = open_db(db).await;
     assert!(enqueue(&db, "retry:1").await);
-    assert!(!enqueue(&db, "retry:1").await, "the same logical message is queued once");
+    assert!(
+        !enqueue(&db, "retry:1").await,
+        "the same logical message is queued once"
+    );
     let port = free_port();
     let transport = smtp(&format!("smtp://127.0.0.1:{port}"));
     let now = now_ts();
 
     assert_eq!(drain_at(&db, &transport, now).await.expect("drain"), 0);
     let m = &outbox::all(&db.pool).await.expect("rows")[0];
-    assert_eq!((m.status.as_str(), m.attempts, m.next_attempt_at), ("pending", 1, now + 60));
+    assert_eq!(
+        (m.status.as_str(), m.attempts, m.next_attempt_at),
+        ("pending", 1, now + 60)
+    );
     assert!(m.last_error.is_some());
-    assert_eq!(drain_at(&db, &transport, now + 30).await.expect("drain"), 0, "not due before its backoff");
+    assert_eq!(
+        drain_at(&db, &transport, now + 30).await.expect("drain"),
+        0,
+        "not due before its backoff"
+    );
     assert_eq!(outbox::all(&db.pool).await.expect("rows")[0].attempts, 1);
 
     let sink = SmtpSink::start_on(port);
     assert_eq!(drain_at(&db, &transport, now + 61).await.expect("drain"), 1);
     assert_eq!(drain_once(&db, &transport).await.expect("drain"), 0);
-    assert_eq!(drain_at(&db, &transport, now + LEASE_SECS * 10).await.expect("drain"), 0);
+    assert_eq!(
+        drain_at(&db, &transport, now + LEASE_SECS * 10)
+            .await
+            .expect("drain"),
+        0
+    );
     let m = &outbox::all(&db.pool).await.expect("rows")[0];
-    assert_eq!((m.status.as_str(), m.attempts, m.sent_at), ("sent", 2, Some(now + 61)));
+    assert_eq!(
+        (m.status.as_str(), m.attempts, m.sent_at),
+        ("sent", 2, Some(now + 61))
+    );
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     assert_eq!(sink.wait_for(1).await.len(), 1, "delivered exactly once");
     db.pool.close().await;
@@ -242,7 +406,11 @@ async fn a_message_is_given_up_after_the_last_attempt(db: &TestDb) {
     let m = &outbox::all(&db.pool).await.expect("rows")[0];
     assert_eq!((m.status.as_str(), m.attempts), ("failed", MAX_ATTEMPTS));
     drain_at(&db, &transport, now).await.expect("drain");
-    assert_eq!(outbox::all(&db.pool).await.expect("rows")[0].attempts, MAX_ATTEMPTS, "no attempt after giving up");
+    assert_eq!(
+        outbox::all(&db.pool).await.expect("rows")[0].attempts,
+        MAX_ATTEMPTS,
+        "no attempt after giving up"
+    );
     db.pool.close().await;
 }
 on_both_databases!(a_message_is_given_up_after_the_last_attempt);
@@ -267,33 +435,39 @@ async fn two_workers_draining_together_send_each_message_once(db: &TestDb) {
 on_both_databases!(two_workers_draining_together_send_each_message_once);
 
 async fn company_and_customer(db: &Db) -> i64 {
-    insert_company(&db.pool, &CompanyInput {
-        legal_name: "Test SAS",
-        legal_form: "SAS",
-        share_capital_minor: 100_000,
-        address_line1: "1 rue A",
-        postal_code: "75001",
-        city: "Paris",
-        siren: "732829320",
-        siret: "73282932000074",
-        rcs_city: "Paris",
-        vat_number: "FR44732829320",
-        iban: "FR7630006000011234567890189",
-        bic: "AGRIFRPPXXX",
-    })
+    insert_company(
+        &db.pool,
+        &CompanyInput {
+            legal_name: "Test SAS",
+            legal_form: "SAS",
+            share_capital_minor: 100_000,
+            address_line1: "1 rue A",
+            postal_code: "75001",
+            city: "Paris",
+            siren: "732829320",
+            siret: "73282932000074",
+            rcs_city: "Paris",
+            vat_number: "FR44732829320",
+            iban: "FR7630006000011234567890189",
+            bic: "AGRIFRPPXXX",
+        },
+    )
     .await
     .expect("company");
-    insert_customer(&db.pool, &CustomerInput {
-        name: "Client SARL",
-        is_business: true,
-        address_line1: "2 rue B",
-        postal_code: "69001",
-        city: "Lyon",
-        siren: "552100554",
-        vat_number: "FR11552100554",
-        billing_email: "billing@client.test",
-        lang: "fr",
-    })
+    insert_customer(
+        &db.pool,
+        &CustomerInput {
+            name: "Client SARL",
+            is_business: true,
+            address_line1: "2 rue B",
+            postal_code: "69001",
+            city: "Lyon",
+            siren: "552100554",
+            vat_number: "FR11552100554",
+            billing_email: "billing@client.test",
+            lang: "fr",
+        },
+    )
     .await
     .expect("customer")
 }
@@ -319,26 +493,50 @@ async fn an_invoice_email_carries_the_pdf_attachment_and_the_pay_link(db: &TestD
             discount_pct: String::new(),
         }],
     };
-    let id = invoicing::create_draft(&db, &draft, today()).await.expect("draft");
-    let issued = invoicing::issue(&db, id, today()).await.expect("issue");
-    accounts::invoice_email(&db, id, &issued.pay_token).await.expect("queue");
-    assert!(!accounts::invoice_email(&db, id, &issued.pay_token).await.expect("queue again"), "queued once");
+    let id = invoicing::create_draft(&db, &draft, today())
+        .await
+        .expect("draft");
+    let issued = invoicing::issue(&db, id, today(), None)
+        .await
+        .expect("issue");
+    accounts::invoice_email(&db, id, &issued.pay_token)
+        .await
+        .expect("queue");
+    assert!(
+        !accounts::invoice_email(&db, id, &issued.pay_token)
+            .await
+            .expect("queue again"),
+        "queued once"
+    );
     let sink = SmtpSink::start();
     assert_eq!(drain_once(&db, &smtp(&sink.url())).await.expect("drain"), 1);
     let m = &sink.wait_for(1).await[0];
     assert_eq!(m.to, vec!["billing@client.test".to_string()]);
     assert_eq!(m.subject, format!("Facture {} de Test SAS", issued.number));
-    assert!(m.text.contains(&format!("/pay/{}", issued.pay_token)), "{}", m.text);
+    assert!(
+        m.text.contains(&format!("/pay/{}", issued.pay_token)),
+        "{}",
+        m.text
+    );
     assert!(m.text.contains("Total TTC : 120,00\u{a0}€"), "{}", m.text);
     assert_eq!(m.attachments.len(), 1);
     let pdf = &m.attachments[0];
     assert_eq!(pdf.name, format!("facture-{}.pdf", issued.number));
     assert_eq!(pdf.content_type, "application/pdf");
     assert!(pdf.head.starts_with("%PDF-") && pdf.size > 1000, "{pdf:?}");
-    assert_eq!(pay_links::resolve(&db, &issued.pay_token).await.expect("pay link"), id);
+    assert_eq!(
+        pay_links::resolve(&db, &issued.pay_token)
+            .await
+            .expect("pay link"),
+        id
+    );
 
     let again = pay_links::reissue(&db, id).await.expect("reissue");
-    assert!(accounts::invoice_email_again(&db, id, &again).await.expect("queue"));
+    assert!(
+        accounts::invoice_email_again(&db, id, &again)
+            .await
+            .expect("queue")
+    );
     drain_once(&db, &smtp(&sink.url())).await.expect("drain");
     let m = &sink.wait_for(2).await[1];
     assert!(m.subject.ends_with("(nouvel envoi)"), "{}", m.subject);

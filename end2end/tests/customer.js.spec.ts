@@ -9,7 +9,7 @@ test('a customer logs in on a phone and sees their invoices', async ({ page }) =
   await expect(page).toHaveURL(/\/invoices$/);
   const invoices = new InvoicesPage(page);
   await expect(invoices.list()).toBeVisible();
-  await expect(invoices.rows()).toHaveCount(5);
+  await expect(invoices.rows()).toHaveCount(17);
   await expect(page.getByTestId('signed-in-as')).toContainText('Claire Dubois');
   await expectNoHorizontalScroll(page);
   await page.screenshot({ path: 'test-results/screens/invoices-phone.png', fullPage: true });
@@ -20,19 +20,20 @@ test('the status filter updates the list in place once hydrated', async ({ page 
   await waitForHydration(page);
   await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
   const invoices = new InvoicesPage(page);
-  await expect(invoices.rows()).toHaveCount(5);
+  await expect(invoices.rows()).toHaveCount(17);
   await waitForHydration(page);
   // A full page load would wipe this marker; client-side navigation keeps it.
   await page.evaluate(() => ((window as any).__noReload = 'still here'));
   await invoices.filter('paid').click();
   await expect(page).toHaveURL(/status=paid/);
-  await expect(invoices.rows()).toHaveCount(1);
-  await expect(invoices.rows().first()).toHaveAttribute('data-status', 'paid');
+  await expect(invoices.rows()).toHaveCount(4);
+  for (const row of await invoices.rows().all()) await expect(row).toHaveAttribute('data-status', 'paid');
   await expect(invoices.filter('paid')).toHaveAttribute('aria-current', 'page');
   expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
   await invoices.filter('overdue').click();
   await expect(page).toHaveURL(/status=overdue/);
-  await expect(invoices.rows()).toHaveCount(2);
+  await expect(invoices.rows().first()).toHaveAttribute('data-status', 'overdue');
+  for (const row of await invoices.rows().all()) await expect(row).toHaveAttribute('data-status', 'overdue');
   expect(await page.evaluate(() => (window as any).__noReload)).toBe('still here');
 });
 
@@ -84,4 +85,43 @@ test('staff log in and reach the staff area, then log out', async ({ page }) => 
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/login/);
+});
+
+test('a customer filters, opens an invoice with every legal mention and downloads its PDF', async ({ page }) => {
+  await new LoginPage(page).open();
+  await waitForHydration(page);
+  await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
+  const invoices = new InvoicesPage(page);
+  await invoices.filter('overdue').click();
+  await expect(page).toHaveURL(/status=overdue/);
+  await invoices.rows().first().getByTestId('invoice-link').click();
+  await expect(page).toHaveURL(/\/invoices\/F-\d{4}-\d{6}$/);
+  const doc = page.getByTestId('invoice-document');
+  await expect(doc).toBeVisible();
+  const mentions = page.getByTestId('legal-mentions');
+  await expect(mentions).toContainText('Pénalités de retard');
+  await expect(mentions).toContainText('40,00');
+  await expect(mentions).toContainText("escompte");
+  await expect(page.getByTestId('bank-details')).toContainText('FR7630006000011234567890189');
+  await expect(page.getByTestId('doc-line').first()).toBeVisible();
+  await expectNoHorizontalScroll(page);
+  await page.screenshot({ path: 'test-results/screens/invoice-detail-phone.png', fullPage: true });
+  const href = await page.getByTestId('pdf-link').getAttribute('href');
+  const pdf = await page.request.get(href!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 4).toString()).toBe('%PDF');
+});
+
+test('a customer searches their invoices by number', async ({ page }) => {
+  await new LoginPage(page).open();
+  await waitForHydration(page);
+  await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
+  const invoices = new InvoicesPage(page);
+  const first = await invoices.rows().first().getByTestId('invoice-link').innerText();
+  await page.getByTestId('invoice-search').fill(first);
+  await page.getByTestId('invoice-search').press('Enter');
+  await expect(page).toHaveURL(/q=F-/);
+  await expect(invoices.rows()).toHaveCount(1);
+  await expect(invoices.rows().first()).toContainText(first);
 });

@@ -7,7 +7,11 @@ use leptos::prelude::*;
 
 /// Keeps only what a token can hold, so a tampered value cannot steer a redirect.
 pub fn token_segment(token: &str) -> String {
-    token.chars().filter(char::is_ascii_hexdigit).take(64).collect()
+    token
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .take(64)
+        .collect()
 }
 
 /// The form's URL carrying the refusal: `err`, one `err_<field>` per bad
@@ -16,7 +20,10 @@ pub fn token_segment(token: &str) -> String {
 fn refusal_url(path: &str, email: Option<&str>, err: &AppError) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     if let Some(email) = email {
-        let shown: String = email.chars().take(crate::model::validate::MAX_EMAIL_LEN).collect();
+        let shown: String = email
+            .chars()
+            .take(crate::model::validate::MAX_EMAIL_LEN)
+            .collect();
         q.append_pair("email", &shown);
     }
     q.append_pair("err", err.code());

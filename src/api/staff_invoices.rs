@@ -75,8 +75,10 @@ pub async fn create_draft(draft: DraftInput) -> Result<(), AppError> {
             let session = ctx::session().await?;
             let flash = DraftFlash { input: draft, errors: errors.clone() };
             session.insert(DRAFT_FLASH, flash).await.map_err(|e| AppError::internal("session", e))?;
+            // Status first: for a plain form post the redirect must win (302).
+            let e = ctx::fail(AppError::Validation(errors));
             leptos_axum::redirect("/staff/invoices/new?rows=0");
-            Err(ctx::fail(AppError::Validation(errors)))
+            Err(e)
         }
         Err(e) => Err(ctx::fail(e)),
     }
@@ -133,7 +135,7 @@ pub async fn issue_invoice(id: i64) -> Result<(), AppError> {
         .insert(PAY_LINK_FLASH, issued.pay_token)
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}"));
+    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=issued"));
     Ok(())
 }
 
@@ -188,12 +190,13 @@ pub async fn credit_invoice(
     let credit = invoicing::credit(&state.db, id, &request, ctx::today(), Some(user.id)).await;
     match credit {
         Ok(_) => {
-            leptos_axum::redirect(&format!("/staff/invoices/{id}"));
+            leptos_axum::redirect(&format!("/staff/invoices/{id}?done=credited"));
             Ok(())
         }
         Err(e) => {
+            let e = ctx::fail(e);
             leptos_axum::redirect(&format!("/staff/invoices/{id}?err={}", e.code()));
-            Err(ctx::fail(e))
+            Err(e)
         }
     }
 }
@@ -207,7 +210,7 @@ pub async fn reissue_pay_link(id: i64) -> Result<(), AppError> {
     let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "pay_link_reissued", &format!("draft:{id}"), "").await;
     let session = ctx::session().await?;
     session.insert(PAY_LINK_FLASH, token).await.map_err(|e| AppError::internal("session", e))?;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}"));
+    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=link"));
     Ok(())
 }
 
@@ -218,6 +221,6 @@ pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
     let (state, user) = ctx::require_staff().await?;
     crate::server::services::pay_links::revoke(&state.db, id).await.map_err(ctx::fail)?;
     let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "pay_link_revoked", &format!("draft:{id}"), "").await;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}"));
+    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=revoked"));
     Ok(())
 }

@@ -187,15 +187,20 @@ pub fn validate_draft(input: &DraftInput, today: NaiveDate) -> Result<ValidDraft
             }
         },
     };
-    if input.lines.is_empty() {
-        errors.add("lines", FieldProblem::NoLines);
-    } else if input.lines.len() > MAX_LINES {
-        errors.add("lines", FieldProblem::TooLong);
-    }
-    let lines: Vec<Option<ValidLine>> = input
+    // A form offers a few empty rows; a row with neither description nor price is not a line.
+    let filled: Vec<(usize, &DraftLineInput)> = input
         .lines
         .iter()
         .enumerate()
+        .filter(|(_, l)| !(l.description.trim().is_empty() && l.unit_price.trim().is_empty()))
+        .collect();
+    if filled.is_empty() {
+        errors.add("lines", FieldProblem::NoLines);
+    } else if filled.len() > MAX_LINES {
+        errors.add("lines", FieldProblem::TooLong);
+    }
+    let lines: Vec<Option<ValidLine>> = filled
+        .into_iter()
         .map(|(i, l)| check_line(i, l, &currency, &mut errors))
         .collect();
     if !errors.is_empty() {
@@ -281,6 +286,15 @@ mod tests {
     fn prices_with_fractions_of_a_cent_are_refused() {
         let e = validate_draft(&draft(vec![line("A", "1", "1.005", "20")]), today()).expect_err("invalid");
         assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::TooManyDecimals));
+    }
+
+    #[test]
+    fn blank_rows_of_the_form_are_not_lines() {
+        let blank = DraftLineInput { quantity: "1".into(), vat_rate: "20".into(), ..DraftLineInput::default() };
+        let v = validate_draft(&draft(vec![line("A", "1", "1", "20"), blank.clone()]), today()).expect("valid");
+        assert_eq!(v.lines.len(), 1);
+        let e = validate_draft(&draft(vec![blank]), today()).expect_err("invalid");
+        assert_eq!(e.get("lines"), Some(FieldProblem::NoLines));
     }
 
     #[test]

@@ -31,7 +31,11 @@ fn error_from_query(get: impl Fn(&str) -> Option<String>) -> Option<AppError> {
 /// The refusal to show: the hydrated action's answer, else the query's.
 fn form_error(from_action: Signal<Option<AppError>>) -> Memo<Option<AppError>> {
     let query = use_query_map();
-    Memo::new(move |_| from_action.get().or_else(|| query.with(|m| error_from_query(|k| m.get(k)))))
+    Memo::new(move |_| {
+        from_action
+            .get()
+            .or_else(|| query.with(|m| error_from_query(|k| m.get(k))))
+    })
 }
 
 /// The message under one field; a password outside the length rule gets the rule itself.
@@ -39,7 +43,9 @@ fn field_message(error: Memo<Option<AppError>>, name: &'static str) -> Signal<Op
     let i18n = use_i18n();
     Signal::derive(move || match error.get() {
         Some(AppError::Validation(f)) => f.get(name).map(|p| match (name, p) {
-            ("password", FieldProblem::OutOfRange | FieldProblem::TooLong) => t_string!(i18n, account_password_rule).to_string(),
+            ("password", FieldProblem::OutOfRange | FieldProblem::TooLong) => {
+                t_string!(i18n, account_password_rule).to_string()
+            }
             _ => problem_text(p),
         }),
         _ => None,
@@ -104,8 +110,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let action = ServerAction::<ForgotPassword>::new();
-    let error = form_error(Signal::derive(move || action.value().get().and_then(|r| r.err())));
-    let sent = move || query.with(|m| m.get("sent").is_some()) || matches!(action.value().get(), Some(Ok(())));
+    let error = form_error(Signal::derive(move || {
+        action.value().get().and_then(|r| r.err())
+    }));
+    let sent = move || {
+        query.with(|m| m.get("sent").is_some()) || matches!(action.value().get(), Some(Ok(())))
+    };
     let typed = Signal::derive(move || query.with(|m| m.get("email")).unwrap_or_default());
     view! {
         <Title text=move || t_string!(i18n, account_forgot_title) />
@@ -153,7 +163,11 @@ fn LinkPage(kind: LinkKind, form: fn(String, String) -> AnyView) -> impl IntoVie
     let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
-    let purpose = if kind == LinkKind::Reset { "reset" } else { "invite" };
+    let purpose = if kind == LinkKind::Reset {
+        "reset"
+    } else {
+        "invite"
+    };
     let link = Resource::new(token, move |t| account_link(purpose.to_string(), t));
     let title = move || match kind {
         LinkKind::Reset => t_string!(i18n, account_reset_title).to_string(),
@@ -224,7 +238,9 @@ fn reset_form(token: String, email: String) -> AnyView {
 fn ResetForm(token: String, email: String) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
-    let error = form_error(Signal::derive(move || action.value().get().and_then(|r| r.err())));
+    let error = form_error(Signal::derive(move || {
+        action.value().get().and_then(|r| r.err())
+    }));
     view! {
         <FormAlert message=alert_text(error) />
         <ActionForm action=action attr:class="stack" attr:novalidate=true>
@@ -242,7 +258,9 @@ fn invite_form(token: String, email: String) -> AnyView {
 fn InviteForm(token: String, email: String) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<AcceptInvitation>::new();
-    let error = form_error(Signal::derive(move || action.value().get().and_then(|r| r.err())));
+    let error = form_error(Signal::derive(move || {
+        action.value().get().and_then(|r| r.err())
+    }));
     view! {
         <p class="intro">{t!(i18n, account_invite_intro)}</p>
         <FormAlert message=alert_text(error) />

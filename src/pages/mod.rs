@@ -8,6 +8,7 @@ pub mod login;
 pub mod not_found;
 pub mod pay;
 pub mod staff;
+pub mod staff_customers;
 pub mod staff_invoice;
 pub mod staff_invoice_new;
 pub mod staff_invoices;

@@ -49,6 +49,7 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
             <nav class="staff-nav" aria-label=move || t_string!(i18n, staff_title)>
                 <a class="chip" href="/staff/invoices" data-testid="nav-staff-invoices">{t!(i18n, nav_staff_invoices)}</a>
                 <a class="chip" href="/staff/invoices/new">{t!(i18n, staff_new_invoice)}</a>
+                <a class="chip" href="/staff/customers" data-testid="nav-staff-customers">{t!(i18n, nav_staff_customers)}</a>
             </nav>
             <dl class="figures">
                 <div>

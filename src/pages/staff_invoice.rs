@@ -13,7 +13,7 @@ use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 #[component]
 pub fn StaffInvoicePage() -> impl IntoView {
@@ -21,7 +21,10 @@ pub fn StaffInvoicePage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id")).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let view_res = Resource::new(move || (id(), query.with(|q| q.get("err"))), |(id, _)| staff_invoice(id));
+    // Actions redirect back here with `?done=…`: the changed query refetches.
+    let search = use_location().search;
+    let _ = query;
+    let view_res = Resource::new(move || (id(), search.get()), |(id, _)| staff_invoice(id));
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || view_res.get().map(|r| match r {

@@ -316,7 +316,8 @@ class Save:
 
 async def main(port, folder):
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(Save(folder), hostname="sink.test"), "127.0.0.1", port)
+    handler = Save(folder)  # one for all connections: it numbers the files
+    server = await loop.create_server(lambda: SMTP(handler, hostname="sink.test"), "127.0.0.1", port)
     print(server.sockets[0].getsockname()[1], flush=True)
     # Stop when the test goes away: its end of our stdin closes.
     await loop.run_in_executor(None, sys.stdin.read)
@@ -360,7 +361,9 @@ impl SmtpSink {
         }
         let port = line.trim().parse().unwrap_or_else(|_| {
             let _ = child.kill();
-            panic!("the SMTP sink did not start: run scripts/setup-toolchain.sh (installs aiosmtpd)")
+            panic!(
+                "the SMTP sink did not start: run scripts/setup-toolchain.sh (installs aiosmtpd)"
+            )
         });
         SmtpSink { child, port, dir }
     }
@@ -380,7 +383,9 @@ impl SmtpSink {
         paths.sort();
         paths
             .iter()
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("sink json"))
+            .map(|p| {
+                serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("sink json")
+            })
             .collect()
     }
 
@@ -393,7 +398,10 @@ impl SmtpSink {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("the SMTP sink got {} message(s), expected {n}", self.messages().len())
+        panic!(
+            "the SMTP sink got {} message(s), expected {n}",
+            self.messages().len()
+        )
     }
 }
 
@@ -407,6 +415,12 @@ impl Drop for SmtpSink {
 
 /// The 64-character token that follows `marker` (e.g. `/invite/`) in a text.
 pub fn token_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).map(|i| i + marker.len()).expect("link in the message");
-    text[start..].chars().take_while(char::is_ascii_hexdigit).collect()
+    let start = text
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("link in the message");
+    text[start..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect()
 }

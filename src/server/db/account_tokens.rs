@@ -32,7 +32,11 @@ pub struct NewToken<'a> {
     pub expires_at: i64,
 }
 
-pub async fn insert(conn: &mut AnyConnection, t: &NewToken<'_>, now: i64) -> Result<i64, sqlx::Error> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    t: &NewToken<'_>,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO account_tokens (user_id, customer_id, email, display_name, purpose, token_hash, expires_at, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -90,7 +94,12 @@ pub async fn use_token(
 
 /// The email of a live token, without using it (to show the form or a "link
 /// expired" page).
-pub async fn live_email(pool: &AnyPool, purpose: Purpose, token_hash: &str, now: i64) -> Result<Option<String>, sqlx::Error> {
+pub async fn live_email(
+    pool: &AnyPool,
+    purpose: Purpose,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT email FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
     )
@@ -103,7 +112,11 @@ pub async fn live_email(pool: &AnyPool, purpose: Purpose, token_hash: &str, now:
 }
 
 /// Retires every unused reset token of a user (after a reset, or a new one).
-pub async fn retire_resets_of_user(conn: &mut AnyConnection, user_id: i64, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn retire_resets_of_user(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("UPDATE account_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'reset' AND used_at IS NULL")
         .bind(now)
         .bind(user_id)
@@ -114,7 +127,12 @@ pub async fn retire_resets_of_user(conn: &mut AnyConnection, user_id: i64, now: 
 
 /// Retires the unused invitations of an email to a customer account (when a
 /// newer invitation replaces them).
-pub async fn retire_invites(conn: &mut AnyConnection, customer_id: i64, email: &str, now: i64) -> Result<u64, sqlx::Error> {
+pub async fn retire_invites(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "UPDATE account_tokens SET used_at = $1 WHERE customer_id = $2 AND email = $3 AND purpose = 'invite' AND used_at IS NULL",
     )
@@ -156,7 +174,11 @@ pub async fn insert_user_in(
 }
 
 /// Replaces the password hash of an active user; `false` if there is none.
-pub async fn set_password_in(conn: &mut AnyConnection, user_id: i64, password_hash: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_password_in(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    password_hash: &str,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND active = 1")
         .bind(password_hash)
         .bind(user_id)

@@ -42,9 +42,17 @@ pub struct OutboxMessage {
 
 /// Queues a message inside the caller's transaction. Returns `false`, and
 /// changes nothing, when a message with the same dedupe key already exists.
-pub async fn enqueue(conn: &mut AnyConnection, m: &NewMessage, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    m: &NewMessage,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let (name, content_type, bytes) = match &m.attachment {
-        Some(a) => (Some(a.name.as_str()), Some(a.content_type.as_str()), Some(a.bytes.clone())),
+        Some(a) => (
+            Some(a.name.as_str()),
+            Some(a.content_type.as_str()),
+            Some(a.bytes.clone()),
+        ),
         None => (None, None, None),
     };
     let done = sqlx::query(
@@ -84,14 +92,24 @@ pub async fn due(pool: &AnyPool, now: i64, limit: i64) -> Result<Vec<Due>, sqlx:
     .fetch_all(pool)
     .await?;
     rows.iter()
-        .map(|r| Ok(Due { id: r.try_get("id")?, attempts: r.try_get("attempts")? }))
+        .map(|r| {
+            Ok(Due {
+                id: r.try_get("id")?,
+                attempts: r.try_get("attempts")?,
+            })
+        })
         .collect()
 }
 
 /// Claims a due message for one attempt: counts the attempt and hides the
 /// message until `lease_until`. Only one claimer can win, because the update
 /// requires the attempt count it read and the message to be still due.
-pub async fn claim(conn: &mut AnyConnection, d: Due, now: i64, lease_until: i64) -> Result<bool, sqlx::Error> {
+pub async fn claim(
+    conn: &mut AnyConnection,
+    d: Due,
+    now: i64,
+    lease_until: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 \
          WHERE id = $2 AND status = 'pending' AND attempts = $3 AND next_attempt_at <= $4",
@@ -152,7 +170,12 @@ pub async fn all(pool: &AnyPool) -> Result<Vec<OutboxMessage>, sqlx::Error> {
 
 /// Marks the attempt `attempt` of a message as delivered. Returns `false` when
 /// the message was meanwhile claimed again (its lease ran out).
-pub async fn mark_sent(conn: &mut AnyConnection, id: i64, attempt: i64, now: i64) -> Result<bool, sqlx::Error> {
+pub async fn mark_sent(
+    conn: &mut AnyConnection,
+    id: i64,
+    attempt: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL \
          WHERE id = $2 AND status = 'pending' AND attempts = $3",
@@ -190,11 +213,20 @@ pub async fn mark_failed_attempt(
 
 /// Where mail about a customer account goes: its billing address, its
 /// language code and its name.
-pub async fn customer_contact(conn: &mut AnyConnection, customer_id: i64) -> Result<Option<(String, String, String)>, sqlx::Error> {
+pub async fn customer_contact(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+) -> Result<Option<(String, String, String)>, sqlx::Error> {
     let row = sqlx::query("SELECT billing_email, lang, name FROM customers WHERE id = $1")
         .bind(customer_id)
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| Ok((r.try_get("billing_email")?, r.try_get("lang")?, r.try_get("name")?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("billing_email")?,
+            r.try_get("lang")?,
+            r.try_get("name")?,
+        ))
+    })
+    .transpose()
 }

@@ -89,7 +89,11 @@ impl Body {
     }
 
     fn into_mail(self, subject: String, lang: Lang) -> Mail {
-        Mail { text: self.text(), html: self.html(lang), subject }
+        Mail {
+            text: self.text(),
+            html: self.html(lang),
+            subject,
+        }
     }
 }
 
@@ -124,19 +128,41 @@ pub fn invoice_mail(m: InvoiceMail<'_>) -> Mail {
     let number = doc.number.as_str();
     let (subject, intro) = if m.resent {
         (
-            td_string!(l, mail_invoice_again_subject, number = number, company = m.company).to_string(),
+            td_string!(
+                l,
+                mail_invoice_again_subject,
+                number = number,
+                company = m.company
+            )
+            .to_string(),
             td_string!(l, mail_invoice_again_intro, number = number).to_string(),
         )
     } else {
         (
-            td_string!(l, mail_invoice_subject, number = number, company = m.company).to_string(),
+            td_string!(
+                l,
+                mail_invoice_subject,
+                number = number,
+                company = m.company
+            )
+            .to_string(),
             td_string!(l, mail_invoice_intro, number = number).to_string(),
         )
     };
     let summary = vec![
-        td_string!(l, mail_invoice_total, amount = format_money(doc.total_ttc, &doc.currency, lang)).to_string(),
+        td_string!(
+            l,
+            mail_invoice_total,
+            amount = format_money(doc.total_ttc, &doc.currency, lang)
+        )
+        .to_string(),
         td_string!(l, mail_invoice_due, date = format_date(doc.due_date, lang)).to_string(),
-        td_string!(l, mail_invoice_balance, amount = format_money(doc.balance, &doc.currency, lang)).to_string(),
+        td_string!(
+            l,
+            mail_invoice_balance,
+            amount = format_money(doc.balance, &doc.currency, lang)
+        )
+        .to_string(),
     ];
     Body {
         before: vec![vec![greeting(lang, "")], vec![intro], summary],
@@ -152,12 +178,27 @@ pub fn invoice_mail(m: InvoiceMail<'_>) -> Mail {
 
 /// The file name of an invoice's PDF: `facture-F-2026-000042.pdf`.
 pub fn invoice_file_name(lang: Lang, number: &str) -> String {
-    let safe: String = number.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let safe: String = number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     format!("{}-{safe}.pdf", td_string!(locale(lang), mail_invoice_file))
 }
 
 /// The invitation to the portal, with the single-use link that sets the password.
-pub fn invitation_mail(lang: Lang, company: &str, display_name: &str, link: &str, valid_days: i64) -> Mail {
+pub fn invitation_mail(
+    lang: Lang,
+    company: &str,
+    display_name: &str,
+    link: &str,
+    valid_days: i64,
+) -> Mail {
     let l = locale(lang);
     Body {
         before: vec![
@@ -169,9 +210,15 @@ pub fn invitation_mail(lang: Lang, company: &str, display_name: &str, link: &str
             button: td_string!(l, mail_invite_button).to_string(),
             url: link.to_string(),
         }),
-        after: vec![vec![td_string!(l, mail_invite_login).to_string()], signature(lang, company)],
+        after: vec![
+            vec![td_string!(l, mail_invite_login).to_string()],
+            signature(lang, company),
+        ],
     }
-    .into_mail(td_string!(l, mail_invite_subject, company = company).to_string(), lang)
+    .into_mail(
+        td_string!(l, mail_invite_subject, company = company).to_string(),
+        lang,
+    )
 }
 
 /// The password reset message, with its single-use link.
@@ -184,9 +231,15 @@ pub fn reset_mail(lang: Lang, company: &str, display_name: &str, link: &str) -> 
             button: td_string!(l, mail_reset_button).to_string(),
             url: link.to_string(),
         }),
-        after: vec![vec![td_string!(l, mail_reset_ignore).to_string()], signature(lang, company)],
+        after: vec![
+            vec![td_string!(l, mail_reset_ignore).to_string()],
+            signature(lang, company),
+        ],
     }
-    .into_mail(td_string!(l, mail_reset_subject, company = company).to_string(), lang)
+    .into_mail(
+        td_string!(l, mail_reset_subject, company = company).to_string(),
+        lang,
+    )
 }
 
 #[cfg(test)]
@@ -237,11 +290,27 @@ mod tests {
     fn an_invoice_email_in_french_gives_number_total_due_date_balance_and_link() {
         let m = invoice(Lang::Fr, false);
         assert_eq!(m.subject, "Facture F-2026-000042 de Atelier & Fils");
-        assert!(m.text.contains("Total TTC : 1\u{a0}200,00\u{a0}€"), "{}", m.text);
+        assert!(
+            m.text.contains("Total TTC : 1\u{a0}200,00\u{a0}€"),
+            "{}",
+            m.text
+        );
         assert!(m.text.contains("Échéance : 04/04/2026"), "{}", m.text);
-        assert!(m.text.contains("Reste à payer : 1\u{a0}000,00\u{a0}€"), "{}", m.text);
-        assert!(m.text.contains("https://pay.example.fr/pay/abc"), "{}", m.text);
-        assert!(m.html.contains("href=\"https://pay.example.fr/pay/abc\""), "{}", m.html);
+        assert!(
+            m.text.contains("Reste à payer : 1\u{a0}000,00\u{a0}€"),
+            "{}",
+            m.text
+        );
+        assert!(
+            m.text.contains("https://pay.example.fr/pay/abc"),
+            "{}",
+            m.text
+        );
+        assert!(
+            m.html.contains("href=\"https://pay.example.fr/pay/abc\""),
+            "{}",
+            m.html
+        );
     }
 
     #[test]
@@ -265,14 +334,26 @@ mod tests {
         assert!(m.html.contains("Atelier &amp; Fils"), "{}", m.html);
         assert!(!m.html.contains("Atelier & Fils"), "{}", m.html);
         assert!(m.text.contains("Atelier & Fils"));
-        let m = invitation_mail(Lang::En, "ACME", "<script>x</script>", "https://x.test/invite/t", 7);
+        let m = invitation_mail(
+            Lang::En,
+            "ACME",
+            "<script>x</script>",
+            "https://x.test/invite/t",
+            7,
+        );
         assert!(m.html.contains("&lt;script&gt;"), "{}", m.html);
         assert!(!m.html.contains("<script>"), "{}", m.html);
     }
 
     #[test]
     fn an_invitation_greets_the_contact_and_gives_the_link_and_its_validity() {
-        let m = invitation_mail(Lang::Fr, "ACME", "Jeanne Martin", "https://x.test/invite/t0k", 7);
+        let m = invitation_mail(
+            Lang::Fr,
+            "ACME",
+            "Jeanne Martin",
+            "https://x.test/invite/t0k",
+            7,
+        );
         assert_eq!(m.subject, "Votre accès à l'espace client ACME");
         assert!(m.text.starts_with("Bonjour Jeanne Martin,"), "{}", m.text);
         assert!(m.text.contains("valable 7 jours"), "{}", m.text);
@@ -286,14 +367,28 @@ mod tests {
     fn a_reset_email_gives_the_link_and_says_to_ignore_it_if_unasked() {
         let m = reset_mail(Lang::En, "ACME", "Jo", "https://x.test/reset-password/t0k");
         assert_eq!(m.subject, "Reset your ACME password");
-        assert!(m.text.contains("https://x.test/reset-password/t0k"), "{}", m.text);
+        assert!(
+            m.text.contains("https://x.test/reset-password/t0k"),
+            "{}",
+            m.text
+        );
         assert!(m.text.contains("ignore this message"), "{}", m.text);
-        assert!(reset_mail(Lang::Fr, "ACME", "", "l").text.contains("ignorez ce message"));
+        assert!(
+            reset_mail(Lang::Fr, "ACME", "", "l")
+                .text
+                .contains("ignorez ce message")
+        );
     }
 
     #[test]
     fn the_pdf_file_name_follows_the_language_and_keeps_the_number() {
-        assert_eq!(invoice_file_name(Lang::Fr, "F-2026-000042"), "facture-F-2026-000042.pdf");
-        assert_eq!(invoice_file_name(Lang::En, "F-2026/42"), "invoice-F-2026_42.pdf");
+        assert_eq!(
+            invoice_file_name(Lang::Fr, "F-2026-000042"),
+            "facture-F-2026-000042.pdf"
+        );
+        assert_eq!(
+            invoice_file_name(Lang::En, "F-2026/42"),
+            "invoice-F-2026_42.pdf"
+        );
     }
 }

@@ -34,10 +34,16 @@ pub struct SendError {
 
 impl SendError {
     fn transient(reason: impl fmt::Display) -> SendError {
-        SendError { permanent: false, reason: reason.to_string() }
+        SendError {
+            permanent: false,
+            reason: reason.to_string(),
+        }
     }
     fn permanent(reason: impl fmt::Display) -> SendError {
-        SendError { permanent: true, reason: reason.to_string() }
+        SendError {
+            permanent: true,
+            reason: reason.to_string(),
+        }
     }
 }
 
@@ -59,14 +65,17 @@ impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Smtp(_) => write!(f, "Transport::Smtp(from {})", self.from),
-            Kind::Files(dir) => write!(f, "Transport::Files({}, from {})", dir.display(), self.from),
+            Kind::Files(dir) => {
+                write!(f, "Transport::Files({}, from {})", dir.display(), self.from)
+            }
         }
     }
 }
 
 /// Parses a sender such as `Quittance <no-reply@example.fr>`.
 pub fn parse_from(from: &str) -> Result<Mailbox, TransportError> {
-    from.parse::<Mailbox>().map_err(|_| TransportError::From(from.to_string()))
+    from.parse::<Mailbox>()
+        .map_err(|_| TransportError::From(from.to_string()))
 }
 
 impl Transport {
@@ -74,12 +83,18 @@ impl Transport {
     pub fn smtp(url: &str, from: Mailbox) -> Result<Transport, TransportError> {
         let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| TransportError::SmtpUrl(e.to_string()))?;
-        Ok(Transport { kind: Kind::Smtp(builder.timeout(Some(SMTP_TIMEOUT)).build()), from })
+        Ok(Transport {
+            kind: Kind::Smtp(builder.timeout(Some(SMTP_TIMEOUT)).build()),
+            from,
+        })
     }
 
     /// Writes each message as an `.eml` file under `dir` (created when needed).
     pub fn files(dir: impl Into<PathBuf>, from: Mailbox) -> Transport {
-        Transport { kind: Kind::Files(dir.into()), from }
+        Transport {
+            kind: Kind::Files(dir.into()),
+            from,
+        }
     }
 
     /// Delivers one stored message. `Ok` means the SMTP server accepted it
@@ -93,7 +108,9 @@ impl Transport {
                 Err(e) => Err(SendError::transient(e)),
             },
             Kind::Files(dir) => {
-                let path = write_file(dir, m, &message.formatted()).await.map_err(SendError::transient)?;
+                let path = write_file(dir, m, &message.formatted())
+                    .await
+                    .map_err(SendError::transient)?;
                 tracing::info!(to = %m.to_address, subject = %m.subject, file = %path.display(), "email written to the outbox folder");
                 Ok(())
             }
@@ -111,10 +128,14 @@ fn message_id(dedupe_key: &str, from: &Mailbox) -> String {
 
 /// The MIME message of a stored one: text (and HTML when present) and the attachment.
 pub fn build_message(m: &OutboxMessage, from: &Mailbox) -> Result<Message, String> {
-    let to: Mailbox = m.to_address.parse().map_err(|_| "the recipient is not an email address".to_string())?;
+    let to: Mailbox = m
+        .to_address
+        .parse()
+        .map_err(|_| "the recipient is not an email address".to_string())?;
     let file = match &m.attachment {
         Some(a) => {
-            let content_type = ContentType::parse(&a.content_type).map_err(|_| "bad attachment content type".to_string())?;
+            let content_type = ContentType::parse(&a.content_type)
+                .map_err(|_| "bad attachment content type".to_string())?;
             Some(Attachment::new(a.name.clone()).body(a.bytes.clone(), content_type))
         }
         None => None,
@@ -128,10 +149,16 @@ pub fn build_message(m: &OutboxMessage, from: &Mailbox) -> Result<Message, Strin
     let built = match (m.body_html.clone(), file) {
         (None, None) => builder.singlepart(SinglePart::plain(text)),
         (Some(html), None) => builder.multipart(MultiPart::alternative_plain_html(text, html)),
-        (None, Some(file)) => builder.multipart(MultiPart::mixed().singlepart(SinglePart::plain(text)).singlepart(file)),
-        (Some(html), Some(file)) => {
-            builder.multipart(MultiPart::mixed().multipart(MultiPart::alternative_plain_html(text, html)).singlepart(file))
-        }
+        (None, Some(file)) => builder.multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(text))
+                .singlepart(file),
+        ),
+        (Some(html), Some(file)) => builder.multipart(
+            MultiPart::mixed()
+                .multipart(MultiPart::alternative_plain_html(text, html))
+                .singlepart(file),
+        ),
     };
     built.map_err(|e| format!("the message could not be built: {e}"))
 }
@@ -184,7 +211,10 @@ mod tests {
         assert!(raw.contains("multipart/mixed"), "{raw}");
         assert!(raw.contains("multipart/alternative"), "{raw}");
         assert!(raw.contains("application/pdf"), "{raw}");
-        assert!(raw.contains("filename=\"facture-F-2026-000001.pdf\""), "{raw}");
+        assert!(
+            raw.contains("filename=\"facture-F-2026-000001.pdf\""),
+            "{raw}"
+        );
         assert!(raw.contains("To: client@example.test"), "{raw}");
     }
 
@@ -205,11 +235,15 @@ mod tests {
 
     #[tokio::test]
     async fn without_smtp_messages_become_eml_files() {
-        let dir = std::env::temp_dir().join(format!("quittance_outbox_unit_{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("quittance_outbox_unit_{}", std::process::id()));
         let t = Transport::files(&dir, from());
         t.send(&stored(None, false)).await.expect("written");
         let written = std::fs::read_to_string(dir.join("00000007-attempt1.eml")).expect("file");
-        assert!(written.contains("Subject: Facture F-2026-000001"), "{written}");
+        assert!(
+            written.contains("Subject: Facture F-2026-000001"),
+            "{written}"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -23,7 +23,15 @@ pub const MAX_ATTEMPTS: i64 = 8;
 /// Messages claimed per round.
 pub const BATCH: i64 = 20;
 /// Delay before the next attempt after the 1st, 2nd, … failure; the last one repeats.
-const BACKOFF_SECS: [i64; 7] = [60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600, 12 * 3600, 24 * 3600];
+const BACKOFF_SECS: [i64; 7] = [
+    60,
+    5 * 60,
+    30 * 60,
+    2 * 3600,
+    6 * 3600,
+    12 * 3600,
+    24 * 3600,
+];
 /// Pause between rounds when the outbox is empty or only holds later messages.
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -32,7 +40,9 @@ pub fn backoff_after(attempts: i64) -> Option<i64> {
     if attempts >= MAX_ATTEMPTS {
         return None;
     }
-    let index = usize::try_from(attempts.max(1) - 1).unwrap_or(0).min(BACKOFF_SECS.len() - 1);
+    let index = usize::try_from(attempts.max(1) - 1)
+        .unwrap_or(0)
+        .min(BACKOFF_SECS.len() - 1);
     Some(BACKOFF_SECS[index])
 }
 
@@ -61,7 +71,13 @@ pub struct EmailConfig {
 impl fmt::Debug for EmailConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EmailConfig")
-            .field("smtp_url", &self.smtp_url.as_deref().map(crate::server::config::redact_url))
+            .field(
+                "smtp_url",
+                &self
+                    .smtp_url
+                    .as_deref()
+                    .map(crate::server::config::redact_url),
+            )
             .field("outbox_dir", &self.outbox_dir)
             .field("from", &self.from)
             .field("worker_enabled", &self.worker_enabled)
@@ -70,7 +86,10 @@ impl fmt::Debug for EmailConfig {
 }
 
 fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 /// `no-reply@` the public host when it is a domain name, else `@localhost`.
@@ -88,7 +107,9 @@ impl EmailConfig {
     pub fn from_env() -> EmailConfig {
         EmailConfig {
             smtp_url: env("SMTP_URL"),
-            outbox_dir: env("OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data/outbox")),
+            outbox_dir: env("OUTBOX_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from("data/outbox")),
             from: env("MAIL_FROM").unwrap_or_else(default_from),
             worker_enabled: !env("OUTBOX_WORKER").is_some_and(|v| v.eq_ignore_ascii_case("off")),
         }
@@ -126,7 +147,9 @@ pub fn spawn_worker(db: Db, config: EmailConfig) -> tokio::task::JoinHandle<()> 
                 // A full batch went out: more may be waiting, go on at once.
                 Ok(sent) if sent as i64 >= BATCH => continue,
                 Ok(_) => {}
-                Err(e) if db.pool.is_closed() => tracing::debug!(error = %e, "email worker stopping"),
+                Err(e) if db.pool.is_closed() => {
+                    tracing::debug!(error = %e, "email worker stopping")
+                }
                 Err(e) => tracing::warn!(error = %e, "email outbox round failed"),
             }
             tokio::time::sleep(POLL_INTERVAL).await;
@@ -173,7 +196,11 @@ async fn deliver(db: &Db, transport: &Transport, due: Due, now: i64) -> Result<b
     let settled = match &outcome {
         Ok(()) => outbox::mark_sent(&mut tx, due.id, attempt, now).await?,
         Err(e) => {
-            let retry_at = if e.permanent { None } else { backoff_after(attempt).map(|s| now + s) };
+            let retry_at = if e.permanent {
+                None
+            } else {
+                backoff_after(attempt).map(|s| now + s)
+            };
             tracing::warn!(id = due.id, attempt, permanent = e.permanent, will_retry = retry_at.is_some(), error = %e.reason, "email not delivered");
             outbox::mark_failed_attempt(&mut tx, due.id, attempt, retry_at, &e.reason).await?
         }
@@ -181,7 +208,11 @@ async fn deliver(db: &Db, transport: &Transport, due: Due, now: i64) -> Result<b
     tx.commit().await?;
     if !settled {
         // The lease ran out during a very slow send and another worker claimed it.
-        tracing::warn!(id = due.id, attempt, "email outcome not recorded: the message was claimed again");
+        tracing::warn!(
+            id = due.id,
+            attempt,
+            "email outcome not recorded: the message was claimed again"
+        );
     } else if outcome.is_ok() {
         tracing::info!(id = due.id, subject = %message.subject, "email sent");
     }

@@ -9,13 +9,15 @@ use crate::model::invoice::InvoiceStatus;
 use crate::model::lang::Lang;
 use crate::model::role::Role;
 use crate::model::user::SessionUser;
-use crate::model::validate::{FieldErrors, FieldProblem, MAX_PASSWORD_LEN, check_email, normalize_email};
+use crate::model::validate::{
+    FieldErrors, FieldProblem, MAX_PASSWORD_LEN, check_email, normalize_email,
+};
 use crate::server::auth::hash_password;
 use crate::server::db::account_tokens::{self, NewToken, Purpose};
 use crate::server::db::outbox::{self, Attachment, NewMessage};
 use crate::server::db::{Db, audit, company, customers, now_ts, users};
-use crate::server::email::messages::{self, InvoiceMail, Mail};
 use crate::server::email::absolute_link;
+use crate::server::email::messages::{self, InvoiceMail, Mail};
 use crate::server::services::documents::{self, Viewer};
 use crate::server::services::pay_links::{hash_token, new_token};
 
@@ -65,7 +67,12 @@ async fn company_name(db: &Db) -> Result<String, AppError> {
     }
 }
 
-fn outbox_message(dedupe_key: String, to: &str, mail: Mail, attachment: Option<Attachment>) -> NewMessage {
+fn outbox_message(
+    dedupe_key: String,
+    to: &str,
+    mail: Mail,
+    attachment: Option<Attachment>,
+) -> NewMessage {
     NewMessage {
         dedupe_key,
         to_address: to.to_string(),
@@ -87,7 +94,11 @@ fn check_invitation(email: &str, display_name: &str) -> Result<(), AppError> {
     } else if name_chars > MAX_NAME_CHARS {
         errors.add("display_name", FieldProblem::TooLong);
     }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
 }
 
 /// Invites a contact of a customer account to the portal: a single-use link,
@@ -95,15 +106,30 @@ fn check_invitation(email: &str, display_name: &str) -> Result<(), AppError> {
 /// A newer invitation of the same email to the same account replaces older
 /// ones. `NotFound` for an unknown customer, `Conflict` when a user already
 /// has this email.
-pub async fn invite_contact(db: &Db, customer_id: i64, email: &str, display_name: &str, lang: Lang) -> Result<(), AppError> {
+pub async fn invite_contact(
+    db: &Db,
+    customer_id: i64,
+    email: &str,
+    display_name: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
     check_invitation(email, display_name)?;
     let (email, display_name) = (normalize_email(email), display_name.trim());
     let company = company_name(db).await?;
     let (token, hash) = new_token();
     let now = now_ts();
-    let mail = messages::invitation_mail(lang, &company, display_name, &absolute_link(&format!("/invite/{token}")), INVITE_DAYS);
+    let mail = messages::invitation_mail(
+        lang,
+        &company,
+        display_name,
+        &absolute_link(&format!("/invite/{token}")),
+        INVITE_DAYS,
+    );
     let mut tx = db.begin_write().await?;
-    if outbox::customer_contact(&mut tx, customer_id).await?.is_none() {
+    if outbox::customer_contact(&mut tx, customer_id)
+        .await?
+        .is_none()
+    {
         return Err(AppError::NotFound);
     }
     if account_tokens::email_taken(&mut tx, &email).await? {
@@ -120,7 +146,12 @@ pub async fn invite_contact(db: &Db, customer_id: i64, email: &str, display_name
         expires_at: now + INVITE_DAYS * 86_400,
     };
     account_tokens::insert(&mut tx, &new, now).await?;
-    outbox::enqueue(&mut tx, &outbox_message(format!("invite:{hash}"), &email, mail, None), now).await?;
+    outbox::enqueue(
+        &mut tx,
+        &outbox_message(format!("invite:{hash}"), &email, mail, None),
+        now,
+    )
+    .await?;
     audit::record_in(&mut tx, None, "invitation_sent", &email).await?;
     tx.commit().await?;
     Ok(())
@@ -129,7 +160,11 @@ pub async fn invite_contact(db: &Db, customer_id: i64, email: &str, display_name
 /// Accepts an invitation: creates the customer user with this password and
 /// uses up the link, in one transaction. A used, expired or unknown link is
 /// `NotFound`; an email taken meanwhile is `Conflict`.
-pub async fn accept_invitation(db: &Db, token: &str, password: String) -> Result<SessionUser, AppError> {
+pub async fn accept_invitation(
+    db: &Db,
+    token: &str,
+    password: String,
+) -> Result<SessionUser, AppError> {
     check_new_password(&password).map_err(|p| field_error("password", p))?;
     if !token_shape_ok(token) {
         return Err(AppError::NotFound);
@@ -141,8 +176,16 @@ pub async fn accept_invitation(db: &Db, token: &str, password: String) -> Result
         .await?
         .ok_or(AppError::NotFound)?;
     let customer_id = used.customer_id.ok_or(AppError::NotFound)?;
-    let inserted =
-        account_tokens::insert_user_in(&mut tx, &used.email, &password_hash, Role::Customer, Some(customer_id), &used.display_name, now).await;
+    let inserted = account_tokens::insert_user_in(
+        &mut tx,
+        &used.email,
+        &password_hash,
+        Role::Customer,
+        Some(customer_id),
+        &used.display_name,
+        now,
+    )
+    .await;
     let id = match inserted {
         Ok(id) => id,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Err(AppError::Conflict),
@@ -165,7 +208,10 @@ pub async fn accept_invitation(db: &Db, token: &str, password: String) -> Result
 pub async fn request_password_reset(db: &Db, email: &str) -> Result<(), AppError> {
     check_email(email).map_err(|p| field_error("email", p))?;
     let email = normalize_email(email);
-    let Some(found) = users::find_by_email(&db.pool, &email).await?.filter(|u| u.active) else {
+    let Some(found) = users::find_by_email(&db.pool, &email)
+        .await?
+        .filter(|u| u.active)
+    else {
         return Ok(());
     };
     let user = found.user;
@@ -203,7 +249,11 @@ pub async fn request_password_reset(db: &Db, email: &str) -> Result<(), AppError
 /// Sets a new password with a reset link. The link is used up, and every
 /// other reset link of the account stops working. A used, expired or unknown
 /// link is `NotFound`.
-pub async fn reset_password(db: &Db, token: &str, new_password: String) -> Result<SessionUser, AppError> {
+pub async fn reset_password(
+    db: &Db,
+    token: &str,
+    new_password: String,
+) -> Result<SessionUser, AppError> {
     check_new_password(&new_password).map_err(|p| field_error("password", p))?;
     if !token_shape_ok(token) {
         return Err(AppError::NotFound);
@@ -221,13 +271,19 @@ pub async fn reset_password(db: &Db, token: &str, new_password: String) -> Resul
     account_tokens::retire_resets_of_user(&mut tx, user_id, now).await?;
     audit::record_in(&mut tx, Some(user_id), "password_reset", &used.email).await?;
     tx.commit().await?;
-    users::find_active(&db.pool, user_id).await?.ok_or(AppError::NotFound)
+    users::find_active(&db.pool, user_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The email a live invitation (`invite`) or reset (`reset`) link is for, or
 /// `None` when the link is unknown, used or expired. Lets the page show the
 /// form, or say at once that the link no longer works.
-pub async fn link_email(db: &Db, purpose: Purpose, token: &str) -> Result<Option<String>, AppError> {
+pub async fn link_email(
+    db: &Db,
+    purpose: Purpose,
+    token: &str,
+) -> Result<Option<String>, AppError> {
     if !token_shape_ok(token) {
         return Ok(None);
     }
@@ -244,11 +300,20 @@ pub async fn invoice_email(db: &Db, invoice_id: i64, pay_token: &str) -> Result<
 
 /// The same as [`invoice_email`], worded as the invoice sent again with a new
 /// pay link (after `pay_links::reissue`).
-pub async fn invoice_email_again(db: &Db, invoice_id: i64, pay_token: &str) -> Result<bool, AppError> {
+pub async fn invoice_email_again(
+    db: &Db,
+    invoice_id: i64,
+    pay_token: &str,
+) -> Result<bool, AppError> {
     queue_invoice_email(db, invoice_id, pay_token, true).await
 }
 
-async fn queue_invoice_email(db: &Db, invoice_id: i64, pay_token: &str, resent: bool) -> Result<bool, AppError> {
+async fn queue_invoice_email(
+    db: &Db,
+    invoice_id: i64,
+    pay_token: &str,
+    resent: bool,
+) -> Result<bool, AppError> {
     if !token_shape_ok(pay_token) {
         return Err(AppError::BadRequest);
     }
@@ -258,26 +323,53 @@ async fn queue_invoice_email(db: &Db, invoice_id: i64, pay_token: &str, resent: 
         return Err(AppError::Conflict);
     }
     let mut conn = db.pool.acquire().await?;
-    let (to, lang, _) = outbox::customer_contact(&mut conn, rec.customer_id).await?.ok_or(AppError::NotFound)?;
+    let (to, lang, _) = outbox::customer_contact(&mut conn, rec.customer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     drop(conn);
     let lang = Lang::parse(&lang).unwrap_or_default();
     let pay_url = absolute_link(&format!("/pay/{pay_token}"));
     doc.pay_url = Some(pay_url.clone());
     let company = doc.seller.legal_name.clone();
-    let mail = messages::invoice_mail(InvoiceMail { lang, company: &company, doc: &doc, pay_url: &pay_url, resent });
+    let mail = messages::invoice_mail(InvoiceMail {
+        lang,
+        company: &company,
+        doc: &doc,
+        pay_url: &pay_url,
+        resent,
+    });
     let name = messages::invoice_file_name(lang, &doc.number);
     let number = doc.number.clone();
     let pdf = tokio::task::spawn_blocking(move || crate::server::pdf::render_pdf(&doc, lang))
         .await
         .map_err(|e| AppError::internal("pdf task failed", e))?
         .map_err(|e| AppError::internal("invoice pdf for email", e))?;
-    let attachment = Attachment { name, content_type: "application/pdf".into(), bytes: pdf };
+    let attachment = Attachment {
+        name,
+        content_type: "application/pdf".into(),
+        bytes: pdf,
+    };
     let key = format!("invoice:{invoice_id}:{}", hash_token(pay_token));
     let now = now_ts();
     let mut tx = db.begin_write().await?;
-    let queued = outbox::enqueue(&mut tx, &outbox_message(key, &to, mail, Some(attachment)), now).await?;
+    let queued = outbox::enqueue(
+        &mut tx,
+        &outbox_message(key, &to, mail, Some(attachment)),
+        now,
+    )
+    .await?;
     if queued {
-        audit::record_in(&mut tx, None, if resent { "invoice_emailed_again" } else { "invoice_emailed" }, &number).await?;
+        audit::record_in(
+            &mut tx,
+            None,
+            if resent {
+                "invoice_emailed_again"
+            } else {
+                "invoice_emailed"
+            },
+            &number,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(queued)
@@ -290,16 +382,25 @@ mod tests {
     #[test]
     fn a_new_password_needs_ten_characters_and_at_most_256_bytes() {
         assert_eq!(check_new_password(""), Err(FieldProblem::Required));
-        assert_eq!(check_new_password("short1234"), Err(FieldProblem::OutOfRange));
+        assert_eq!(
+            check_new_password("short1234"),
+            Err(FieldProblem::OutOfRange)
+        );
         assert_eq!(check_new_password("long enough"), Ok(()));
         assert_eq!(check_new_password(&"x".repeat(256)), Ok(()));
-        assert_eq!(check_new_password(&"x".repeat(257)), Err(FieldProblem::TooLong));
+        assert_eq!(
+            check_new_password(&"x".repeat(257)),
+            Err(FieldProblem::TooLong)
+        );
     }
 
     #[test]
     fn ten_accented_characters_are_ten_characters_not_twenty_bytes() {
         assert_eq!(check_new_password("éééééééééé"), Ok(()));
-        assert_eq!(check_new_password(&"é".repeat(129)), Err(FieldProblem::TooLong));
+        assert_eq!(
+            check_new_password(&"é".repeat(129)),
+            Err(FieldProblem::TooLong)
+        );
     }
 
     #[test]

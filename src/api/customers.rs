@@ -1,0 +1,64 @@
+//! Staff manage customer accounts.
+use crate::error::AppError;
+use crate::model::customer::{CustomerInput, CustomerRow};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+const CUSTOMER_FLASH: &str = "customer_flash";
+
+/// Customers matching a search (name, email, SIREN).
+#[server(endpoint = "customers")]
+pub async fn list_customers(#[server(default)] q: String) -> Result<Vec<CustomerRow>, AppError> {
+    let (state, _) = crate::api::ctx::require_staff().await?;
+    crate::api::ctx::no_store();
+    let q: String = q.chars().take(100).collect();
+    Ok(crate::server::db::customers::search(&state.db.pool, &q, 200).await?)
+}
+
+/// The form's values: a refused submission from the session, else the stored customer, else empty.
+#[server(endpoint = "customer_form")]
+pub async fn customer_form(
+    #[server(default)] id: Option<i64>,
+) -> Result<(CustomerInput, crate::model::validate::FieldErrors), AppError> {
+    use crate::api::ctx;
+    let (state, _) = ctx::require_staff().await?;
+    let session = ctx::session().await?;
+    let flash: Option<(CustomerInput, crate::model::validate::FieldErrors)> =
+        session.remove(CUSTOMER_FLASH).await.map_err(|e| AppError::internal("session", e))?;
+    if let Some(f) = flash {
+        return Ok(f);
+    }
+    match id {
+        Some(id) => crate::server::db::customers::get_input(&state.db.pool, id)
+            .await?
+            .map(|c| (c, Default::default()))
+            .ok_or_else(|| ctx::fail(AppError::NotFound)),
+        None => Ok((CustomerInput { is_business: Some("on".into()), lang: "fr".into(), ..Default::default() }, Default::default())),
+    }
+}
+
+/// Creates or updates a customer; bad fields come back next to each field.
+#[server(endpoint = "save_customer")]
+pub async fn save_customer(#[server(default)] id: Option<i64>, customer: CustomerInput) -> Result<(), AppError> {
+    use crate::api::ctx;
+    let (state, user) = ctx::require_staff().await?;
+    match crate::model::customer::validate_customer(&customer) {
+        Ok(clean) => {
+            let saved = crate::server::db::customers::save(&state.db.pool, id, &clean).await?;
+            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "customer_saved", &format!("customer:{saved}"), "").await;
+            leptos_axum::redirect("/staff/customers");
+            Ok(())
+        }
+        Err(errors) => {
+            let session = ctx::session().await?;
+            session
+                .insert(CUSTOMER_FLASH, (customer, errors.clone()))
+                .await
+                .map_err(|e| AppError::internal("session", e))?;
+            let e = ctx::fail(AppError::Validation(errors));
+            let back = id.map(|i| format!("/staff/customers/{i}")).unwrap_or_else(|| "/staff/customers/new".into());
+            leptos_axum::redirect(&back);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! `/staff/customers` (list and search) and `/staff/customers/new|{id}` (form).
+use crate::api::customers::{SaveCustomer, customer_form, list_customers};
+use crate::components::errors::{FormAlert, error_text, problem_text};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::customer::CustomerInput;
+use crate::model::validate::FieldErrors;
+use crate::pages::forbidden::ForbiddenPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn refusal(e: AppError) -> AnyView {
+    match e {
+        AppError::Unauthenticated => view! { <Redirect path="/login?next=/staff/customers" /> }.into_any(),
+        AppError::Forbidden => view! { <ForbiddenPage /> }.into_any(),
+        e => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+    }
+}
+
+#[component]
+pub fn StaffCustomersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let q = move || query.with(|m| m.get("q")).unwrap_or_default();
+    let list = Resource::new(q, list_customers);
+    view! {
+        <Title text=move || t_string!(i18n, nav_staff_customers) />
+        <section class="panel wide">
+            <div class="title-row">
+                <h1>{t!(i18n, nav_staff_customers)}</h1>
+                <a class="button-link" href="/staff/customers/new" data-testid="new-customer">{t!(i18n, customer_new)}</a>
+            </div>
+            <form method="get" action="/staff/customers" class="search" role="search">
+                <label for="c-q" class="visually-hidden">{t!(i18n, search_submit)}</label>
+                <input id="c-q" type="search" name="q" maxlength="100" value=q />
+                <button type="submit" class="secondary">{t!(i18n, search_submit)}</button>
+            </form>
+            <Transition fallback=|| ()>
+                {move || list.get().map(|r| match r {
+                    Ok(rows) => view! {
+                        <ul class="customer-list" data-testid="customer-list">
+                            {rows.into_iter().map(|c| view! {
+                                <li>
+                                    <a href=format!("/staff/customers/{}", c.id)><strong>{c.name}</strong></a>
+                                    <span class="muted">{format!(" · {} · {} · {}", c.city, c.billing_email, c.siren)}</span>
+                                    " "
+                                    <a class="chip" href=format!("/staff/invoices?customer={}", c.id)>{t!(i18n, nav_staff_invoices)}</a>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => refusal(e),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn StaffCustomerFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).and_then(|v| v.parse::<i64>().ok());
+    let form = Resource::new(id, customer_form);
+    view! {
+        <Title text=move || t_string!(i18n, nav_staff_customers) />
+        <section class="panel narrow">
+            <p class="back"><a href="/staff/customers">"← " {t!(i18n, nav_staff_customers)}</a></p>
+            <Suspense fallback=|| ()>
+                {move || form.get().map(|r| match r {
+                    Ok((input, errors)) => view! { <CustomerForm id=id() input errors /> }.into_any(),
+                    Err(e) => refusal(e),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CustomerForm(id: Option<i64>, input: CustomerInput, errors: FieldErrors) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SaveCustomer>::new();
+    let initial = errors;
+    let errors = Signal::derive(move || match action.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => initial.clone(),
+    });
+    let alert = Signal::derive(move || (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string()));
+    let field = move |name: &'static str, label: String, value: String, kind: &'static str| {
+        let err = move || errors.get().get(name).map(problem_text);
+        view! {
+            <div class="field" class:has-error=move || err().is_some()>
+                <label for=format!("cu-{name}")>{label}</label>
+                <input id=format!("cu-{name}") name=format!("customer[{name}]") type=kind value=value data-testid=format!("customer-{name}") />
+                {move || err().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            </div>
+        }
+    };
+    let business = input.is_business.is_some();
+    let en = input.lang == "en";
+    view! {
+        <h1>{if id.is_some() { t_string!(i18n, customer_edit) } else { t_string!(i18n, customer_new) }}</h1>
+        <FormAlert message=alert />
+        <ActionForm action attr:class="stack" attr:novalidate=true>
+            {id.map(|i| view! { <input type="hidden" name="id" value=i.to_string() /> })}
+            {field("name", t_string!(i18n, customer_name).to_string(), input.name.clone(), "text")}
+            <label class="radio"><input type="checkbox" name="customer[is_business]" value="on" checked=business />{t!(i18n, customer_business)}</label>
+            {field("siren", t_string!(i18n, doc_siren).to_string(), input.siren.clone(), "text")}
+            {field("vat_number", t_string!(i18n, doc_vat_number).to_string(), input.vat_number.clone(), "text")}
+            {field("address_line1", t_string!(i18n, customer_address).to_string(), input.address_line1.clone(), "text")}
+            {field("postal_code", t_string!(i18n, customer_postal_code).to_string(), input.postal_code.clone(), "text")}
+            {field("city", t_string!(i18n, customer_city).to_string(), input.city.clone(), "text")}
+            <input type="hidden" name="customer[country]" value=input.country.clone() />
+            {field("billing_email", t_string!(i18n, customer_email).to_string(), input.billing_email.clone(), "email")}
+            <div class="field">
+                <label for="cu-lang">{t!(i18n, lang_switch_label)}</label>
+                <select id="cu-lang" name="customer[lang]">
+                    <option value="fr" selected=!en>"Français"</option>
+                    <option value="en" selected=en>"English"</option>
+                </select>
+            </div>
+            <button type="submit" class="primary" data-testid="save-customer">{t!(i18n, customer_save)}</button>
+        </ActionForm>
+    }
+}
