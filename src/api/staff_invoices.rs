@@ -130,6 +130,11 @@ pub async fn issue_invoice(id: i64) -> Result<(), AppError> {
     let issued = crate::server::services::invoicing::issue(&state.db, id, ctx::today(), Some(user.id))
         .await
         .map_err(ctx::fail)?;
+    // The email goes through the outbox; if queuing fails the invoice stays
+    // issued and staff can use "send again".
+    if let Err(e) = crate::server::services::accounts::invoice_email(&state.db, id, &issued.pay_token).await {
+        tracing::warn!(invoice = %issued.number, error = %e, "invoice email not queued");
+    }
     let session = ctx::session().await?;
     session
         .insert(PAY_LINK_FLASH, issued.pay_token)
@@ -222,5 +227,20 @@ pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
     crate::server::services::pay_links::revoke(&state.db, id).await.map_err(ctx::fail)?;
     let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "pay_link_revoked", &format!("draft:{id}"), "").await;
     leptos_axum::redirect(&format!("/staff/invoices/{id}?done=revoked"));
+    Ok(())
+}
+
+/// Sends the invoice again: a new pay link (the old ones are revoked) and the
+/// email with the PDF, through the outbox.
+#[server(endpoint = "send_invoice_again")]
+pub async fn send_invoice_again(id: i64) -> Result<(), AppError> {
+    use crate::api::ctx;
+    let (state, user) = ctx::require_staff().await?;
+    let token = crate::server::services::pay_links::reissue(&state.db, id).await.map_err(ctx::fail)?;
+    crate::server::services::accounts::invoice_email_again(&state.db, id, &token)
+        .await
+        .map_err(ctx::fail)?;
+    let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "sent_again", &format!("draft:{id}"), "").await;
+    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=sent"));
     Ok(())
 }

@@ -1,7 +1,9 @@
 //! `/staff/invoices/{id}`: one document for staff, with its actions: issue a
 //! draft, credit an issued invoice (full or partial), manage its pay link, and
 //! the history of what happened to it.
-use crate::api::staff_invoices::{CreditInvoice, IssueInvoice, ReissuePayLink, RevokePayLink, staff_invoice};
+use crate::api::staff_invoices::{
+    CreditInvoice, IssueInvoice, ReissuePayLink, RevokePayLink, SendInvoiceAgain, staff_invoice,
+};
 use crate::components::document::DocumentView;
 use crate::components::errors::error_text;
 use crate::error::AppError;
@@ -79,6 +81,7 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
     let credit = ServerAction::<CreditInvoice>::new();
     let reissue = ServerAction::<ReissuePayLink>::new();
     let revoke = ServerAction::<RevokePayLink>::new();
+    let send_again = ServerAction::<SendInvoiceAgain>::new();
     let id = v.id;
     view! {
         {v.draft.then(|| view! {
@@ -124,6 +127,10 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
         {(!v.draft && !v.credit_note).then(|| view! {
             <section class="panel">
                 <h2>{t!(i18n, inv_pay_link)}</h2>
+                <ActionForm action=send_again>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    <button type="submit" class="primary" data-testid="send-again">{t!(i18n, inv_send_again)}</button>
+                </ActionForm>
                 <ActionForm action=reissue>
                     <input type="hidden" name="id" value=id.to_string() />
                     <button type="submit" class="secondary" data-testid="reissue-link">{t!(i18n, inv_pay_link_reissue)}</button>
