@@ -7,6 +7,7 @@ pub mod invoice;
 pub mod lang;
 pub mod listing;
 pub mod role;
+pub mod settings;
 pub mod staff;
 pub mod staff_invoice;
 pub mod user;

@@ -12,3 +12,4 @@ pub mod staff_customers;
 pub mod staff_invoice;
 pub mod staff_invoice_new;
 pub mod staff_invoices;
+pub mod staff_settings;

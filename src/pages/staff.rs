@@ -50,6 +50,9 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
                 <a class="chip" href="/staff/invoices" data-testid="nav-staff-invoices">{t!(i18n, nav_staff_invoices)}</a>
                 <a class="chip" href="/staff/invoices/new">{t!(i18n, staff_new_invoice)}</a>
                 <a class="chip" href="/staff/customers" data-testid="nav-staff-customers">{t!(i18n, nav_staff_customers)}</a>
+                {home.user.role.can_administer().then(|| view! {
+                    <a class="chip" href="/staff/settings" data-testid="nav-settings">{t!(i18n, nav_settings)}</a>
+                })}
             </nav>
             <dl class="figures">
                 <div>

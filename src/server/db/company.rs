@@ -33,3 +33,56 @@ pub async fn load(pool: &AnyPool) -> Result<(Seller, Terms, bool), sqlx::Error> 
     };
     Ok((seller, terms, r.try_get::<i64, _>("accept_partial")? != 0))
 }
+
+/// The settings form's current values.
+pub async fn settings_input(pool: &AnyPool) -> Result<crate::model::settings::SettingsInput, sqlx::Error> {
+    let (s, t, partial) = load(pool).await?;
+    let money = |m: i64| rust_decimal::Decimal::new(m, 2).to_string();
+    Ok(crate::model::settings::SettingsInput {
+        legal_name: s.legal_name,
+        legal_form: s.legal_form,
+        share_capital: s.share_capital.map(money).unwrap_or_default(),
+        address_line1: s.address_line1,
+        postal_code: s.postal_code,
+        city: s.city,
+        siren: s.siren,
+        siret: s.siret,
+        rcs_city: s.rcs_city,
+        vat_number: s.vat_number,
+        iban: s.iban,
+        bic: s.bic,
+        payment_terms_days: t.payment_terms_days.to_string(),
+        late_penalty_rate: rust_decimal::Decimal::new(t.late_penalty_rate_bp, 2).normalize().to_string(),
+        early_discount_terms: t.early_discount_terms,
+        accept_partial: partial.then(|| "on".to_string()),
+    })
+}
+
+/// Stores the settings. Issued invoices keep the identity frozen at their issue.
+pub async fn save(pool: &AnyPool, v: &crate::model::settings::ValidSettings) -> Result<(), sqlx::Error> {
+    let t = &v.text;
+    sqlx::query(
+        "UPDATE company SET legal_name = $1, legal_form = $2, share_capital_minor = $3, address_line1 = $4, \
+         postal_code = $5, city = $6, siren = $7, siret = $8, rcs_city = $9, vat_number = $10, iban = $11, bic = $12, \
+         payment_terms_days = $13, late_penalty_rate_bp = $14, early_discount_terms = $15, accept_partial = $16 WHERE id = 1",
+    )
+    .bind(&t.legal_name)
+    .bind(&t.legal_form)
+    .bind(v.share_capital_minor)
+    .bind(&t.address_line1)
+    .bind(&t.postal_code)
+    .bind(&t.city)
+    .bind(&t.siren)
+    .bind(&t.siret)
+    .bind(&t.rcs_city)
+    .bind(&t.vat_number)
+    .bind(&t.iban)
+    .bind(&t.bic)
+    .bind(v.payment_terms_days)
+    .bind(v.late_penalty_rate_bp)
+    .bind(&t.early_discount_terms)
+    .bind(i64::from(v.accept_partial))
+    .execute(pool)
+    .await?;
+    Ok(())
+}

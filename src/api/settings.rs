@@ -1,0 +1,57 @@
+//! Company settings: admins only.
+use crate::error::AppError;
+use crate::model::settings::SettingsInput;
+use crate::model::validate::FieldErrors;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+const SETTINGS_FLASH: &str = "settings_flash";
+
+#[cfg(feature = "ssr")]
+async fn require_admin() -> Result<(crate::server::state::AppState, crate::model::user::SessionUser), AppError> {
+    let (state, user) = crate::api::ctx::require_staff().await?;
+    if !user.role.can_administer() {
+        return Err(crate::api::ctx::fail(AppError::Forbidden));
+    }
+    Ok((state, user))
+}
+
+/// The form: a refused submission from the session, else the stored settings.
+#[server(endpoint = "settings")]
+pub async fn get_settings() -> Result<(SettingsInput, FieldErrors), AppError> {
+    use crate::api::ctx;
+    let (state, _) = require_admin().await?;
+    ctx::no_store();
+    let session = ctx::session().await?;
+    let flash: Option<(SettingsInput, FieldErrors)> =
+        session.remove(SETTINGS_FLASH).await.map_err(|e| AppError::internal("session", e))?;
+    match flash {
+        Some(f) => Ok(f),
+        None => Ok((crate::server::db::company::settings_input(&state.db.pool).await?, FieldErrors::default())),
+    }
+}
+
+/// Saves the settings; each bad field comes back with its message.
+#[server(endpoint = "save_settings")]
+pub async fn save_settings(settings: SettingsInput) -> Result<(), AppError> {
+    use crate::api::ctx;
+    let (state, user) = require_admin().await?;
+    match crate::model::settings::validate_settings(&settings) {
+        Ok(valid) => {
+            crate::server::db::company::save(&state.db.pool, &valid).await?;
+            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "settings_saved", "company", "").await;
+            leptos_axum::redirect("/staff/settings?saved=1");
+            Ok(())
+        }
+        Err(errors) => {
+            let session = ctx::session().await?;
+            session
+                .insert(SETTINGS_FLASH, (settings, errors.clone()))
+                .await
+                .map_err(|e| AppError::internal("session", e))?;
+            let e = ctx::fail(AppError::Validation(errors));
+            leptos_axum::redirect("/staff/settings");
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `/staff/settings`: the company's legal identity and default terms (admins).
+use crate::api::settings::{SaveSettings, get_settings};
+use crate::components::errors::{FormAlert, error_text, problem_text};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::model::settings::SettingsInput;
+use crate::model::validate::FieldErrors;
+use crate::pages::forbidden::ForbiddenPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn StaffSettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let form = Resource::new(|| (), |_| get_settings());
+    view! {
+        <Title text=move || t_string!(i18n, settings_title) />
+        <section class="panel narrow">
+            <h1>{t!(i18n, settings_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || form.get().map(|r| match r {
+                    Ok((input, errors)) => view! { <SettingsForm input errors /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/settings" /> }.into_any(),
+                    Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
+                    Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SettingsForm(input: SettingsInput, errors: FieldErrors) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let action = ServerAction::<SaveSettings>::new();
+    let initial = errors;
+    let errors = Signal::derive(move || match action.value().get() {
+        Some(Err(AppError::Validation(e))) => e,
+        _ => initial.clone(),
+    });
+    let alert = Signal::derive(move || (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string()));
+    let saved = move || query.with(|q| q.get("saved")).is_some();
+    let field = move |name: &'static str, label: String, value: String| {
+        let err = move || errors.get().get(name).map(problem_text);
+        view! {
+            <div class="field" class:has-error=move || err().is_some()>
+                <label for=format!("s-{name}")>{label}</label>
+                <input id=format!("s-{name}") name=format!("settings[{name}]") value=value data-testid=format!("settings-{name}") />
+                {move || err().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+            </div>
+        }
+    };
+    let partial = input.accept_partial.is_some();
+    view! {
+        {move || saved().then(|| view! { <p class="notice" role="status">{t!(i18n, settings_saved)}</p> })}
+        <FormAlert message=alert />
+        <p class="hint">{t!(i18n, settings_hint)}</p>
+        <ActionForm action attr:class="stack" attr:novalidate=true>
+            {field("legal_name", t_string!(i18n, settings_legal_name).to_string(), input.legal_name.clone())}
+            {field("legal_form", t_string!(i18n, settings_legal_form).to_string(), input.legal_form.clone())}
+            {field("share_capital", t_string!(i18n, doc_share_capital).to_string(), input.share_capital.clone())}
+            {field("address_line1", t_string!(i18n, customer_address).to_string(), input.address_line1.clone())}
+            {field("postal_code", t_string!(i18n, customer_postal_code).to_string(), input.postal_code.clone())}
+            {field("city", t_string!(i18n, customer_city).to_string(), input.city.clone())}
+            {field("siren", t_string!(i18n, doc_siren).to_string(), input.siren.clone())}
+            {field("siret", t_string!(i18n, doc_siret).to_string(), input.siret.clone())}
+            {field("rcs_city", t_string!(i18n, doc_rcs).to_string(), input.rcs_city.clone())}
+            {field("vat_number", t_string!(i18n, doc_vat_number).to_string(), input.vat_number.clone())}
+            {field("iban", "IBAN".to_string(), input.iban.clone())}
+            {field("bic", "BIC".to_string(), input.bic.clone())}
+            {field("payment_terms_days", t_string!(i18n, settings_terms_days).to_string(), input.payment_terms_days.clone())}
+            {field("late_penalty_rate", t_string!(i18n, settings_penalty_rate).to_string(), input.late_penalty_rate.clone())}
+            {field("early_discount_terms", t_string!(i18n, settings_early_discount).to_string(), input.early_discount_terms.clone())}
+            <label class="radio"><input type="checkbox" name="settings[accept_partial]" value="on" checked=partial />{t!(i18n, settings_accept_partial)}</label>
+            <p class="hint">{t!(i18n, settings_indemnity_note)}</p>
+            <button type="submit" class="primary" data-testid="save-settings">{t!(i18n, customer_save)}</button>
+        </ActionForm>
+    }
+}
