@@ -7,7 +7,7 @@ use crate::pages::{
     not_found::NotFoundPage, pay::PayPage, staff::StaffPage, staff_invoice::StaffInvoicePage,
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
     staff_invoice_new::StaffInvoiceNewPage, staff_invoices::StaffInvoicesPage,
-    staff_settings::StaffSettingsPage,
+    staff_settings::StaffSettingsPage, staff_users::StaffUsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/invoices") view=StaffInvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers") view=StaffCustomersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/settings") view=StaffSettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/new") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/:id") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/new") view=StaffInvoiceNewPage ssr=SsrMode::Async />

@@ -544,3 +544,20 @@ async fn an_invoice_email_carries_the_pdf_attachment_and_the_pay_link(db: &TestD
     db.pool.close().await;
 }
 on_both_databases!(an_invoice_email_carries_the_pdf_attachment_and_the_pay_link);
+
+async fn zz_stress_pages(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    for round in 0..40 {
+        let (a, b, c, d) = tokio::join!(
+            app.get("/forgot-password?sent=1"),
+            app.get("/forgot-password"),
+            app.get("/login"),
+            app.get(&format!("/reset-password/{}", "0".repeat(64))),
+        );
+        for r in [a, b, c, d] {
+            assert_eq!(r.status(), 200, "round {round}");
+        }
+    }
+    app.stop().await;
+}
+on_both_databases!(zz_stress_pages);

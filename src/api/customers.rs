@@ -62,3 +62,32 @@ pub async fn save_customer(#[server(default)] id: Option<i64>, customer: Custome
         }
     }
 }
+
+/// Invites a contact of a customer account to the portal by email.
+#[server(endpoint = "invite_contact")]
+pub async fn invite_contact(customer_id: i64, email: String, name: String) -> Result<(), AppError> {
+    use crate::api::ctx;
+    let (state, user) = ctx::require_staff().await?;
+    let lang = crate::server::db::customers::lang(&state.db.pool, customer_id).await?;
+    match crate::server::services::accounts::invite_contact(&state.db, customer_id, &email, &name, lang).await {
+        Ok(()) => {
+            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "contact_invited", &format!("customer:{customer_id}"), "").await;
+            leptos_axum::redirect(&format!("/staff/customers/{customer_id}?invited=1"));
+            Ok(())
+        }
+        Err(e) => {
+            let e = ctx::fail(e);
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            q.append_pair("invite_err", e.code());
+            if let AppError::Validation(f) = &e {
+                for (field, p) in &f.0 {
+                    q.append_pair(&format!("invite_{field}"), p.code());
+                }
+            }
+            q.append_pair("invite_email", &email.chars().take(254).collect::<String>());
+            q.append_pair("invite_name", &name.chars().take(200).collect::<String>());
+            leptos_axum::redirect(&format!("/staff/customers/{customer_id}?{}", q.finish()));
+            Err(e)
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod invoices;
 pub mod settings;
 pub mod staff;
 pub mod staff_invoices;
+pub mod staff_users;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;

@@ -23,6 +23,7 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::InvalidCurrency => t_string!(i18n, err_invalid_currency).to_string(),
         FieldProblem::InvalidSiren => t_string!(i18n, err_invalid_siren).to_string(),
         FieldProblem::InvalidVatNumber => t_string!(i18n, err_invalid_vat_number).to_string(),
+        FieldProblem::AlreadyUsed => t_string!(i18n, err_already_used).to_string(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod role;
 pub mod settings;
 pub mod staff;
 pub mod staff_invoice;
+pub mod staff_user;
 pub mod user;
 pub mod validate;
 pub mod vat;

@@ -23,9 +23,10 @@ pub enum FieldProblem {
     InvalidCurrency,
     InvalidSiren,
     InvalidVatNumber,
+    AlreadyUsed,
 }
 
-const PROBLEM_CODES: [(FieldProblem, &str); 15] = [
+const PROBLEM_CODES: [(FieldProblem, &str); 16] = [
     (FieldProblem::Required, "required"),
     (FieldProblem::TooLong, "too_long"),
     (FieldProblem::InvalidEmail, "invalid_email"),
@@ -41,6 +42,7 @@ const PROBLEM_CODES: [(FieldProblem, &str); 15] = [
     (FieldProblem::InvalidCurrency, "invalid_currency"),
     (FieldProblem::InvalidSiren, "invalid_siren"),
     (FieldProblem::InvalidVatNumber, "invalid_vat_number"),
+    (FieldProblem::AlreadyUsed, "already_used"),
 ];
 
 impl FieldProblem {

@@ -13,3 +13,4 @@ pub mod staff_invoice;
 pub mod staff_invoice_new;
 pub mod staff_invoices;
 pub mod staff_settings;
+pub mod staff_users;

@@ -52,6 +52,7 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
                 <a class="chip" href="/staff/customers" data-testid="nav-staff-customers">{t!(i18n, nav_staff_customers)}</a>
                 {home.user.role.can_administer().then(|| view! {
                     <a class="chip" href="/staff/settings" data-testid="nav-settings">{t!(i18n, nav_settings)}</a>
+                    <a class="chip" href="/staff/users" data-testid="nav-users">{t!(i18n, nav_users)}</a>
                 })}
             </nav>
             <dl class="figures">

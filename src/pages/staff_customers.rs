@@ -1,5 +1,5 @@
 //! `/staff/customers` (list and search) and `/staff/customers/new|{id}` (form).
-use crate::api::customers::{SaveCustomer, customer_form, list_customers};
+use crate::api::customers::{InviteContact, SaveCustomer, customer_form, list_customers};
 use crate::components::errors::{FormAlert, error_text, problem_text};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -70,7 +70,10 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
             <p class="back"><a href="/staff/customers">"← " {t!(i18n, nav_staff_customers)}</a></p>
             <Suspense fallback=|| ()>
                 {move || form.get().map(|r| match r {
-                    Ok((input, errors)) => view! { <CustomerForm id=id() input errors /> }.into_any(),
+                    Ok((input, errors)) => view! {
+                        <CustomerForm id=id() input errors />
+                        {id().map(|cid| view! { <InviteForm customer_id=cid /> })}
+                    }.into_any(),
                     Err(e) => refusal(e),
                 })}
             </Suspense>
@@ -123,5 +126,48 @@ fn CustomerForm(id: Option<i64>, input: CustomerInput, errors: FieldErrors) -> i
             </div>
             <button type="submit" class="primary" data-testid="save-customer">{t!(i18n, customer_save)}</button>
         </ActionForm>
+    }
+}
+
+/// Invite a contact of this customer to the portal (single-use link by email).
+#[component]
+fn InviteForm(customer_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let action = ServerAction::<InviteContact>::new();
+    let q = move |k: &str| query.with(|m| m.get(k));
+    let err = move |field: &str| {
+        let code = match action.value().get() {
+            Some(Err(AppError::Validation(f))) => f.get(field).map(|p| p.code().to_string()),
+            _ => q(&format!("invite_{field}")),
+        };
+        code.and_then(|c| crate::model::validate::FieldProblem::parse(&c)).map(problem_text)
+    };
+    let other = move || match action.value().get() {
+        Some(Err(AppError::Validation(_))) | None | Some(Ok(())) => q("invite_err").filter(|c| c != "invalid").map(|c| {
+            if c == "conflict" { error_text(&AppError::Conflict) } else { error_text(&AppError::Internal) }
+        }),
+        Some(Err(e)) => Some(error_text(&e)),
+    };
+    view! {
+        <section class="invite" aria-labelledby="invite-h">
+            <h2 id="invite-h">{t!(i18n, invite_title)}</h2>
+            {move || q("invited").map(|_| view! { <p class="notice" role="status">{t!(i18n, invite_sent)}</p> })}
+            {move || other().map(|m| view! { <p class="alert" role="alert">{m}</p> })}
+            <ActionForm action attr:class="stack" attr:novalidate=true>
+                <input type="hidden" name="customer_id" value=customer_id.to_string() />
+                <div class="field">
+                    <label for="inv-email">{t!(i18n, email_label)}</label>
+                    <input id="inv-email" type="email" name="email" value=move || q("invite_email").unwrap_or_default() data-testid="invite-email" />
+                    {move || err("email").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="inv-name">{t!(i18n, invite_name)}</label>
+                    <input id="inv-name" name="name" value=move || q("invite_name").unwrap_or_default() />
+                    {move || err("display_name").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+                <button type="submit" class="secondary" data-testid="invite-submit">{t!(i18n, invite_submit)}</button>
+            </ActionForm>
+        </section>
     }
 }
