@@ -1,7 +1,7 @@
 //! `/pay/{token}`: the invoice a pay link opens, without an account. Shows the
 //! invoice, its PDF, the amount due and the bank details; nothing else of the
 //! customer's account. Unknown, revoked or expired links give a plain 404.
-use crate::api::invoices::pay_link_invoice;
+use crate::api::invoices::{PayLinkSignup, pay_link_invoice};
 use crate::components::document::DocumentView;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -10,7 +10,7 @@ use crate::model::lang::Lang;
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn PayPage() -> impl IntoView {
@@ -36,11 +36,40 @@ pub fn PayPage() -> impl IntoView {
                             <p>{t!(i18n, pay_by_transfer)}</p>
                         </section>
                         <DocumentView doc pdf_href=pdf />
+                        <SignupOffer token=token() />
                     }
                     .into_any()
                 }
                 Err(AppError::NotFound) | Err(_) => view! { <NotFoundPage /> }.into_any(),
             })}
         </Suspense>
+    }
+}
+
+/// Offers the pay-link holder an account: an invitation goes to the customer's
+/// billing email (never shown here).
+#[component]
+fn SignupOffer(token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let signup = ServerAction::<PayLinkSignup>::new();
+    let sent = move || query.with(|q| q.get("invited")).is_some() || matches!(signup.value().get(), Some(Ok(())));
+    view! {
+        <section class="panel signup" aria-labelledby="signup-h">
+            <h2 id="signup-h">{t!(i18n, pay_signup_title)}</h2>
+            <p>{t!(i18n, pay_signup_text)}</p>
+            {move || {
+                let token = token.clone();
+                if sent() {
+                view! { <p class="notice" role="status" data-testid="signup-sent">{t!(i18n, pay_signup_sent)}</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=signup>
+                        <input type="hidden" name="token" value=token />
+                        <button type="submit" class="secondary" data-testid="signup">{t!(i18n, pay_signup_button)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}}
+        </section>
     }
 }
