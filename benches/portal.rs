@@ -17,7 +17,9 @@ use std::time::{Duration, Instant};
 fn config(url: &str) -> Config {
     Config {
         database_url: url.into(),
-        site_addr: "127.0.0.1:0".parse().unwrap_or_else(|_| std::process::exit(2)),
+        site_addr: "127.0.0.1:0"
+            .parse()
+            .unwrap_or_else(|_| std::process::exit(2)),
         public_base_url: "http://127.0.0.1".into(),
         log_json: false,
     }
@@ -74,7 +76,12 @@ async fn measure(client: &reqwest::Client, url: &str, runs: usize) -> Vec<Durati
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let ok = client.get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false);
+        let ok = client
+            .get(url)
+            .send()
+            .await
+            .map(|r| r.status().is_success())
+            .unwrap_or(false);
         if ok {
             times.push(t.elapsed());
         }
@@ -87,10 +94,15 @@ async fn list_latency(rows: usize) {
     let dir = std::env::temp_dir().join(format!("quittance-bench-{rows}-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let Ok(app) = Application::build(config(&url)).await else { return eprintln!("app did not start") };
+    let Ok(app) = Application::build(config(&url)).await else {
+        return eprintln!("app did not start");
+    };
     let db = app.state.db.clone();
     let today = chrono::Local::now().date_naive();
-    if quittance::server::seed::seed_demo(&db, today).await.is_err() {
+    if quittance::server::seed::seed_demo(&db, today)
+        .await
+        .is_err()
+    {
         return eprintln!("seed failed");
     }
     let t = Instant::now();
@@ -107,7 +119,11 @@ async fn list_latency(rows: usize) {
     if login(&client, &base).await.is_err() {
         return eprintln!("login failed");
     }
-    for (label, path) in [("first page", "/invoices"), ("overdue filter", "/invoices?status=overdue"), ("search by number", "/invoices?q=B-000500")] {
+    for (label, path) in [
+        ("first page", "/invoices"),
+        ("overdue filter", "/invoices?status=overdue"),
+        ("search by number", "/invoices?q=B-000500"),
+    ] {
         let url = format!("{base}{path}");
         let _ = measure(&client, &url, 5).await;
         let times = measure(&client, &url, 100).await;
@@ -136,12 +152,19 @@ fn twenty_lines(customer_id: i64) -> DraftInput {
         due_date: String::new(),
         lines: (0..20)
             .map(|i| DraftLineInput {
-                description: format!("Prestation n°{} : accompagnement, développement et recette", i + 1),
+                description: format!(
+                    "Prestation n°{} : accompagnement, développement et recette",
+                    i + 1
+                ),
                 quantity: format!("{}", 1 + i % 4),
                 unit: "jour".into(),
                 unit_price: format!("{}.50", 90 + i * 7),
                 vat_rate: rates[i % rates.len()].into(),
-                discount_pct: if i % 6 == 0 { "5".into() } else { String::new() },
+                discount_pct: if i % 6 == 0 {
+                    "5".into()
+                } else {
+                    String::new()
+                },
             })
             .collect(),
     }
@@ -151,20 +174,33 @@ async fn pdf_vs_chromium() {
     let dir = std::env::temp_dir().join(format!("quittance-bench-pdf-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let Ok(app) = Application::build(config(&url)).await else { return eprintln!("app did not start") };
+    let Ok(app) = Application::build(config(&url)).await else {
+        return eprintln!("app did not start");
+    };
     let db = app.state.db.clone();
     let today = chrono::Local::now().date_naive();
-    if quittance::server::seed::seed_demo(&db, today).await.is_err() {
+    if quittance::server::seed::seed_demo(&db, today)
+        .await
+        .is_err()
+    {
         return eprintln!("seed failed");
     }
-    let Ok(id) = invoicing::create_draft(&db, &twenty_lines(1), today).await else { return eprintln!("draft failed") };
-    let Ok(issued) = invoicing::issue(&db, id, today, None).await else { return eprintln!("issue failed") };
-    let Ok((_, doc)) = documents::by_id(&db, id, Viewer::Staff, today).await else { return eprintln!("doc failed") };
+    let Ok(id) = invoicing::create_draft(&db, &twenty_lines(1), today).await else {
+        return eprintln!("draft failed");
+    };
+    let Ok(issued) = invoicing::issue(&db, id, today, None).await else {
+        return eprintln!("issue failed");
+    };
+    let Ok((_, doc)) = documents::by_id(&db, id, Viewer::Staff, today).await else {
+        return eprintln!("doc failed");
+    };
     let runs = 200;
     let t = Instant::now();
     let mut size = 0;
     for _ in 0..runs {
-        size = quittance::server::pdf::render_pdf(&doc, quittance::model::lang::Lang::Fr).map(|b| b.len()).unwrap_or(0);
+        size = quittance::server::pdf::render_pdf(&doc, quittance::model::lang::Lang::Fr)
+            .map(|b| b.len())
+            .unwrap_or(0);
     }
     let native = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
     println!("native PDF, 20-line invoice: {native:.2} ms per PDF ({size} bytes)");
@@ -177,9 +213,17 @@ async fn pdf_vs_chromium() {
     for _ in 0..5 {
         let t = Instant::now();
         let status = tokio::process::Command::new(&chromium)
-            .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-pdf-header-footer"])
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-pdf-header-footer",
+            ])
             .arg(format!("--user-data-dir={}", dir.join("profile").display()))
             .arg(format!("--print-to-pdf={}", out.display()))
             .arg(&page)
@@ -194,7 +238,9 @@ async fn pdf_vs_chromium() {
     } else {
         let mean = times.iter().sum::<f64>() / times.len() as f64;
         let csize = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
-        println!("chromium --print-to-pdf of the same invoice page: {mean:.0} ms per PDF ({csize} bytes)");
+        println!(
+            "chromium --print-to-pdf of the same invoice page: {mean:.0} ms per PDF ({csize} bytes)"
+        );
         println!("ratio: native is {:.0}x faster", mean / native);
     }
     handle.abort();
@@ -204,7 +250,10 @@ async fn pdf_vs_chromium() {
 #[tokio::main]
 async fn main() {
     pdf_vs_chromium().await;
-    let big: usize = std::env::var("BENCH_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let big: usize = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     list_latency(1_000).await;
     if big > 1_000 {
         list_latency(big).await;

@@ -3,11 +3,19 @@ use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
     accounts::{ForgotPasswordPage, InvitePage, ResetPasswordPage},
-    home::HomePage, invoice_detail::InvoiceDetailPage, invoices::InvoicesPage, login::LoginPage,
-    not_found::NotFoundPage, pay::PayPage, staff::StaffPage, staff_invoice::StaffInvoicePage,
+    home::HomePage,
+    invoice_detail::InvoiceDetailPage,
+    invoices::InvoicesPage,
+    login::LoginPage,
+    not_found::NotFoundPage,
+    pay::PayPage,
+    staff::StaffPage,
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
-    staff_invoice_new::StaffInvoiceNewPage, staff_invoices::StaffInvoicesPage,
-    staff_settings::StaffSettingsPage, staff_users::StaffUsersPage,
+    staff_invoice::StaffInvoicePage,
+    staff_invoice_new::StaffInvoiceNewPage,
+    staff_invoices::StaffInvoicesPage,
+    staff_settings::StaffSettingsPage,
+    staff_users::StaffUsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

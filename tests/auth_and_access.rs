@@ -89,8 +89,12 @@ async fn a_customer_sees_only_their_own_invoices(db: &TestDb) {
     let mut list: Vec<serde_json::Value> = page["rows"].as_array().cloned().unwrap_or_default();
     let mut next = page["next"].as_str().map(String::from);
     while let Some(after) = next {
-        let more: serde_json::Value =
-            app.call("/api/my_invoices", &[("status", "all"), ("after", &after)]).await.json().await.expect("json page");
+        let more: serde_json::Value = app
+            .call("/api/my_invoices", &[("status", "all"), ("after", &after)])
+            .await
+            .json()
+            .await
+            .expect("json page");
         list.extend(more["rows"].as_array().cloned().unwrap_or_default());
         next = more["next"].as_str().map(String::from);
     }
@@ -102,7 +106,11 @@ async fn a_customer_sees_only_their_own_invoices(db: &TestDb) {
     .fetch_all(&app.db.pool)
     .await
     .expect("numbers");
-    assert_eq!(list.len(), own.len(), "every issued invoice of client2, and only those");
+    assert_eq!(
+        list.len(),
+        own.len(),
+        "every issued invoice of client2, and only those"
+    );
     for inv in &list {
         let n = inv["number"].as_str().unwrap_or_default().to_string();
         assert!(own.contains(&n), "{n} is not client2's");

@@ -23,8 +23,10 @@ pub async fn customer_form(
     use crate::api::ctx;
     let (state, _) = ctx::require_staff().await?;
     let session = ctx::session().await?;
-    let flash: Option<(CustomerInput, crate::model::validate::FieldErrors)> =
-        session.remove(CUSTOMER_FLASH).await.map_err(|e| AppError::internal("session", e))?;
+    let flash: Option<(CustomerInput, crate::model::validate::FieldErrors)> = session
+        .remove(CUSTOMER_FLASH)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
     if let Some(f) = flash {
         return Ok(f);
     }
@@ -33,19 +35,36 @@ pub async fn customer_form(
             .await?
             .map(|c| (c, Default::default()))
             .ok_or_else(|| ctx::fail(AppError::NotFound)),
-        None => Ok((CustomerInput { is_business: Some("on".into()), lang: "fr".into(), ..Default::default() }, Default::default())),
+        None => Ok((
+            CustomerInput {
+                is_business: Some("on".into()),
+                lang: "fr".into(),
+                ..Default::default()
+            },
+            Default::default(),
+        )),
     }
 }
 
 /// Creates or updates a customer; bad fields come back next to each field.
 #[server(endpoint = "save_customer")]
-pub async fn save_customer(#[server(default)] id: Option<i64>, customer: CustomerInput) -> Result<(), AppError> {
+pub async fn save_customer(
+    #[server(default)] id: Option<i64>,
+    customer: CustomerInput,
+) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
     match crate::model::customer::validate_customer(&customer) {
         Ok(clean) => {
             let saved = crate::server::db::customers::save(&state.db.pool, id, &clean).await?;
-            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "customer_saved", &format!("customer:{saved}"), "").await;
+            let _ = crate::server::db::audit::record(
+                &state.db.pool,
+                Some(user.id),
+                "customer_saved",
+                &format!("customer:{saved}"),
+                "",
+            )
+            .await;
             leptos_axum::redirect("/staff/customers");
             Ok(())
         }
@@ -56,7 +75,9 @@ pub async fn save_customer(#[server(default)] id: Option<i64>, customer: Custome
                 .await
                 .map_err(|e| AppError::internal("session", e))?;
             let e = ctx::fail(AppError::Validation(errors));
-            let back = id.map(|i| format!("/staff/customers/{i}")).unwrap_or_else(|| "/staff/customers/new".into());
+            let back = id
+                .map(|i| format!("/staff/customers/{i}"))
+                .unwrap_or_else(|| "/staff/customers/new".into());
             leptos_axum::redirect(&back);
             Err(e)
         }
@@ -69,9 +90,24 @@ pub async fn invite_contact(customer_id: i64, email: String, name: String) -> Re
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
     let lang = crate::server::db::customers::lang(&state.db.pool, customer_id).await?;
-    match crate::server::services::accounts::invite_contact(&state.db, customer_id, &email, &name, lang).await {
+    match crate::server::services::accounts::invite_contact(
+        &state.db,
+        customer_id,
+        &email,
+        &name,
+        lang,
+    )
+    .await
+    {
         Ok(()) => {
-            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "contact_invited", &format!("customer:{customer_id}"), "").await;
+            let _ = crate::server::db::audit::record(
+                &state.db.pool,
+                Some(user.id),
+                "contact_invited",
+                &format!("customer:{customer_id}"),
+                "",
+            )
+            .await;
             leptos_axum::redirect(&format!("/staff/customers/{customer_id}?invited=1"));
             Ok(())
         }

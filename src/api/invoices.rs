@@ -20,14 +20,23 @@ pub async fn my_invoices(
     let filter = StatusFilter::parse(&status);
     let cursor = after.as_deref().and_then(Cursor::decode);
     let q = q.map(|s| s.chars().take(100).collect::<String>());
-    crate::server::services::invoices::customer_invoices(&state.db.pool, &user, filter, q, cursor, ctx::today())
-        .await
-        .map_err(ctx::fail)
+    crate::server::services::invoices::customer_invoices(
+        &state.db.pool,
+        &user,
+        filter,
+        q,
+        cursor,
+        ctx::today(),
+    )
+    .await
+    .map_err(ctx::fail)
 }
 
 /// One invoice or credit note, for its customer or for staff.
 #[server(endpoint = "invoice_detail")]
-pub async fn invoice_detail(number: String) -> Result<crate::model::document::InvoiceDocument, AppError> {
+pub async fn invoice_detail(
+    number: String,
+) -> Result<crate::model::document::InvoiceDocument, AppError> {
     use crate::api::ctx;
     use crate::server::services::documents::{self, Viewer};
     let (state, user) = ctx::require_user().await?;
@@ -45,12 +54,16 @@ pub async fn invoice_detail(number: String) -> Result<crate::model::document::In
 
 /// The invoice a pay link opens, for anyone holding the link.
 #[server(endpoint = "pay_link_invoice")]
-pub async fn pay_link_invoice(token: String) -> Result<crate::model::document::InvoiceDocument, AppError> {
+pub async fn pay_link_invoice(
+    token: String,
+) -> Result<crate::model::document::InvoiceDocument, AppError> {
     use crate::api::ctx;
     use crate::server::services::{documents, pay_links};
     let state = crate::server::state::app_state()?;
     ctx::no_store();
-    let id = pay_links::resolve(&state.db, &token).await.map_err(ctx::fail)?;
+    let id = pay_links::resolve(&state.db, &token)
+        .await
+        .map_err(ctx::fail)?;
     documents::by_id(&state.db, id, documents::Viewer::PayLink(id), ctx::today())
         .await
         .map(|(_, doc)| doc)
@@ -66,15 +79,21 @@ pub async fn pay_link_signup(token: String) -> Result<(), AppError> {
     use crate::server::services::{accounts, pay_links};
     use sqlx::Row;
     let state = crate::server::state::app_state()?;
-    let id = pay_links::resolve(&state.db, &token).await.map_err(ctx::fail)?;
+    let id = pay_links::resolve(&state.db, &token)
+        .await
+        .map_err(ctx::fail)?;
     let row = sqlx::query(
         "SELECT c.id, c.name, c.billing_email, c.lang FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
     )
     .bind(id)
     .fetch_one(&state.db.pool)
     .await?;
-    let (customer_id, name, email, lang): (i64, String, String, String) =
-        (row.try_get("id")?, row.try_get("name")?, row.try_get("billing_email")?, row.try_get("lang")?);
+    let (customer_id, name, email, lang): (i64, String, String, String) = (
+        row.try_get("id")?,
+        row.try_get("name")?,
+        row.try_get("billing_email")?,
+        row.try_get("lang")?,
+    );
     let lang = crate::model::lang::Lang::parse(&lang).unwrap_or_default();
     match accounts::invite_contact(&state.db, customer_id, &email, &name, lang).await {
         Ok(()) | Err(AppError::Conflict) => {}

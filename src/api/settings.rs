@@ -8,7 +8,13 @@ use leptos::prelude::*;
 const SETTINGS_FLASH: &str = "settings_flash";
 
 #[cfg(feature = "ssr")]
-async fn require_admin() -> Result<(crate::server::state::AppState, crate::model::user::SessionUser), AppError> {
+async fn require_admin() -> Result<
+    (
+        crate::server::state::AppState,
+        crate::model::user::SessionUser,
+    ),
+    AppError,
+> {
     let (state, user) = crate::api::ctx::require_staff().await?;
     if !user.role.can_administer() {
         return Err(crate::api::ctx::fail(AppError::Forbidden));
@@ -23,11 +29,16 @@ pub async fn get_settings() -> Result<(SettingsInput, FieldErrors), AppError> {
     let (state, _) = require_admin().await?;
     ctx::no_store();
     let session = ctx::session().await?;
-    let flash: Option<(SettingsInput, FieldErrors)> =
-        session.remove(SETTINGS_FLASH).await.map_err(|e| AppError::internal("session", e))?;
+    let flash: Option<(SettingsInput, FieldErrors)> = session
+        .remove(SETTINGS_FLASH)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
     match flash {
         Some(f) => Ok(f),
-        None => Ok((crate::server::db::company::settings_input(&state.db.pool).await?, FieldErrors::default())),
+        None => Ok((
+            crate::server::db::company::settings_input(&state.db.pool).await?,
+            FieldErrors::default(),
+        )),
     }
 }
 
@@ -39,7 +50,14 @@ pub async fn save_settings(settings: SettingsInput) -> Result<(), AppError> {
     match crate::model::settings::validate_settings(&settings) {
         Ok(valid) => {
             crate::server::db::company::save(&state.db.pool, &valid).await?;
-            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "settings_saved", "company", "").await;
+            let _ = crate::server::db::audit::record(
+                &state.db.pool,
+                Some(user.id),
+                "settings_saved",
+                "company",
+                "",
+            )
+            .await;
             leptos_axum::redirect("/staff/settings?saved=1");
             Ok(())
         }

@@ -67,14 +67,27 @@ pub async fn create_draft(draft: DraftInput) -> Result<(), AppError> {
     let (state, user) = ctx::require_staff().await?;
     match crate::server::services::invoicing::create_draft(&state.db, &draft, ctx::today()).await {
         Ok(id) => {
-            let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "draft_created", &format!("draft:{id}"), "").await;
+            let _ = crate::server::db::audit::record(
+                &state.db.pool,
+                Some(user.id),
+                "draft_created",
+                &format!("draft:{id}"),
+                "",
+            )
+            .await;
             leptos_axum::redirect(&format!("/staff/invoices/{id}"));
             Ok(())
         }
         Err(AppError::Validation(errors)) => {
             let session = ctx::session().await?;
-            let flash = DraftFlash { input: draft, errors: errors.clone() };
-            session.insert(DRAFT_FLASH, flash).await.map_err(|e| AppError::internal("session", e))?;
+            let flash = DraftFlash {
+                input: draft,
+                errors: errors.clone(),
+            };
+            session
+                .insert(DRAFT_FLASH, flash)
+                .await
+                .map_err(|e| AppError::internal("session", e))?;
             // Status first: for a plain form post the redirect must win (302).
             let e = ctx::fail(AppError::Validation(errors));
             leptos_axum::redirect("/staff/invoices/new?rows=0");
@@ -94,7 +107,9 @@ pub async fn staff_invoice(id: i64) -> Result<StaffInvoiceView, AppError> {
     use crate::server::services::documents::{self, Viewer};
     let (state, _) = ctx::require_staff().await?;
     ctx::no_store();
-    let (rec, doc) = documents::by_id(&state.db, id, Viewer::Staff, ctx::today()).await.map_err(ctx::fail)?;
+    let (rec, doc) = documents::by_id(&state.db, id, Viewer::Staff, ctx::today())
+        .await
+        .map_err(ctx::fail)?;
     let subject = rec.number.clone().unwrap_or_else(|| format!("draft:{id}"));
     let mut history: Vec<HistoryEntry> = audit::for_subject(&state.db.pool, &format!("draft:{id}"))
         .await?
@@ -108,13 +123,19 @@ pub async fn staff_invoice(id: i64) -> Result<StaffInvoiceView, AppError> {
         .remove(PAY_LINK_FLASH)
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    let base = state.config.public_base_url.trim_end_matches('/').to_string();
+    let base = state
+        .config
+        .public_base_url
+        .trim_end_matches('/')
+        .to_string();
     Ok(StaffInvoiceView {
         id,
         customer_id: rec.customer_id,
         draft: rec.status == InvoiceStatus::Draft,
         credit_note: rec.kind == "credit_note",
-        creditable: rec.kind == "invoice" && rec.total_ttc > rec.amount_credited && rec.status != InvoiceStatus::Draft,
+        creditable: rec.kind == "invoice"
+            && rec.total_ttc > rec.amount_credited
+            && rec.status != InvoiceStatus::Draft,
         doc,
         credit_notes: invoices::credit_note_numbers(&state.db.pool, id).await?,
         history,
@@ -127,12 +148,15 @@ pub async fn staff_invoice(id: i64) -> Result<StaffInvoiceView, AppError> {
 pub async fn issue_invoice(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let issued = crate::server::services::invoicing::issue(&state.db, id, ctx::today(), Some(user.id))
-        .await
-        .map_err(ctx::fail)?;
+    let issued =
+        crate::server::services::invoicing::issue(&state.db, id, ctx::today(), Some(user.id))
+            .await
+            .map_err(ctx::fail)?;
     // The email goes through the outbox; if queuing fails the invoice stays
     // issued and staff can use "send again".
-    if let Err(e) = crate::server::services::accounts::invoice_email(&state.db, id, &issued.pay_token).await {
+    if let Err(e) =
+        crate::server::services::accounts::invoice_email(&state.db, id, &issued.pay_token).await
+    {
         tracing::warn!(invoice = %issued.number, error = %e, "invoice email not queued");
     }
     let session = ctx::session().await?;
@@ -165,7 +189,11 @@ pub async fn credit_invoice(
         let probe = DraftInput {
             currency: "EUR".into(),
             lines: vec![DraftLineInput {
-                description: if description.trim().is_empty() { "-".into() } else { description.clone() },
+                description: if description.trim().is_empty() {
+                    "-".into()
+                } else {
+                    description.clone()
+                },
                 quantity: "1".into(),
                 unit_price: amount.clone(),
                 vat_rate: vat_rate.clone(),
@@ -176,7 +204,14 @@ pub async fn credit_invoice(
         let valid = validate_draft(&probe, ctx::today()).map_err(|e| {
             let mut out = FieldErrors::default();
             for (f, p) in e.0 {
-                out.add(if f.ends_with("vat_rate") { "vat_rate" } else { "amount" }, p);
+                out.add(
+                    if f.ends_with("vat_rate") {
+                        "vat_rate"
+                    } else {
+                        "amount"
+                    },
+                    p,
+                );
             }
             ctx::fail(AppError::Validation(out))
         })?;
@@ -211,10 +246,22 @@ pub async fn credit_invoice(
 pub async fn reissue_pay_link(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let token = crate::server::services::pay_links::reissue(&state.db, id).await.map_err(ctx::fail)?;
-    let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "pay_link_reissued", &format!("draft:{id}"), "").await;
+    let token = crate::server::services::pay_links::reissue(&state.db, id)
+        .await
+        .map_err(ctx::fail)?;
+    let _ = crate::server::db::audit::record(
+        &state.db.pool,
+        Some(user.id),
+        "pay_link_reissued",
+        &format!("draft:{id}"),
+        "",
+    )
+    .await;
     let session = ctx::session().await?;
-    session.insert(PAY_LINK_FLASH, token).await.map_err(|e| AppError::internal("session", e))?;
+    session
+        .insert(PAY_LINK_FLASH, token)
+        .await
+        .map_err(|e| AppError::internal("session", e))?;
     leptos_axum::redirect(&format!("/staff/invoices/{id}?done=link"));
     Ok(())
 }
@@ -224,8 +271,17 @@ pub async fn reissue_pay_link(id: i64) -> Result<(), AppError> {
 pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    crate::server::services::pay_links::revoke(&state.db, id).await.map_err(ctx::fail)?;
-    let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "pay_link_revoked", &format!("draft:{id}"), "").await;
+    crate::server::services::pay_links::revoke(&state.db, id)
+        .await
+        .map_err(ctx::fail)?;
+    let _ = crate::server::db::audit::record(
+        &state.db.pool,
+        Some(user.id),
+        "pay_link_revoked",
+        &format!("draft:{id}"),
+        "",
+    )
+    .await;
     leptos_axum::redirect(&format!("/staff/invoices/{id}?done=revoked"));
     Ok(())
 }
@@ -236,11 +292,20 @@ pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
 pub async fn send_invoice_again(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let token = crate::server::services::pay_links::reissue(&state.db, id).await.map_err(ctx::fail)?;
+    let token = crate::server::services::pay_links::reissue(&state.db, id)
+        .await
+        .map_err(ctx::fail)?;
     crate::server::services::accounts::invoice_email_again(&state.db, id, &token)
         .await
         .map_err(ctx::fail)?;
-    let _ = crate::server::db::audit::record(&state.db.pool, Some(user.id), "sent_again", &format!("draft:{id}"), "").await;
+    let _ = crate::server::db::audit::record(
+        &state.db.pool,
+        Some(user.id),
+        "sent_again",
+        &format!("draft:{id}"),
+        "",
+    )
+    .await;
     leptos_axum::redirect(&format!("/staff/invoices/{id}?done=sent"));
     Ok(())
 }

@@ -4,7 +4,13 @@ use crate::model::staff_user::StaffAccount;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-async fn require_admin() -> Result<(crate::server::state::AppState, crate::model::user::SessionUser), AppError> {
+async fn require_admin() -> Result<
+    (
+        crate::server::state::AppState,
+        crate::model::user::SessionUser,
+    ),
+    AppError,
+> {
     let (state, user) = crate::api::ctx::require_staff().await?;
     if !user.role.can_administer() {
         return Err(crate::api::ctx::fail(AppError::Forbidden));
@@ -19,13 +25,22 @@ pub async fn staff_accounts() -> Result<Vec<StaffAccount>, AppError> {
     Ok(crate::server::db::users::list_staff(&state.db.pool)
         .await?
         .into_iter()
-        .map(|(user, active)| StaffAccount { is_me: user.id == me.id, user, active })
+        .map(|(user, active)| StaffAccount {
+            is_me: user.id == me.id,
+            user,
+            active,
+        })
         .collect())
 }
 
 /// Creates an agent or admin with an initial password (10 to 256 characters).
 #[server(endpoint = "create_staff")]
-pub async fn create_staff(email: String, name: String, role: String, password: String) -> Result<(), AppError> {
+pub async fn create_staff(
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::model::role::Role;
     use crate::model::validate::{FieldErrors, FieldProblem, check_email, normalize_email};
@@ -62,34 +77,63 @@ pub async fn create_staff(email: String, name: String, role: String, password: S
         return Err(fail(errors));
     };
     let email_norm = normalize_email(&email);
-    if crate::server::db::users::find_by_email(&state.db.pool, &email_norm).await?.is_some() {
+    if crate::server::db::users::find_by_email(&state.db.pool, &email_norm)
+        .await?
+        .is_some()
+    {
         let mut e = FieldErrors::default();
         e.add("email", FieldProblem::AlreadyUsed);
         return Err(fail(e));
     }
     let hash = crate::server::auth::hash_password(password).await?;
-    let id = crate::server::db::users::insert(&state.db.pool, &email_norm, &hash, role, None, &name).await?;
-    let _ = crate::server::db::audit::record(&state.db.pool, Some(me.id), "staff_created", &format!("user:{id}"), "").await;
+    let id =
+        crate::server::db::users::insert(&state.db.pool, &email_norm, &hash, role, None, &name)
+            .await?;
+    let _ = crate::server::db::audit::record(
+        &state.db.pool,
+        Some(me.id),
+        "staff_created",
+        &format!("user:{id}"),
+        "",
+    )
+    .await;
     leptos_axum::redirect("/staff/users?created=1");
     Ok(())
 }
 
 /// Sets a staff account's role and whether it may sign in. Admins cannot change their own.
 #[server(endpoint = "update_staff")]
-pub async fn update_staff(id: i64, role: String, #[server(default)] active: Option<String>) -> Result<(), AppError> {
+pub async fn update_staff(
+    id: i64,
+    role: String,
+    #[server(default)] active: Option<String>,
+) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::model::role::Role;
     let (state, me) = require_admin().await?;
     if id == me.id {
         return Err(ctx::fail(AppError::Conflict));
     }
-    let role = Role::parse(&role).filter(|r| r.is_staff()).ok_or_else(|| ctx::fail(AppError::BadRequest))?;
+    let role = Role::parse(&role)
+        .filter(|r| r.is_staff())
+        .ok_or_else(|| ctx::fail(AppError::BadRequest))?;
     let active = active.is_some_and(|a| !a.is_empty());
     if crate::server::db::users::update_staff(&state.db.pool, id, role, active).await? == 0 {
         return Err(ctx::fail(AppError::NotFound));
     }
-    let action = if active { "staff_updated" } else { "staff_deactivated" };
-    let _ = crate::server::db::audit::record(&state.db.pool, Some(me.id), action, &format!("user:{id}"), "").await;
+    let action = if active {
+        "staff_updated"
+    } else {
+        "staff_deactivated"
+    };
+    let _ = crate::server::db::audit::record(
+        &state.db.pool,
+        Some(me.id),
+        action,
+        &format!("user:{id}"),
+        "",
+    )
+    .await;
     leptos_axum::redirect("/staff/users?updated=1");
     Ok(())
 }

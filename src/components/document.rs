@@ -32,7 +32,10 @@ pub fn percent_bp(bp: i64, lang: Lang) -> String {
 }
 
 #[component]
-pub fn DocumentView(doc: InvoiceDocument, #[prop(optional, into)] pdf_href: Option<String>) -> impl IntoView {
+pub fn DocumentView(
+    doc: InvoiceDocument,
+    #[prop(optional, into)] pdf_href: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let title = match doc.kind {
@@ -88,7 +91,12 @@ fn DocDates(doc: InvoiceDocument, lang: Lang) -> impl IntoView {
 fn SellerBlock(seller: Seller, lang: Lang, cur: String) -> impl IntoView {
     let i18n = use_i18n();
     let capital = seller.share_capital.map(|c| {
-        format!("{} {} {}", seller.legal_form, t_string!(i18n, doc_share_capital), format_money(c, &cur, lang))
+        format!(
+            "{} {} {}",
+            seller.legal_form,
+            t_string!(i18n, doc_share_capital),
+            format_money(c, &cur, lang)
+        )
     });
     view! {
         <section class="party" aria-labelledby="seller-h">
@@ -221,12 +229,22 @@ fn LegalMentions(doc: InvoiceDocument, lang: Lang) -> impl IntoView {
     let t = doc.terms.clone();
     let cur = doc.currency.clone();
     let indemnity = t.recovery_indemnity.map(|a| {
-        t_string!(i18n, doc_recovery_indemnity, amount = format_money(a, "EUR", lang)).to_string()
+        t_string!(
+            i18n,
+            doc_recovery_indemnity,
+            amount = format_money(a, "EUR", lang)
+        )
+        .to_string()
     });
     let escompte = if t.early_discount_terms.trim().is_empty() {
         t_string!(i18n, doc_no_early_discount).to_string()
     } else {
-        t_string!(i18n, doc_early_discount, terms = t.early_discount_terms.clone()).to_string()
+        t_string!(
+            i18n,
+            doc_early_discount,
+            terms = t.early_discount_terms.clone()
+        )
+        .to_string()
     };
     let _ = cur;
     view! {

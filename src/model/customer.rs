@@ -60,7 +60,11 @@ pub fn check_siren(s: &str) -> bool {
 /// An intra-EU VAT number: two letters then 2 to 13 characters. French numbers
 /// (`FR` + 2-character key + SIREN) are checked fully: key = (12 + 3 x (SIREN mod 97)) mod 97.
 pub fn check_vat_number(s: &str) -> bool {
-    let v: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let v: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     if v.len() < 4 || v.len() > 15 || !v[..2].chars().all(|c| c.is_ascii_uppercase()) {
         return false;
     }
@@ -94,11 +98,24 @@ pub fn validate_customer(input: &CustomerInput) -> Result<CustomerInput, FieldEr
         address_line1: t(&input.address_line1),
         postal_code: t(&input.postal_code),
         city: t(&input.city),
-        country: if input.country.trim().is_empty() { "FR".into() } else { t(&input.country).to_uppercase() },
+        country: if input.country.trim().is_empty() {
+            "FR".into()
+        } else {
+            t(&input.country).to_uppercase()
+        },
         siren: input.siren.chars().filter(|c| !c.is_whitespace()).collect(),
-        vat_number: input.vat_number.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase(),
+        vat_number: input
+            .vat_number
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase(),
         billing_email: t(&input.billing_email).to_lowercase(),
-        lang: if input.lang == "en" { "en".into() } else { "fr".into() },
+        lang: if input.lang == "en" {
+            "en".into()
+        } else {
+            "fr".into()
+        },
     };
     for (field, value, max) in [
         ("name", &out.name, 200),
@@ -176,7 +193,10 @@ mod tests {
             siren: "123".into(),
             ..Default::default()
         };
-        assert_eq!(validate_customer(&c).expect_err("bad").get("siren"), Some(FieldProblem::InvalidSiren));
+        assert_eq!(
+            validate_customer(&c).expect_err("bad").get("siren"),
+            Some(FieldProblem::InvalidSiren)
+        );
         c.is_business = None;
         let ok = validate_customer(&c).expect("person");
         assert!(ok.siren.is_empty());

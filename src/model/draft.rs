@@ -64,7 +64,12 @@ fn parse_decimal(s: &str) -> Option<Decimal> {
     t.parse::<Decimal>().ok()
 }
 
-fn check_line(i: usize, l: &DraftLineInput, currency: &str, errors: &mut FieldErrors) -> Option<ValidLine> {
+fn check_line(
+    i: usize,
+    l: &DraftLineInput,
+    currency: &str,
+    errors: &mut FieldErrors,
+) -> Option<ValidLine> {
     let f = |name: &str| format!("lines[{i}].{name}");
     let start = errors.0.len();
     let description = l.description.trim().to_string();
@@ -154,14 +159,23 @@ fn check_line(i: usize, l: &DraftLineInput, currency: &str, errors: &mut FieldEr
         errors.add(&f("unit_price"), FieldProblem::TooLarge);
         return None;
     }
-    Some(ValidLine { description, quantity: amounts.quantity, unit, amounts })
+    Some(ValidLine {
+        description,
+        quantity: amounts.quantity,
+        unit,
+        amounts,
+    })
 }
 
 /// Checks a whole draft; `today` bounds the due date (an invoice is issued today at the earliest).
 pub fn validate_draft(input: &DraftInput, today: NaiveDate) -> Result<ValidDraft, FieldErrors> {
     let mut errors = FieldErrors::default();
     let currency = input.currency.trim().to_uppercase();
-    let currency = if currency.is_empty() { "EUR".to_string() } else { currency };
+    let currency = if currency.is_empty() {
+        "EUR".to_string()
+    } else {
+        currency
+    };
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
         errors.add("currency", FieldProblem::InvalidCurrency);
     }
@@ -235,12 +249,22 @@ mod tests {
     }
 
     fn draft(lines: Vec<DraftLineInput>) -> DraftInput {
-        DraftInput { customer_id: 1, currency: "EUR".into(), sale_date: String::new(), due_date: String::new(), lines }
+        DraftInput {
+            customer_id: 1,
+            currency: "EUR".into(),
+            sale_date: String::new(),
+            due_date: String::new(),
+            lines,
+        }
     }
 
     #[test]
     fn a_well_formed_draft_becomes_valid_lines_in_minor_units() {
-        let v = validate_draft(&draft(vec![line("Conseil", "1,5", "120,50", "20")]), today()).expect("valid");
+        let v = validate_draft(
+            &draft(vec![line("Conseil", "1,5", "120,50", "20")]),
+            today(),
+        )
+        .expect("valid");
         assert_eq!(v.lines[0].amounts.unit_price_ht, 12_050);
         assert_eq!(v.lines[0].amounts.quantity.to_string(), "1.5");
         assert_eq!(v.sale_date, today());
@@ -248,16 +272,29 @@ mod tests {
 
     #[test]
     fn zero_and_negative_quantities_are_refused() {
-        let e = validate_draft(&draft(vec![line("A", "0", "1", "20"), line("B", "-2", "1", "20")]), today())
-            .expect_err("invalid");
-        assert_eq!(e.get("lines[0].quantity"), Some(FieldProblem::MustBePositive));
-        assert_eq!(e.get("lines[1].quantity"), Some(FieldProblem::MustBePositive));
+        let e = validate_draft(
+            &draft(vec![line("A", "0", "1", "20"), line("B", "-2", "1", "20")]),
+            today(),
+        )
+        .expect_err("invalid");
+        assert_eq!(
+            e.get("lines[0].quantity"),
+            Some(FieldProblem::MustBePositive)
+        );
+        assert_eq!(
+            e.get("lines[1].quantity"),
+            Some(FieldProblem::MustBePositive)
+        );
     }
 
     #[test]
     fn vat_rates_outside_the_french_list_are_refused() {
-        let e = validate_draft(&draft(vec![line("A", "1", "1", "19.6")]), today()).expect_err("invalid");
-        assert_eq!(e.get("lines[0].vat_rate"), Some(FieldProblem::VatRateNotAllowed));
+        let e = validate_draft(&draft(vec![line("A", "1", "1", "19.6")]), today())
+            .expect_err("invalid");
+        assert_eq!(
+            e.get("lines[0].vat_rate"),
+            Some(FieldProblem::VatRateNotAllowed)
+        );
     }
 
     #[test]
@@ -268,9 +305,14 @@ mod tests {
 
     #[test]
     fn amounts_over_ten_to_the_twelve_are_refused() {
-        let e = validate_draft(&draft(vec![line("A", "1", "1000000000001", "20")]), today()).expect_err("invalid");
+        let e = validate_draft(&draft(vec![line("A", "1", "1000000000001", "20")]), today())
+            .expect_err("invalid");
         assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::TooLarge));
-        let e = validate_draft(&draft(vec![line("A", "1000000", "10000000", "20")]), today()).expect_err("invalid");
+        let e = validate_draft(
+            &draft(vec![line("A", "1000000", "10000000", "20")]),
+            today(),
+        )
+        .expect_err("invalid");
         assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::TooLarge));
     }
 
@@ -284,14 +326,26 @@ mod tests {
 
     #[test]
     fn prices_with_fractions_of_a_cent_are_refused() {
-        let e = validate_draft(&draft(vec![line("A", "1", "1.005", "20")]), today()).expect_err("invalid");
-        assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::TooManyDecimals));
+        let e = validate_draft(&draft(vec![line("A", "1", "1.005", "20")]), today())
+            .expect_err("invalid");
+        assert_eq!(
+            e.get("lines[0].unit_price"),
+            Some(FieldProblem::TooManyDecimals)
+        );
     }
 
     #[test]
     fn blank_rows_of_the_form_are_not_lines() {
-        let blank = DraftLineInput { quantity: "1".into(), vat_rate: "20".into(), ..DraftLineInput::default() };
-        let v = validate_draft(&draft(vec![line("A", "1", "1", "20"), blank.clone()]), today()).expect("valid");
+        let blank = DraftLineInput {
+            quantity: "1".into(),
+            vat_rate: "20".into(),
+            ..DraftLineInput::default()
+        };
+        let v = validate_draft(
+            &draft(vec![line("A", "1", "1", "20"), blank.clone()]),
+            today(),
+        )
+        .expect("valid");
         assert_eq!(v.lines.len(), 1);
         let e = validate_draft(&draft(vec![blank]), today()).expect_err("invalid");
         assert_eq!(e.get("lines"), Some(FieldProblem::NoLines));
@@ -303,6 +357,9 @@ mod tests {
         assert_eq!(e.get("lines[0].description"), Some(FieldProblem::Required));
         assert_eq!(e.get("lines[0].quantity"), Some(FieldProblem::NotANumber));
         assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::Required));
-        assert_eq!(e.get("lines[0].vat_rate"), Some(FieldProblem::VatRateNotAllowed));
+        assert_eq!(
+            e.get("lines[0].vat_rate"),
+            Some(FieldProblem::VatRateNotAllowed)
+        );
     }
 }

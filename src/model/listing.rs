@@ -23,7 +23,10 @@ impl Cursor {
     pub fn decode(s: &str) -> Option<Cursor> {
         let (d, id) = s.rsplit_once('.')?;
         NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()?;
-        Some(Cursor { issue_date: d.to_string(), id: id.parse().ok()? })
+        Some(Cursor {
+            issue_date: d.to_string(),
+            id: id.parse().ok()?,
+        })
     }
 }
 
@@ -64,7 +67,10 @@ impl StaffStatus {
     }
 
     pub fn parse(s: &str) -> StaffStatus {
-        Self::ALL.into_iter().find(|f| f.as_str() == s).unwrap_or_default()
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .unwrap_or_default()
     }
 }
 
@@ -108,7 +114,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let c = Cursor { issue_date: "2026-11-01".into(), id: 42 };
+        let c = Cursor {
+            issue_date: "2026-11-01".into(),
+            id: 42,
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("x.1"), None);
         assert_eq!(Cursor::decode("2026-11-01.x"), None);

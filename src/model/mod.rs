@@ -1,6 +1,6 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
-pub mod document;
 pub mod customer;
+pub mod document;
 pub mod draft;
 pub mod format;
 pub mod invoice;

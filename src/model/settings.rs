@@ -38,14 +38,22 @@ pub struct ValidSettings {
 
 /// IBAN check: country letters, check digits, mod 97 = 1 (ISO 13616).
 pub fn check_iban(s: &str) -> bool {
-    let v: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let v: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     if v.len() < 15 || v.len() > 34 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
         return false;
     }
     let (head, tail) = v.split_at(4);
     let mut rem: u32 = 0;
     for c in tail.chars().chain(head.chars()) {
-        let digits = if c.is_ascii_digit() { c.to_string() } else { (c as u32 - 'A' as u32 + 10).to_string() };
+        let digits = if c.is_ascii_digit() {
+            c.to_string()
+        } else {
+            (c as u32 - 'A' as u32 + 10).to_string()
+        };
         for d in digits.chars() {
             rem = (rem * 10 + d.to_digit(10).unwrap_or(0)) % 97;
         }
@@ -62,21 +70,48 @@ pub fn check_bic(s: &str) -> bool {
 }
 
 fn dec(s: &str) -> Option<Decimal> {
-    s.trim().replace(',', ".").replace([' ', '\u{a0}'], "").parse().ok()
+    s.trim()
+        .replace(',', ".")
+        .replace([' ', '\u{a0}'], "")
+        .parse()
+        .ok()
 }
 
 pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldErrors> {
     let mut e = FieldErrors::default();
     let mut t = input.clone();
-    for f in [&mut t.legal_name, &mut t.legal_form, &mut t.address_line1, &mut t.postal_code, &mut t.city, &mut t.rcs_city, &mut t.early_discount_terms] {
+    for f in [
+        &mut t.legal_name,
+        &mut t.legal_form,
+        &mut t.address_line1,
+        &mut t.postal_code,
+        &mut t.city,
+        &mut t.rcs_city,
+        &mut t.early_discount_terms,
+    ] {
         *f = f.trim().to_string();
     }
     t.siren = t.siren.chars().filter(|c| !c.is_whitespace()).collect();
     t.siret = t.siret.chars().filter(|c| !c.is_whitespace()).collect();
-    t.vat_number = t.vat_number.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    t.iban = t.iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    t.vat_number = t
+        .vat_number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    t.iban = t
+        .iban
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
     t.bic = t.bic.trim().to_uppercase();
-    for (name, v) in [("legal_name", &t.legal_name), ("address_line1", &t.address_line1), ("postal_code", &t.postal_code), ("city", &t.city)] {
+    for (name, v) in [
+        ("legal_name", &t.legal_name),
+        ("address_line1", &t.address_line1),
+        ("postal_code", &t.postal_code),
+        ("city", &t.city),
+    ] {
         if v.is_empty() {
             e.add(name, FieldProblem::Required);
         } else if v.chars().count() > 300 {
@@ -86,7 +121,9 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldEr
     if t.siren.len() != 9 || !check_siren(&t.siren) {
         e.add("siren", FieldProblem::InvalidSiren);
     }
-    if !t.siret.is_empty() && (t.siret.len() != 14 || !check_siren(&t.siret) || !t.siret.starts_with(&t.siren)) {
+    if !t.siret.is_empty()
+        && (t.siret.len() != 14 || !check_siren(&t.siret) || !t.siret.starts_with(&t.siren))
+    {
         e.add("siret", FieldProblem::InvalidSiren);
     }
     if !t.vat_number.is_empty() && !check_vat_number(&t.vat_number) {
@@ -101,7 +138,9 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldEr
     let share_capital_minor = match t.share_capital.trim() {
         "" => None,
         s => match dec(s) {
-            Some(d) if d >= Decimal::ZERO && d < Decimal::from(1_000_000_000_000_i64) => (d * Decimal::from(100)).round().to_i64(),
+            Some(d) if d >= Decimal::ZERO && d < Decimal::from(1_000_000_000_000_i64) => {
+                (d * Decimal::from(100)).round().to_i64()
+            }
             _ => {
                 e.add("share_capital", FieldProblem::NotANumber);
                 None
@@ -117,7 +156,9 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldEr
         }
     };
     let late_penalty_rate_bp = match dec(&t.late_penalty_rate) {
-        Some(r) if r > Decimal::ZERO && r <= Decimal::from(100) => (r * Decimal::from(100)).round().to_i64().unwrap_or(0),
+        Some(r) if r > Decimal::ZERO && r <= Decimal::from(100) => {
+            (r * Decimal::from(100)).round().to_i64().unwrap_or(0)
+        }
         _ => {
             e.add("late_penalty_rate", FieldProblem::OutOfRange);
             0
@@ -130,7 +171,13 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldEr
         return Err(e);
     }
     let accept_partial = t.accept_partial.as_deref().is_some_and(|v| !v.is_empty());
-    Ok(ValidSettings { text: t, share_capital_minor, payment_terms_days, late_penalty_rate_bp, accept_partial })
+    Ok(ValidSettings {
+        text: t,
+        share_capital_minor,
+        payment_terms_days,
+        late_penalty_rate_bp,
+        accept_partial,
+    })
 }
 
 #[cfg(test)]

@@ -47,7 +47,11 @@ const PROBLEM_CODES: [(FieldProblem, &str); 16] = [
 
 impl FieldProblem {
     pub fn code(self) -> &'static str {
-        PROBLEM_CODES.iter().find(|(p, _)| *p == self).map(|(_, c)| *c).unwrap_or("invalid")
+        PROBLEM_CODES
+            .iter()
+            .find(|(p, _)| *p == self)
+            .map(|(_, c)| *c)
+            .unwrap_or("invalid")
     }
 
     pub fn parse(s: &str) -> Option<FieldProblem> {

@@ -128,7 +128,12 @@ pub fn compute_totals(lines: &[LineAmounts]) -> Totals {
     }
     let total_ht = per_rate.iter().map(|r| r.base_ht).sum();
     let total_vat = per_rate.iter().map(|r| r.vat).sum();
-    Totals { per_rate, total_ht, total_vat, total_ttc: total_ht + total_vat }
+    Totals {
+        per_rate,
+        total_ht,
+        total_vat,
+        total_ttc: total_ht + total_vat,
+    }
 }
 
 #[cfg(test)]
@@ -148,7 +153,10 @@ mod tests {
     #[test]
     fn a_single_line_at_twenty_percent() {
         let t = compute_totals(&[line("2", 10_000, VatRate::Standard20, "0")]);
-        assert_eq!((t.total_ht, t.total_vat, t.total_ttc), (20_000, 4_000, 24_000));
+        assert_eq!(
+            (t.total_ht, t.total_vat, t.total_ttc),
+            (20_000, 4_000, 24_000)
+        );
     }
 
     #[test]
@@ -156,7 +164,11 @@ mod tests {
         // Three lines of 0.333 € at 20 %: per-line rounding would give 0.33 x 3 = 0.99 HT
         // and 0.07 x 3 = 0.21 VAT; per-rate rounding gives 1.00 HT (0.999 rounded) and 0.20 VAT.
         let l = line("1", 0, VatRate::Standard20, "0");
-        let third = LineAmounts { quantity: "0.333".parse().expect("q"), unit_price_ht: 100, ..l };
+        let third = LineAmounts {
+            quantity: "0.333".parse().expect("q"),
+            unit_price_ht: 100,
+            ..l
+        };
         let t = compute_totals(&[third.clone(), third.clone(), third]);
         assert_eq!(t.total_ht, 100);
         assert_eq!(t.total_vat, 20);
@@ -180,9 +192,26 @@ mod tests {
             line("1", 5_000, VatRate::Zero, "0"),
         ]);
         let rates: Vec<VatRate> = t.per_rate.iter().map(|r| r.rate).collect();
-        assert_eq!(rates, vec![VatRate::Standard20, VatRate::Reduced5_5, VatRate::Zero]);
-        assert_eq!(t.per_rate[0], RateTotal { rate: VatRate::Standard20, base_ht: 999, vat: 200 });
-        assert_eq!(t.per_rate[1], RateTotal { rate: VatRate::Reduced5_5, base_ht: 1_000, vat: 55 });
+        assert_eq!(
+            rates,
+            vec![VatRate::Standard20, VatRate::Reduced5_5, VatRate::Zero]
+        );
+        assert_eq!(
+            t.per_rate[0],
+            RateTotal {
+                rate: VatRate::Standard20,
+                base_ht: 999,
+                vat: 200
+            }
+        );
+        assert_eq!(
+            t.per_rate[1],
+            RateTotal {
+                rate: VatRate::Reduced5_5,
+                base_ht: 1_000,
+                vat: 55
+            }
+        );
         assert_eq!(t.per_rate[2].vat, 0);
         assert_eq!(t.total_ttc, 999 + 200 + 1_000 + 55 + 5_000);
     }

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::validate::{FieldErrors, FieldProblem, MAX_EMAIL_LEN, MAX_PASSWORD_LEN};
 use leptos::prelude::*;
+
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -118,7 +119,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     };
     let typed = Signal::derive(move || query.with(|m| m.get("email")).unwrap_or_default());
     view! {
-        <Title text=move || t_string!(i18n, account_forgot_title) />
+        <Title text=page_title(i18n, LinkKind::Forgot) />
         <section class="panel narrow">
             <h1>{t!(i18n, account_forgot_title)}</h1>
             <Show
@@ -149,11 +150,24 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     }
 }
 
-/// Which link page this is.
+/// Which page this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LinkKind {
+    Forgot,
     Reset,
     Invite,
+}
+
+/// The document title, as plain text read once. A reactive title would be
+/// read again when the server injects it into `<head>`, outside the page's
+/// reactive arena, which panics now and then under concurrent requests.
+fn page_title(i18n: leptos_i18n::I18nContext<Locale>, kind: LinkKind) -> String {
+    let locale = i18n.get_locale_untracked();
+    match kind {
+        LinkKind::Forgot => td_string!(locale, account_forgot_title).to_string(),
+        LinkKind::Reset => td_string!(locale, account_reset_title).to_string(),
+        LinkKind::Invite => td_string!(locale, account_invite_title).to_string(),
+    }
 }
 
 /// The page around a link's form: checks the link, then shows the form (with
@@ -169,10 +183,8 @@ fn LinkPage(kind: LinkKind, form: fn(String, String) -> AnyView) -> impl IntoVie
         "invite"
     };
     let link = Resource::new(token, move |t| account_link(purpose.to_string(), t));
-    let title = move || match kind {
-        LinkKind::Reset => t_string!(i18n, account_reset_title).to_string(),
-        LinkKind::Invite => t_string!(i18n, account_invite_title).to_string(),
-    };
+    let title = page_title(i18n, kind);
+    let heading = title.clone();
     view! {
         // The token is a secret: keep it out of other sites' logs.
         <Meta name="referrer" content="no-referrer" />
@@ -180,7 +192,7 @@ fn LinkPage(kind: LinkKind, form: fn(String, String) -> AnyView) -> impl IntoVie
         <section class="panel narrow">
             <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
                 {move || link.get().map(|r| match r {
-                    Ok(Some(email)) => view! { <h1>{title}</h1> {form(token(), email)} }.into_any(),
+                    Ok(Some(email)) => view! { <h1>{heading.clone()}</h1> {form(token(), email)} }.into_any(),
                     _ => view! { <DeadLink kind /> }.into_any(),
                 })}
             </Suspense>
@@ -199,7 +211,7 @@ fn DeadLink(kind: LinkKind) -> impl IntoView {
                     <p>{t!(i18n, account_reset_invalid_text)}</p>
                     <p class="back"><a href="/forgot-password">{t!(i18n, account_request_new_link)}</a></p>
                 }.into_any(),
-                LinkKind::Invite => view! {
+                LinkKind::Invite | LinkKind::Forgot => view! {
                     <p>{t!(i18n, account_invite_invalid_text)}</p>
                     <p class="back"><a href="/login">{t!(i18n, account_back_to_login)}</a></p>
                 }.into_any(),

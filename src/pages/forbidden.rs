@@ -9,7 +9,7 @@ pub fn ForbiddenPage() -> impl IntoView {
     set_http_status(403);
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, forbidden_title) />
+        <Title text=t_string!(i18n, forbidden_title).to_string() />
         <section class="panel narrow" data-testid="forbidden">
             <h1>{t!(i18n, forbidden_title)}</h1>
             <p>{t!(i18n, forbidden_text)}</p>

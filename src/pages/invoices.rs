@@ -2,11 +2,11 @@
 //! `?status=`. The filter chips are links: a plain GET without JavaScript, an
 //! in-place update (client-side navigation + refetch) once hydrated.
 use crate::api::invoices::my_invoices;
+use crate::components::document::status_label;
 use crate::components::errors::error_text;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::{format_date, format_money};
-use crate::components::document::status_label;
 use crate::model::invoice::{InvoiceSummary, StatusFilter};
 use crate::model::lang::Lang;
 use leptos::prelude::*;
@@ -28,7 +28,7 @@ pub fn InvoicesPage() -> impl IntoView {
         |(f, q, a)| my_invoices(f.as_str().to_string(), q, a),
     );
     view! {
-        <Title text=move || t_string!(i18n, invoices_title) />
+        <Title text=t_string!(i18n, invoices_title).to_string() />
         <section class="panel">
             <h1>{t!(i18n, invoices_title)}</h1>
             <FilterBar current=filter search />
@@ -77,9 +77,16 @@ fn page_href(f: StatusFilter, q: Option<String>, after: Option<String>) -> Strin
         parts.push(format!("q={}", crate::components::layout::url_escape(&q)));
     }
     if let Some(a) = after {
-        parts.push(format!("after={}", crate::components::layout::url_escape(&a)));
+        parts.push(format!(
+            "after={}",
+            crate::components::layout::url_escape(&a)
+        ));
     }
-    if parts.is_empty() { "/invoices".into() } else { format!("/invoices?{}", parts.join("&")) }
+    if parts.is_empty() {
+        "/invoices".into()
+    } else {
+        format!("/invoices?{}", parts.join("&"))
+    }
 }
 
 #[component]
@@ -138,7 +145,6 @@ fn FilterBar(current: Memo<StatusFilter>, search: Memo<Option<String>>) -> impl 
         </nav>
     }
 }
-
 
 /// The list as a table that stacks into cards on narrow screens (every cell
 /// carries its column name for that layout).

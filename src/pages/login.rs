@@ -52,7 +52,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     let alert = Signal::derive(move || error.get().map(|e| error_text(&e)));
     view! {
-        <Title text=move || t_string!(i18n, login_title) />
+        <Title text=t_string!(i18n, login_title).to_string() />
         <section class="panel narrow">
             <h1>{t!(i18n, login_title)}</h1>
             <p class="intro">{t!(i18n, login_intro)}</p>

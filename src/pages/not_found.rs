@@ -9,7 +9,7 @@ pub fn NotFoundPage() -> impl IntoView {
     set_http_status(404);
     let i18n = use_i18n();
     view! {
-        <Title text=move || t_string!(i18n, not_found_title) />
+        <Title text=t_string!(i18n, not_found_title).to_string() />
         <section class="panel narrow">
             <h1>{t!(i18n, not_found_title)}</h1>
             <p>{t!(i18n, not_found_text)}</p>

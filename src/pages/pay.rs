@@ -53,7 +53,9 @@ fn SignupOffer(token: String) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let signup = ServerAction::<PayLinkSignup>::new();
-    let sent = move || query.with(|q| q.get("invited")).is_some() || matches!(signup.value().get(), Some(Ok(())));
+    let sent = move || {
+        query.with(|q| q.get("invited")).is_some() || matches!(signup.value().get(), Some(Ok(())))
+    };
     view! {
         <section class="panel signup" aria-labelledby="signup-h">
             <h2 id="signup-h">{t!(i18n, pay_signup_title)}</h2>

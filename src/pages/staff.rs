@@ -39,7 +39,7 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
         Role::Customer => t_string!(i18n, role_customer),
     };
     view! {
-        <Title text=move || t_string!(i18n, staff_title) />
+        <Title text=t_string!(i18n, staff_title).to_string() />
         <section class="panel" data-testid="staff-home">
             <h1>{t!(i18n, staff_title)}</h1>
             <p>

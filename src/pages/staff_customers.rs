@@ -13,7 +13,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn refusal(e: AppError) -> AnyView {
     match e {
-        AppError::Unauthenticated => view! { <Redirect path="/login?next=/staff/customers" /> }.into_any(),
+        AppError::Unauthenticated => {
+            view! { <Redirect path="/login?next=/staff/customers" /> }.into_any()
+        }
         AppError::Forbidden => view! { <ForbiddenPage /> }.into_any(),
         e => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
     }
@@ -26,7 +28,7 @@ pub fn StaffCustomersPage() -> impl IntoView {
     let q = move || query.with(|m| m.get("q")).unwrap_or_default();
     let list = Resource::new(q, list_customers);
     view! {
-        <Title text=move || t_string!(i18n, nav_staff_customers) />
+        <Title text=t_string!(i18n, nav_staff_customers).to_string() />
         <section class="panel wide">
             <div class="title-row">
                 <h1>{t!(i18n, nav_staff_customers)}</h1>
@@ -62,10 +64,14 @@ pub fn StaffCustomersPage() -> impl IntoView {
 pub fn StaffCustomerFormPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id")).and_then(|v| v.parse::<i64>().ok());
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+    };
     let form = Resource::new(id, customer_form);
     view! {
-        <Title text=move || t_string!(i18n, nav_staff_customers) />
+        <Title text=t_string!(i18n, nav_staff_customers).to_string() />
         <section class="panel narrow">
             <p class="back"><a href="/staff/customers">"← " {t!(i18n, nav_staff_customers)}</a></p>
             <Suspense fallback=|| ()>
@@ -90,7 +96,9 @@ fn CustomerForm(id: Option<i64>, input: CustomerInput, errors: FieldErrors) -> i
         Some(Err(AppError::Validation(e))) => e,
         _ => initial.clone(),
     });
-    let alert = Signal::derive(move || (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string()));
+    let alert = Signal::derive(move || {
+        (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string())
+    });
     let field = move |name: &'static str, label: String, value: String, kind: &'static str| {
         let err = move || errors.get().get(name).map(problem_text);
         view! {
@@ -141,12 +149,19 @@ fn InviteForm(customer_id: i64) -> impl IntoView {
             Some(Err(AppError::Validation(f))) => f.get(field).map(|p| p.code().to_string()),
             _ => q(&format!("invite_{field}")),
         };
-        code.and_then(|c| crate::model::validate::FieldProblem::parse(&c)).map(problem_text)
+        code.and_then(|c| crate::model::validate::FieldProblem::parse(&c))
+            .map(problem_text)
     };
     let other = move || match action.value().get() {
-        Some(Err(AppError::Validation(_))) | None | Some(Ok(())) => q("invite_err").filter(|c| c != "invalid").map(|c| {
-            if c == "conflict" { error_text(&AppError::Conflict) } else { error_text(&AppError::Internal) }
-        }),
+        Some(Err(AppError::Validation(_))) | None | Some(Ok(())) => {
+            q("invite_err").filter(|c| c != "invalid").map(|c| {
+                if c == "conflict" {
+                    error_text(&AppError::Conflict)
+                } else {
+                    error_text(&AppError::Internal)
+                }
+            })
+        }
         Some(Err(e)) => Some(error_text(&e)),
     };
     view! {

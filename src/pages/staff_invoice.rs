@@ -22,7 +22,12 @@ pub fn StaffInvoicePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
-    let id = move || params.with(|p| p.get("id")).and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     // Actions redirect back here with `?done=…`: the changed query refetches.
     let search = use_location().search;
     let _ = query;
@@ -44,14 +49,16 @@ pub fn StaffInvoicePage() -> impl IntoView {
 fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let err = move || query.with(|q| q.get("err")).map(|c| {
-        let e = match c.as_str() {
-            "invalid" => AppError::Validation(Default::default()),
-            "conflict" => AppError::Conflict,
-            _ => AppError::Internal,
-        };
-        error_text(&e)
-    });
+    let err = move || {
+        query.with(|q| q.get("err")).map(|c| {
+            let e = match c.as_str() {
+                "invalid" => AppError::Validation(Default::default()),
+                "conflict" => AppError::Conflict,
+                _ => AppError::Internal,
+            };
+            error_text(&e)
+        })
+    };
     let title = v.doc.number.clone();
     let pdf = (!v.draft).then(|| format!("/invoices/{}/pdf", v.doc.number));
     view! {

@@ -29,10 +29,18 @@ struct LineSignals {
 
 impl LineSignals {
     fn new(l: &DraftLineInput) -> Self {
-        let rate = if l.vat_rate.is_empty() { "20".to_string() } else { l.vat_rate.clone() };
+        let rate = if l.vat_rate.is_empty() {
+            "20".to_string()
+        } else {
+            l.vat_rate.clone()
+        };
         LineSignals {
             description: RwSignal::new(l.description.clone()),
-            quantity: RwSignal::new(if l.quantity.is_empty() { "1".into() } else { l.quantity.clone() }),
+            quantity: RwSignal::new(if l.quantity.is_empty() {
+                "1".into()
+            } else {
+                l.quantity.clone()
+            }),
             unit: RwSignal::new(l.unit.clone()),
             unit_price: RwSignal::new(l.unit_price.clone()),
             vat_rate: RwSignal::new(rate),
@@ -42,13 +50,24 @@ impl LineSignals {
 
     /// The line's amounts if what is typed so far parses.
     fn amounts(&self) -> Option<LineAmounts> {
-        let dec = |s: String| s.trim().replace(',', ".").parse::<rust_decimal::Decimal>().ok();
+        let dec = |s: String| {
+            s.trim()
+                .replace(',', ".")
+                .parse::<rust_decimal::Decimal>()
+                .ok()
+        };
         let price = dec(self.unit_price.get())?;
         Some(LineAmounts {
             quantity: dec(self.quantity.get())?,
-            unit_price_ht: rust_decimal::prelude::ToPrimitive::to_i64(&(price * rust_decimal::Decimal::from(100)).round())?,
+            unit_price_ht: rust_decimal::prelude::ToPrimitive::to_i64(
+                &(price * rust_decimal::Decimal::from(100)).round(),
+            )?,
             vat_rate: VatRate::parse_percent(&self.vat_rate.get())?,
-            discount_pct: if self.discount_pct.get().trim().is_empty() { Default::default() } else { dec(self.discount_pct.get())? },
+            discount_pct: if self.discount_pct.get().trim().is_empty() {
+                Default::default()
+            } else {
+                dec(self.discount_pct.get())?
+            },
         })
     }
 }
@@ -58,7 +77,7 @@ pub fn StaffInvoiceNewPage() -> impl IntoView {
     let i18n = use_i18n();
     let flash = Resource::new(|| (), |_| take_draft_flash());
     view! {
-        <Title text=move || t_string!(i18n, draft_title) />
+        <Title text=t_string!(i18n, draft_title).to_string() />
         <section class="panel wide">
             <p class="back"><a href="/staff/invoices">"← " {t!(i18n, inv_back)}</a></p>
             <h1>{t!(i18n, draft_title)}</h1>
@@ -78,7 +97,10 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<CreateDraft>::new();
     let DraftFlash { input, errors } = flash.unwrap_or_default();
-    let wanted = query.with_untracked(|q| q.get("rows")).and_then(|r| r.parse::<usize>().ok()).unwrap_or(3);
+    let wanted = query
+        .with_untracked(|q| q.get("rows"))
+        .and_then(|r| r.parse::<usize>().ok())
+        .unwrap_or(3);
     let rows = wanted.max(input.lines.len()).clamp(1, MAX_ROWS);
     let lines: Vec<LineSignals> = (0..rows)
         .map(|i| LineSignals::new(input.lines.get(i).unwrap_or(&DraftLineInput::default())))
@@ -115,7 +137,9 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
 fn FieldMessage(errors: Signal<FieldErrors>, name: String) -> impl IntoView {
     let id = format!("err-{}", name.replace(['[', ']', '.'], "-"));
     move || {
-        errors.get().get(&name).map(|p| view! { <p class="field-error" id=id.clone() role="alert">{problem_text(p)}</p> })
+        errors.get().get(&name).map(
+            |p| view! { <p class="field-error" id=id.clone() role="alert">{problem_text(p)}</p> },
+        )
     }
 }
 

@@ -36,12 +36,21 @@ pub fn StaffInvoicesPage() -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with(|q| q.get(k)).filter(|v| !v.trim().is_empty());
     let key = move || {
-        (get("status").unwrap_or_default(), get("q"), get("customer").and_then(|c| c.parse::<i64>().ok()), get("from"), get("to"), get("after"))
+        (
+            get("status").unwrap_or_default(),
+            get("q"),
+            get("customer").and_then(|c| c.parse::<i64>().ok()),
+            get("from"),
+            get("to"),
+            get("after"),
+        )
     };
-    let list = Resource::new(key, |(s, q, c, f, t, a)| staff_invoice_list(s, q, c, f, t, a));
+    let list = Resource::new(key, |(s, q, c, f, t, a)| {
+        staff_invoice_list(s, q, c, f, t, a)
+    });
     let customers = Resource::new(|| (), |_| customer_options());
     view! {
-        <Title text=move || t_string!(i18n, staff_invoices_title) />
+        <Title text=t_string!(i18n, staff_invoices_title).to_string() />
         <section class="panel wide">
             <div class="title-row">
                 <h1>{t!(i18n, staff_invoices_title)}</h1>

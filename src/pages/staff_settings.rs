@@ -16,7 +16,7 @@ pub fn StaffSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let form = Resource::new(|| (), |_| get_settings());
     view! {
-        <Title text=move || t_string!(i18n, settings_title) />
+        <Title text=t_string!(i18n, settings_title).to_string() />
         <section class="panel narrow">
             <h1>{t!(i18n, settings_title)}</h1>
             <Suspense fallback=|| ()>
@@ -41,7 +41,9 @@ fn SettingsForm(input: SettingsInput, errors: FieldErrors) -> impl IntoView {
         Some(Err(AppError::Validation(e))) => e,
         _ => initial.clone(),
     });
-    let alert = Signal::derive(move || (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string()));
+    let alert = Signal::derive(move || {
+        (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string())
+    });
     let saved = move || query.with(|q| q.get("saved")).is_some();
     let field = move |name: &'static str, label: String, value: String| {
         let err = move || errors.get().get(name).map(problem_text);

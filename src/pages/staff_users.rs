@@ -17,7 +17,7 @@ pub fn StaffUsersPage() -> impl IntoView {
     let search = use_location().search;
     let list = Resource::new(move || search.get(), |_| staff_accounts());
     view! {
-        <Title text=move || t_string!(i18n, users_title) />
+        <Title text=t_string!(i18n, users_title).to_string() />
         <section class="panel narrow">
             <h1>{t!(i18n, users_title)}</h1>
             <Suspense fallback=|| ()>
@@ -74,7 +74,9 @@ fn NewStaffForm() -> impl IntoView {
             Some(Err(AppError::Validation(e))) => e.get(f),
             _ => None,
         };
-        from_action.or_else(|| q(&format!("err_{f}")).and_then(|c| FieldProblem::parse(&c))).map(problem_text)
+        from_action
+            .or_else(|| q(&format!("err_{f}")).and_then(|c| FieldProblem::parse(&c)))
+            .map(problem_text)
     };
     let field = move |name: &'static str, label: String, kind: &'static str| {
         view! {

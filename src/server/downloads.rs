@@ -18,8 +18,13 @@ fn today() -> chrono::NaiveDate {
 
 fn error_response(e: AppError) -> Response {
     match e {
-        AppError::NotFound | AppError::Forbidden => (StatusCode::NOT_FOUND, "not found").into_response(),
-        other => (StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "error")
+        AppError::NotFound | AppError::Forbidden => {
+            (StatusCode::NOT_FOUND, "not found").into_response()
+        }
+        other => (
+            StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            "error",
+        )
             .into_response(),
     }
 }
@@ -34,8 +39,14 @@ async fn pdf_response(doc: InvoiceDocument, lang: Lang) -> Response {
     };
     let mut res = bytes.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/pdf"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -43,10 +54,16 @@ async fn pdf_response(doc: InvoiceDocument, lang: Lang) -> Response {
 }
 
 /// `GET /invoices/{number}/pdf`: the owning customer's contacts and staff only.
-pub async fn invoice_pdf(State(state): State<AppState>, session: Session, Path(number): Path<String>) -> Response {
+pub async fn invoice_pdf(
+    State(state): State<AppState>,
+    session: Session,
+    Path(number): Path<String>,
+) -> Response {
     let user = match current_user(&session, &state.db.pool).await {
         Ok(Some(u)) => u,
-        Ok(None) => return Redirect::to(&format!("/login?next=/invoices/{number}")).into_response(),
+        Ok(None) => {
+            return Redirect::to(&format!("/login?next=/invoices/{number}")).into_response();
+        }
         Err(e) => return error_response(e),
     };
     let viewer = match (user.role.is_staff(), user.customer_id) {
@@ -58,7 +75,9 @@ pub async fn invoice_pdf(State(state): State<AppState>, session: Session, Path(n
         Ok(found) => found,
         Err(e) => return error_response(e),
     };
-    let lang = super::db::customers::lang(&state.db.pool, rec.customer_id).await.unwrap_or_default();
+    let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
+        .await
+        .unwrap_or_default();
     pdf_response(doc, lang).await
 }
 
@@ -72,6 +91,8 @@ pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<Strin
         Ok(found) => found,
         Err(e) => return error_response(e),
     };
-    let lang = super::db::customers::lang(&state.db.pool, rec.customer_id).await.unwrap_or_default();
+    let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
+        .await
+        .unwrap_or_default();
     pdf_response(doc, lang).await
 }

@@ -15,8 +15,16 @@ use chrono::{Duration, NaiveDate};
 
 /// The demo logins, printed by `make run` and listed in the README.
 pub const DEMO_LOGINS: [(&str, &str, &str); 4] = [
-    ("client@demo.test", "client-demo-1", "customer (Atelier Dubois SARL)"),
-    ("client2@demo.test", "client-demo-2", "customer (Boulangerie Martin)"),
+    (
+        "client@demo.test",
+        "client-demo-1",
+        "customer (Atelier Dubois SARL)",
+    ),
+    (
+        "client2@demo.test",
+        "client-demo-2",
+        "customer (Boulangerie Martin)",
+    ),
     ("agent@demo.test", "agent-demo-1", "agent"),
     ("admin@demo.test", "admin-demo-1", "admin"),
 ];
@@ -29,7 +37,12 @@ pub async fn is_empty(db: &Db) -> Result<bool, AppError> {
 /// (description, unit, unit price in euros, VAT %)
 const CATALOG: [(&str, &str, &str, &str); 8] = [
     ("Conseil en organisation — journée", "jour", "850", "20"),
-    ("Développement d'un module de facturation sur mesure, recette et mise en production incluses", "h", "95", "20"),
+    (
+        "Développement d'un module de facturation sur mesure, recette et mise en production incluses",
+        "h",
+        "95",
+        "20",
+    ),
     ("Maintenance mensuelle", "mois", "240", "20"),
     ("Formation des équipes (organisme exonéré)", "h", "120", "0"),
     ("Livraison de pains spéciaux", "kg", "6,40", "5.5"),
@@ -49,7 +62,16 @@ enum Fate {
     PartlyCredited,
 }
 
-const FATES: [Fate; 8] = [Fate::Paid, Fate::Open, Fate::Partial, Fate::Paid, Fate::Disputed, Fate::Open, Fate::PartlyCredited, Fate::FullyCredited];
+const FATES: [Fate; 8] = [
+    Fate::Paid,
+    Fate::Open,
+    Fate::Partial,
+    Fate::Paid,
+    Fate::Disputed,
+    Fate::Open,
+    Fate::PartlyCredited,
+    Fate::FullyCredited,
+];
 
 fn demo_lines(n: usize) -> Vec<DraftLineInput> {
     (0..1 + n % 4)
@@ -61,7 +83,11 @@ fn demo_lines(n: usize) -> Vec<DraftLineInput> {
                 unit: u.into(),
                 unit_price: p.into(),
                 vat_rate: v.into(),
-                discount_pct: if (n + k) % 6 == 0 { "10".into() } else { String::new() },
+                discount_pct: if (n + k) % 6 == 0 {
+                    "10".into()
+                } else {
+                    String::new()
+                },
             }
         })
         .collect()
@@ -69,58 +95,87 @@ fn demo_lines(n: usize) -> Vec<DraftLineInput> {
 
 async fn seed_company(db: &Db) -> Result<(i64, i64), AppError> {
     let pool = &db.pool;
-    insert_company(pool, &CompanyInput {
-        legal_name: "Quittance Démo SAS",
-        legal_form: "SAS",
-        share_capital_minor: 1_000_000,
-        address_line1: "12 rue de la Paix",
-        postal_code: "75002",
-        city: "Paris",
-        siren: "732829320",
-        siret: "73282932000074",
-        rcs_city: "Paris",
-        vat_number: "FR44732829320",
-        iban: "FR7630006000011234567890189",
-        bic: "AGRIFRPPXXX",
-    })
+    insert_company(
+        pool,
+        &CompanyInput {
+            legal_name: "Quittance Démo SAS",
+            legal_form: "SAS",
+            share_capital_minor: 1_000_000,
+            address_line1: "12 rue de la Paix",
+            postal_code: "75002",
+            city: "Paris",
+            siren: "732829320",
+            siret: "73282932000074",
+            rcs_city: "Paris",
+            vat_number: "FR44732829320",
+            iban: "FR7630006000011234567890189",
+            bic: "AGRIFRPPXXX",
+        },
+    )
     .await?;
-    let c1 = insert_customer(pool, &CustomerInput {
-        name: "Atelier Dubois SARL",
-        is_business: true,
-        address_line1: "3 place Bellecour",
-        postal_code: "69002",
-        city: "Lyon",
-        siren: "552100554",
-        vat_number: "FR11552100554",
-        billing_email: "client@demo.test",
-        lang: "fr",
-    })
+    let c1 = insert_customer(
+        pool,
+        &CustomerInput {
+            name: "Atelier Dubois SARL",
+            is_business: true,
+            address_line1: "3 place Bellecour",
+            postal_code: "69002",
+            city: "Lyon",
+            siren: "552100554",
+            vat_number: "FR11552100554",
+            billing_email: "client@demo.test",
+            lang: "fr",
+        },
+    )
     .await?;
-    let c2 = insert_customer(pool, &CustomerInput {
-        name: "Boulangerie Martin",
-        is_business: true,
-        address_line1: "8 quai des Chartrons",
-        postal_code: "33000",
-        city: "Bordeaux",
-        siren: "443061841",
-        vat_number: "FR65443061841",
-        billing_email: "client2@demo.test",
-        lang: "en",
-    })
+    let c2 = insert_customer(
+        pool,
+        &CustomerInput {
+            name: "Boulangerie Martin",
+            is_business: true,
+            address_line1: "8 quai des Chartrons",
+            postal_code: "33000",
+            city: "Bordeaux",
+            siren: "443061841",
+            vat_number: "FR65443061841",
+            billing_email: "client2@demo.test",
+            lang: "en",
+        },
+    )
     .await?;
     Ok((c1, c2))
 }
 
 async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
-    let rec = invoices::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let rec = invoices::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match fate {
         Fate::Open => {}
-        Fate::Paid => invoices::set_settlement(&mut conn, id, rec.total_ttc, InvoiceStatus::Paid, Some(now_ts())).await?,
-        Fate::Partial => {
-            invoices::set_settlement(&mut conn, id, rec.total_ttc / 3, InvoiceStatus::PartiallyPaid, None).await?
+        Fate::Paid => {
+            invoices::set_settlement(
+                &mut conn,
+                id,
+                rec.total_ttc,
+                InvoiceStatus::Paid,
+                Some(now_ts()),
+            )
+            .await?
         }
-        Fate::Disputed => invoices::set_settlement(&mut conn, id, 0, InvoiceStatus::Disputed, None).await?,
+        Fate::Partial => {
+            invoices::set_settlement(
+                &mut conn,
+                id,
+                rec.total_ttc / 3,
+                InvoiceStatus::PartiallyPaid,
+                None,
+            )
+            .await?
+        }
+        Fate::Disputed => {
+            invoices::set_settlement(&mut conn, id, 0, InvoiceStatus::Disputed, None).await?
+        }
         Fate::FullyCredited => {
             drop(conn);
             invoicing::credit(db, id, &CreditRequest::Full, when, None).await?;

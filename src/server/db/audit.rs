@@ -20,7 +20,12 @@ pub async fn record(
 }
 
 /// The same, inside the caller's transaction (the event commits with the change).
-pub async fn record_in(conn: &mut sqlx::AnyConnection, actor: Option<i64>, action: &str, subject: &str) -> Result<(), sqlx::Error> {
+pub async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    actor: Option<i64>,
+    action: &str,
+    subject: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (at, actor_user_id, action, subject, ip) VALUES ($1, $2, $3, $4, '')")
         .bind(super::now_ts())
         .bind(actor)
@@ -32,7 +37,10 @@ pub async fn record_in(conn: &mut sqlx::AnyConnection, actor: Option<i64>, actio
 }
 
 /// Events about one subject (an invoice number), oldest first, with the actor's name.
-pub async fn for_subject(pool: &AnyPool, subject: &str) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
+pub async fn for_subject(
+    pool: &AnyPool,
+    subject: &str,
+) -> Result<Vec<(i64, String, Option<String>)>, sqlx::Error> {
     use sqlx::Row;
     let rows = sqlx::query(
         "SELECT a.at, a.action, u.display_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id \
@@ -41,5 +49,13 @@ pub async fn for_subject(pool: &AnyPool, subject: &str) -> Result<Vec<(i64, Stri
     .bind(subject)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(|r| Ok((r.try_get("at")?, r.try_get("action")?, r.try_get("display_name")?))).collect()
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("at")?,
+                r.try_get("action")?,
+                r.try_get("display_name")?,
+            ))
+        })
+        .collect()
 }

@@ -35,7 +35,9 @@ pub async fn load(pool: &AnyPool) -> Result<(Seller, Terms, bool), sqlx::Error> 
 }
 
 /// The settings form's current values.
-pub async fn settings_input(pool: &AnyPool) -> Result<crate::model::settings::SettingsInput, sqlx::Error> {
+pub async fn settings_input(
+    pool: &AnyPool,
+) -> Result<crate::model::settings::SettingsInput, sqlx::Error> {
     let (s, t, partial) = load(pool).await?;
     let money = |m: i64| rust_decimal::Decimal::new(m, 2).to_string();
     Ok(crate::model::settings::SettingsInput {
@@ -52,14 +54,19 @@ pub async fn settings_input(pool: &AnyPool) -> Result<crate::model::settings::Se
         iban: s.iban,
         bic: s.bic,
         payment_terms_days: t.payment_terms_days.to_string(),
-        late_penalty_rate: rust_decimal::Decimal::new(t.late_penalty_rate_bp, 2).normalize().to_string(),
+        late_penalty_rate: rust_decimal::Decimal::new(t.late_penalty_rate_bp, 2)
+            .normalize()
+            .to_string(),
         early_discount_terms: t.early_discount_terms,
         accept_partial: partial.then(|| "on".to_string()),
     })
 }
 
 /// Stores the settings. Issued invoices keep the identity frozen at their issue.
-pub async fn save(pool: &AnyPool, v: &crate::model::settings::ValidSettings) -> Result<(), sqlx::Error> {
+pub async fn save(
+    pool: &AnyPool,
+    v: &crate::model::settings::ValidSettings,
+) -> Result<(), sqlx::Error> {
     let t = &v.text;
     sqlx::query(
         "UPDATE company SET legal_name = $1, legal_form = $2, share_capital_minor = $3, address_line1 = $4, \

@@ -34,8 +34,12 @@ pub async fn lang(pool: &sqlx::AnyPool, id: i64) -> Result<crate::model::lang::L
 
 /// (id, name) of every customer, by name, for pickers.
 pub async fn options(pool: &sqlx::AnyPool) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, name FROM customers ORDER BY name, id").fetch_all(pool).await?;
-    rows.iter().map(|r| Ok((r.try_get("id")?, r.try_get("name")?))).collect()
+    let rows = sqlx::query("SELECT id, name FROM customers ORDER BY name, id")
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
 }
 
 fn row(r: &sqlx::any::AnyRow) -> Result<crate::model::customer::CustomerRow, sqlx::Error> {
@@ -52,8 +56,20 @@ fn row(r: &sqlx::any::AnyRow) -> Result<crate::model::customer::CustomerRow, sql
 }
 
 /// Customers whose name, email or SIREN contains `search`, by name.
-pub async fn search(pool: &sqlx::AnyPool, search: &str, limit: i64) -> Result<Vec<crate::model::customer::CustomerRow>, sqlx::Error> {
-    let like = format!("%{}%", search.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+pub async fn search(
+    pool: &sqlx::AnyPool,
+    search: &str,
+    limit: i64,
+) -> Result<Vec<crate::model::customer::CustomerRow>, sqlx::Error> {
+    let like = format!(
+        "%{}%",
+        search
+            .trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let rows = sqlx::query(
         "SELECT id, name, is_business, city, siren, vat_number, billing_email, lang FROM customers \
          WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(billing_email) LIKE $1 ESCAPE '\\' OR siren LIKE $1 ESCAPE '\\' \
@@ -67,7 +83,10 @@ pub async fn search(pool: &sqlx::AnyPool, search: &str, limit: i64) -> Result<Ve
 }
 
 /// One customer's editable fields.
-pub async fn get_input(pool: &sqlx::AnyPool, id: i64) -> Result<Option<crate::model::customer::CustomerInput>, sqlx::Error> {
+pub async fn get_input(
+    pool: &sqlx::AnyPool,
+    id: i64,
+) -> Result<Option<crate::model::customer::CustomerInput>, sqlx::Error> {
     let r = sqlx::query(
         "SELECT name, is_business, address_line1, postal_code, city, country, siren, vat_number, billing_email, lang \
          FROM customers WHERE id = $1",
@@ -93,7 +112,11 @@ pub async fn get_input(pool: &sqlx::AnyPool, id: i64) -> Result<Option<crate::mo
 }
 
 /// Inserts (id = None) or updates a customer; returns its id.
-pub async fn save(pool: &sqlx::AnyPool, id: Option<i64>, c: &crate::model::customer::CustomerInput) -> Result<i64, sqlx::Error> {
+pub async fn save(
+    pool: &sqlx::AnyPool,
+    id: Option<i64>,
+    c: &crate::model::customer::CustomerInput,
+) -> Result<i64, sqlx::Error> {
     let business = i64::from(c.is_business.is_some());
     match id {
         Some(id) => {

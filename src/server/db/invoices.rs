@@ -110,7 +110,8 @@ fn record(r: &sqlx::any::AnyRow) -> Result<InvoiceRecord, sqlx::Error> {
         customer_id: r.try_get("customer_id")?,
         kind: r.try_get("kind")?,
         number: r.try_get("number")?,
-        status: InvoiceStatus::parse(&status).ok_or_else(|| sqlx::Error::Decode(format!("bad status {status}").into()))?,
+        status: InvoiceStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad status {status}").into()))?,
         issue_date: r.try_get("issue_date")?,
         due_date: r.try_get("due_date")?,
         sale_date: r.try_get("sale_date")?,
@@ -127,14 +128,30 @@ fn record(r: &sqlx::any::AnyRow) -> Result<InvoiceRecord, sqlx::Error> {
     })
 }
 
-pub async fn get(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Option<InvoiceRecord>, sqlx::Error> {
+pub async fn get(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+) -> Result<Option<InvoiceRecord>, sqlx::Error> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM invoices WHERE id = $1");
-    sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?.map(|r| record(&r)).transpose()
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .map(|r| record(&r))
+        .transpose()
 }
 
-pub async fn get_by_number(pool: &AnyPool, number: &str) -> Result<Option<InvoiceRecord>, sqlx::Error> {
+pub async fn get_by_number(
+    pool: &AnyPool,
+    number: &str,
+) -> Result<Option<InvoiceRecord>, sqlx::Error> {
     let sql = format!("SELECT {RECORD_COLUMNS} FROM invoices WHERE number = $1");
-    sqlx::query(&sql).bind(number).fetch_optional(pool).await?.map(|r| record(&r)).transpose()
+    sqlx::query(&sql)
+        .bind(number)
+        .fetch_optional(pool)
+        .await?
+        .map(|r| record(&r))
+        .transpose()
 }
 
 /// What a new draft (or credit note before issue) holds.
@@ -148,7 +165,10 @@ pub struct NewDraft<'a> {
     pub corrects_invoice_id: Option<i64>,
 }
 
-pub async fn insert_draft(conn: &mut sqlx::AnyConnection, d: &NewDraft<'_>) -> Result<i64, sqlx::Error> {
+pub async fn insert_draft(
+    conn: &mut sqlx::AnyConnection,
+    d: &NewDraft<'_>,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO invoices (customer_id, kind, number, status, issue_date, due_date, sale_date, currency, total_ht, \
          total_vat, total_ttc, amount_paid, amount_credited, deposits, corrects_invoice_id, created_at) \
@@ -193,7 +213,10 @@ pub async fn insert_line(
     Ok(())
 }
 
-pub async fn lines(conn: &mut sqlx::AnyConnection, invoice_id: i64) -> Result<Vec<crate::model::document::DocLine>, sqlx::Error> {
+pub async fn lines(
+    conn: &mut sqlx::AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<crate::model::document::DocLine>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT description, quantity, unit, unit_price_ht, vat_rate_bp, discount_pct, total_ht FROM invoice_lines \
          WHERE invoice_id = $1 ORDER BY position",
@@ -249,12 +272,14 @@ pub async fn apply_credit(
     amount: i64,
     status: InvoiceStatus,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE invoices SET amount_credited = amount_credited + $1, status = $2 WHERE id = $3")
-        .bind(amount)
-        .bind(status.as_str())
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE invoices SET amount_credited = amount_credited + $1, status = $2 WHERE id = $3",
+    )
+    .bind(amount)
+    .bind(status.as_str())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -264,11 +289,13 @@ pub async fn delete_draft(conn: &mut sqlx::AnyConnection, id: i64) -> Result<u64
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    Ok(sqlx::query("DELETE FROM invoices WHERE id = $1 AND status = 'draft'")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM invoices WHERE id = $1 AND status = 'draft'")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
 }
 
 /// Sets what has been paid on an invoice and its status (payments and demo data).
@@ -290,7 +317,10 @@ pub async fn set_settlement(
 }
 
 /// Numbers of the credit notes issued against an invoice.
-pub async fn credit_note_numbers(pool: &AnyPool, invoice_id: i64) -> Result<Vec<String>, sqlx::Error> {
+pub async fn credit_note_numbers(
+    pool: &AnyPool,
+    invoice_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
     let rows = sqlx::query("SELECT number FROM invoices WHERE corrects_invoice_id = $1 AND number IS NOT NULL ORDER BY id")
         .bind(invoice_id)
         .fetch_all(pool)

@@ -57,7 +57,9 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
     match f.status {
         StaffStatus::All => {}
         StaffStatus::Draft => w.push("i.status = 'draft'".into()),
-        StaffStatus::ToPay => w.push("i.status IN ('issued', 'partially_paid', 'disputed') AND i.kind = 'invoice'".into()),
+        StaffStatus::ToPay => w.push(
+            "i.status IN ('issued', 'partially_paid', 'disputed') AND i.kind = 'invoice'".into(),
+        ),
         StaffStatus::Overdue => {
             let t = p(Arg::S(f.today.clone()), args);
             w.push(format!("{open} AND i.kind = 'invoice' AND i.due_date < {t} AND i.total_ttc > i.amount_paid + i.amount_credited"));
@@ -72,7 +74,12 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
     if let Some(to) = &f.to {
         w.push(format!("i.issue_date <= {}", p(Arg::S(to.clone()), args)));
     }
-    if let Some(q) = f.search.as_ref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()) {
+    if let Some(q) = f
+        .search
+        .as_ref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+    {
         if f.customer_id.is_some() && !f.include_drafts {
             // A customer searches their own numbers: a prefix range on the
             // unique number index instead of a LIKE that scans every row.
@@ -81,7 +88,10 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
             let hi = p(Arg::S(format!("{upper}\u{10ffff}")), args);
             w.push(format!("i.number >= {lo} AND i.number < {hi}"));
         } else {
-            let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             let num = p(Arg::S(format!("{escaped}%")), args);
             let name = p(Arg::S(format!("%{escaped}%")), args);
             w.push(format!(
@@ -95,18 +105,31 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
         let key = date_key(f);
         w.push(format!("({key} < {d} OR ({key} = {d} AND i.id < {id}))"));
     }
-    if w.is_empty() { String::new() } else { format!("WHERE {}", w.join(" AND ")) }
+    if w.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", w.join(" AND "))
+    }
 }
 
 /// The sort key: issued documents always have a date, so without drafts the
 /// plain column is used and the `(customer_id, kind, issue_date, id)` index
 /// serves both the order and the cursor. Drafts (staff only) sort first.
 fn date_key(f: &ListFilter) -> &'static str {
-    if f.include_drafts { "COALESCE(i.issue_date, '9999-12-31')" } else { "i.issue_date" }
+    if f.include_drafts {
+        "COALESCE(i.issue_date, '9999-12-31')"
+    } else {
+        "i.issue_date"
+    }
 }
 
 /// One page (limit + 1 rows are read to know whether there is a next page).
-pub async fn list(pool: &AnyPool, f: &ListFilter, cursor: Option<&Cursor>, limit: i64) -> Result<Vec<ListRow>, sqlx::Error> {
+pub async fn list(
+    pool: &AnyPool,
+    f: &ListFilter,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<Vec<ListRow>, sqlx::Error> {
     let mut args = Vec::new();
     let w = where_clause(f, cursor, &mut args);
     args.push(Arg::I(limit));

@@ -17,7 +17,10 @@ pub async fn next_in_series(conn: &mut AnyConnection, series: &str) -> Result<i6
 }
 
 /// The latest issue date used in a series prefix (numbers must follow dates).
-pub async fn latest_issue_date(conn: &mut AnyConnection, number_prefix: &str) -> Result<Option<String>, sqlx::Error> {
+pub async fn latest_issue_date(
+    conn: &mut AnyConnection,
+    number_prefix: &str,
+) -> Result<Option<String>, sqlx::Error> {
     sqlx::query("SELECT MAX(issue_date) AS d FROM invoices WHERE number LIKE $1")
         .bind(format!("{number_prefix}%"))
         .fetch_one(&mut *conn)

@@ -1,7 +1,6 @@
 //! Inserts used by the demo seed (and by tests that need data).
 use sqlx::{AnyPool, Row};
 
-
 pub struct CompanyInput<'a> {
     pub legal_name: &'a str,
     pub legal_form: &'a str,

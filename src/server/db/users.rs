@@ -84,7 +84,9 @@ pub async fn count(pool: &AnyPool) -> Result<i64, sqlx::Error> {
 
 /// Staff accounts (agents and admins) with their active flag, by name.
 pub async fn list_staff(pool: &AnyPool) -> Result<Vec<(SessionUser, bool)>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM users WHERE role IN ('agent', 'admin') ORDER BY display_name, id");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM users WHERE role IN ('agent', 'admin') ORDER BY display_name, id"
+    );
     let rows = sqlx::query(&sql).fetch_all(pool).await?;
     rows.iter()
         .map(|r| Ok((user_from_row(r)?, r.try_get::<i64, _>("active")? != 0)))
@@ -92,12 +94,19 @@ pub async fn list_staff(pool: &AnyPool) -> Result<Vec<(SessionUser, bool)>, sqlx
 }
 
 /// Changes a staff account's role and active flag (never a customer's).
-pub async fn update_staff(pool: &AnyPool, id: i64, role: Role, active: bool) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("UPDATE users SET role = $1, active = $2 WHERE id = $3 AND role IN ('agent', 'admin')")
-        .bind(role.as_str())
-        .bind(i64::from(active))
-        .bind(id)
-        .execute(pool)
-        .await?
-        .rows_affected())
+pub async fn update_staff(
+    pool: &AnyPool,
+    id: i64,
+    role: Role,
+    active: bool,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE users SET role = $1, active = $2 WHERE id = $3 AND role IN ('agent', 'admin')",
+    )
+    .bind(role.as_str())
+    .bind(i64::from(active))
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected())
 }

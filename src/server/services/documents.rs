@@ -30,8 +30,15 @@ fn may_see(viewer: Viewer, rec: &InvoiceRecord) -> bool {
 }
 
 /// The document with this number, if the viewer may see it.
-pub async fn by_number(db: &Db, number: &str, viewer: Viewer, today: NaiveDate) -> Result<(InvoiceRecord, InvoiceDocument), AppError> {
-    let rec = invoices::get_by_number(&db.pool, number).await?.ok_or(AppError::NotFound)?;
+pub async fn by_number(
+    db: &Db,
+    number: &str,
+    viewer: Viewer,
+    today: NaiveDate,
+) -> Result<(InvoiceRecord, InvoiceDocument), AppError> {
+    let rec = invoices::get_by_number(&db.pool, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !may_see(viewer, &rec) {
         return Err(AppError::NotFound);
     }
@@ -40,9 +47,16 @@ pub async fn by_number(db: &Db, number: &str, viewer: Viewer, today: NaiveDate) 
 }
 
 /// The document with this id, if the viewer may see it.
-pub async fn by_id(db: &Db, id: i64, viewer: Viewer, today: NaiveDate) -> Result<(InvoiceRecord, InvoiceDocument), AppError> {
+pub async fn by_id(
+    db: &Db,
+    id: i64,
+    viewer: Viewer,
+    today: NaiveDate,
+) -> Result<(InvoiceRecord, InvoiceDocument), AppError> {
     let mut conn = db.pool.acquire().await?;
-    let rec = invoices::get(&mut conn, id).await?.ok_or(AppError::NotFound)?;
+    let rec = invoices::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     drop(conn);
     if !may_see(viewer, &rec) {
         return Err(AppError::NotFound);
@@ -55,15 +69,25 @@ fn date(s: &Option<String>, fallback: NaiveDate) -> NaiveDate {
     s.as_deref().and_then(parse_iso_date).unwrap_or(fallback)
 }
 
-async fn build(db: &Db, rec: &InvoiceRecord, today: NaiveDate) -> Result<InvoiceDocument, AppError> {
+async fn build(
+    db: &Db,
+    rec: &InvoiceRecord,
+    today: NaiveDate,
+) -> Result<InvoiceDocument, AppError> {
     let mut conn = db.pool.acquire().await?;
     let lines = invoices::lines(&mut conn, rec.id).await?;
     let snapshot = match rec.snapshot.as_deref() {
-        Some(json) => serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?,
+        Some(json) => {
+            serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?
+        }
         None => {
             let (seller, terms, _) = company::load(&db.pool).await?;
             let buyer = customers::buyer(&mut conn, rec.customer_id).await?;
-            Snapshot { seller, buyer, terms }
+            Snapshot {
+                seller,
+                buyer,
+                terms,
+            }
         }
     };
     let amounts: Vec<LineAmounts> = lines
@@ -84,7 +108,11 @@ async fn build(db: &Db, rec: &InvoiceRecord, today: NaiveDate) -> Result<Invoice
     let due_date = date(&rec.due_date, issue_date);
     let bal = balance(rec.total_ttc, rec.amount_paid, rec.amount_credited).max(0);
     Ok(InvoiceDocument {
-        kind: if rec.kind == "credit_note" { DocKind::CreditNote } else { DocKind::Invoice },
+        kind: if rec.kind == "credit_note" {
+            DocKind::CreditNote
+        } else {
+            DocKind::Invoice
+        },
         number: rec.number.clone().unwrap_or_default(),
         issue_date,
         sale_date: date(&rec.sale_date, issue_date),

@@ -9,10 +9,17 @@ use crate::server::db::listing::{self, ListFilter, ListRow};
 use chrono::NaiveDate;
 use sqlx::AnyPool;
 
-fn derive(r: &ListRow, today: NaiveDate) -> (Option<NaiveDate>, Option<NaiveDate>, i64, DisplayStatus) {
+fn derive(
+    r: &ListRow,
+    today: NaiveDate,
+) -> (Option<NaiveDate>, Option<NaiveDate>, i64, DisplayStatus) {
     let issue = r.issue_date.as_deref().and_then(parse_iso_date);
     let due = r.due_date.as_deref().and_then(parse_iso_date);
-    let bal = if r.kind == "credit_note" { 0 } else { balance(r.total_ttc, r.amount_paid, r.amount_credited).max(0) };
+    let bal = if r.kind == "credit_note" {
+        0
+    } else {
+        balance(r.total_ttc, r.amount_paid, r.amount_credited).max(0)
+    };
     let status = InvoiceStatus::parse(&r.status).unwrap_or(InvoiceStatus::Issued);
     let shown = DisplayStatus::derive(status, due.unwrap_or(today), today, bal);
     (issue, due, bal, shown)
@@ -23,7 +30,11 @@ fn next_cursor(rows: &[ListRow], limit: i64) -> Option<String> {
         return None;
     }
     rows.get(limit as usize - 1).map(|r| {
-        Cursor { issue_date: r.issue_date.clone().unwrap_or_else(|| "9999-12-31".into()), id: r.id }.encode()
+        Cursor {
+            issue_date: r.issue_date.clone().unwrap_or_else(|| "9999-12-31".into()),
+            id: r.id,
+        }
+        .encode()
     })
 }
 

@@ -9,8 +9,8 @@ use crate::server::db::invoices::{self, NewDraft};
 use crate::server::db::{Db, audit, company, customers, numbering, pay_links};
 use crate::server::services::pay_links::new_token;
 use chrono::{Datelike, Duration, NaiveDate};
-use sqlx::AnyConnection;
 use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
 
 /// The parties and terms frozen into an invoice when it is issued.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,7 +81,12 @@ pub struct Issued {
 
 /// Issues a draft on `issue_date`: takes the next number of its series in the
 /// same transaction, freezes parties and terms, creates its pay link.
-pub async fn issue(db: &Db, invoice_id: i64, issue_date: NaiveDate, actor: Option<i64>) -> Result<Issued, AppError> {
+pub async fn issue(
+    db: &Db,
+    invoice_id: i64,
+    issue_date: NaiveDate,
+    actor: Option<i64>,
+) -> Result<Issued, AppError> {
     let (seller, terms, _) = company::load(&db.pool).await?;
     let mut tx = db.begin_write().await?;
     let issued = issue_within(&mut tx, invoice_id, issue_date, seller, terms, actor).await?;
@@ -98,7 +103,9 @@ async fn issue_within(
     terms: Terms,
     actor: Option<i64>,
 ) -> Result<Issued, AppError> {
-    let rec = invoices::get(conn, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let rec = invoices::get(conn, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if rec.status != InvoiceStatus::Draft {
         return Err(AppError::Conflict);
     }
@@ -115,16 +122,26 @@ async fn issue_within(
     let due = match rec.due_date.as_deref() {
         Some(d) if d >= issue_iso.as_str() => d.to_string(),
         Some(_) => return Err(AppError::Validation(due_before_issue())),
-        None => (issue_date + Duration::days(terms.payment_terms_days)).format("%Y-%m-%d").to_string(),
+        None => (issue_date + Duration::days(terms.payment_terms_days))
+            .format("%Y-%m-%d")
+            .to_string(),
     };
     let mut buyer = customers::buyer(conn, rec.customer_id).await?;
-    let terms = Terms { recovery_indemnity: terms.recovery_indemnity.filter(|_| buyer.is_business), ..terms };
+    let terms = Terms {
+        recovery_indemnity: terms.recovery_indemnity.filter(|_| buyer.is_business),
+        ..terms
+    };
     if !buyer.is_business {
         buyer.siren.clear();
     }
-    let snapshot = serde_json::to_string(&Snapshot { seller, buyer, terms })
-        .map_err(|e| AppError::internal("snapshot", e))?;
-    let changed = invoices::mark_issued(conn, invoice_id, &number, &issue_iso, &due, &snapshot).await?;
+    let snapshot = serde_json::to_string(&Snapshot {
+        seller,
+        buyer,
+        terms,
+    })
+    .map_err(|e| AppError::internal("snapshot", e))?;
+    let changed =
+        invoices::mark_issued(conn, invoice_id, &number, &issue_iso, &due, &snapshot).await?;
     if changed != 1 {
         return Err(AppError::Conflict);
     }
@@ -133,7 +150,11 @@ async fn issue_within(
         pay_links::insert(conn, invoice_id, &hash, crate::server::db::now_ts()).await?;
     }
     audit::record_in(conn, actor, "issued", &number).await?;
-    Ok(Issued { id: invoice_id, number, pay_token: token })
+    Ok(Issued {
+        id: invoice_id,
+        number,
+        pay_token: token,
+    })
 }
 
 fn due_before_issue() -> FieldErrors {
@@ -148,7 +169,11 @@ pub enum CreditRequest {
     /// Cancels the whole remaining balance, line by line.
     Full,
     /// A partial credit: an amount excl. VAT at one VAT rate, with a reason.
-    Partial { amount_ht: i64, vat_rate: VatRate, description: String },
+    Partial {
+        amount_ht: i64,
+        vat_rate: VatRate,
+        description: String,
+    },
 }
 
 /// Issues a credit note against an issued invoice, in one transaction: the
@@ -165,7 +190,9 @@ pub async fn credit(
     let mut tx = db.begin_write().await?;
     let corrected_number: String;
     let draft_id = {
-        let inv = invoices::get(&mut tx, invoice_id).await?.ok_or(AppError::NotFound)?;
+        let inv = invoices::get(&mut tx, invoice_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if inv.kind != "invoice" || !inv.status.is_open() && inv.status != InvoiceStatus::Paid {
             return Err(AppError::Conflict);
         }
@@ -173,14 +200,22 @@ pub async fn credit(
         corrected_number = number.clone();
         let lines = match request {
             CreditRequest::Full => invoices::lines(&mut tx, invoice_id).await?,
-            CreditRequest::Partial { amount_ht, vat_rate, description } => {
+            CreditRequest::Partial {
+                amount_ht,
+                vat_rate,
+                description,
+            } => {
                 if *amount_ht <= 0 {
                     let mut e = FieldErrors::default();
                     e.add("amount", FieldProblem::MustBePositive);
                     return Err(AppError::Validation(e));
                 }
                 vec![DocLine {
-                    description: if description.trim().is_empty() { number.clone() } else { description.trim().to_string() },
+                    description: if description.trim().is_empty() {
+                        number.clone()
+                    } else {
+                        description.trim().to_string()
+                    },
                     quantity: "1".into(),
                     unit: String::new(),
                     unit_price_ht: *amount_ht,
@@ -205,7 +240,10 @@ pub async fn credit(
             e.add("amount", FieldProblem::TooLarge);
             return Err(AppError::Validation(e));
         }
-        let sale = inv.sale_date.clone().unwrap_or_else(|| issue_date.format("%Y-%m-%d").to_string());
+        let sale = inv
+            .sale_date
+            .clone()
+            .unwrap_or_else(|| issue_date.format("%Y-%m-%d").to_string());
         let id = invoices::insert_draft(
             &mut tx,
             &NewDraft {
@@ -234,7 +272,13 @@ pub async fn credit(
         id
     };
     let issued = issue_within(&mut tx, draft_id, issue_date, seller, terms, actor).await?;
-    audit::record_in(&mut tx, actor, &format!("credited:{}", issued.number), &corrected_number).await?;
+    audit::record_in(
+        &mut tx,
+        actor,
+        &format!("credited:{}", issued.number),
+        &corrected_number,
+    )
+    .await?;
     tx.commit().await?;
     Ok(issued)
 }
