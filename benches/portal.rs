@@ -2,6 +2,7 @@
 //! 1. customer invoice-list page latency with 1,000 and with 1,000,000 invoices;
 //! 2. native PDF of a 20-line invoice vs `chromium --headless --print-to-pdf`
 //!    of the same invoice's HTML page, as a ratio.
+//!
 //! Run with `cargo bench --features ssr --bench portal` (set `BENCH_ROWS=1000`
 //! to skip the million-row run).
 use chrono::{Duration as Days, NaiveDate};

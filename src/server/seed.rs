@@ -83,7 +83,7 @@ fn demo_lines(n: usize) -> Vec<DraftLineInput> {
                 unit: u.into(),
                 unit_price: p.into(),
                 vat_rate: v.into(),
-                discount_pct: if (n + k) % 6 == 0 {
+                discount_pct: if (n + k).is_multiple_of(6) {
                     "10".into()
                 } else {
                     String::new()

@@ -112,10 +112,9 @@ async fn issue_within(
     let prefix = series_prefix(&rec.kind, issue_date.year());
     let issue_iso = issue_date.format("%Y-%m-%d").to_string();
     // Numbers must follow dates: never issue before the latest document of the series.
-    if let Some(latest) = numbering::latest_issue_date(conn, &prefix).await? {
-        if latest > issue_iso {
-            return Err(AppError::Conflict);
-        }
+    let latest = numbering::latest_issue_date(conn, &prefix).await?;
+    if latest.is_some_and(|l| l > issue_iso) {
+        return Err(AppError::Conflict);
     }
     let seq = numbering::next_in_series(conn, prefix.trim_end_matches('-')).await?;
     let number = format!("{prefix}{seq:06}");

@@ -41,10 +41,8 @@ pub async fn resolve(db: &Db, token: &str) -> Result<i64, AppError> {
     let (invoice_id, paid_at) = pay_links::find_live(&db.pool, &hash_token(token))
         .await?
         .ok_or(AppError::NotFound)?;
-    if let Some(paid) = paid_at {
-        if now_ts() > paid + days_after_paid() * 86_400 {
-            return Err(AppError::NotFound);
-        }
+    if paid_at.is_some_and(|paid| now_ts() > paid + days_after_paid() * 86_400) {
+        return Err(AppError::NotFound);
     }
     Ok(invoice_id)
 }
