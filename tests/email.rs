@@ -463,7 +463,7 @@ async fn company_and_customer(db: &Db) -> i64 {
             postal_code: "69001",
             city: "Lyon",
             siren: "552100554",
-            vat_number: "FR11552100554",
+            vat_number: "FR96552100554",
             billing_email: "billing@client.test",
             lang: "fr",
         },

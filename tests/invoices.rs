@@ -45,7 +45,7 @@ async fn company_and_customer(db: &Db) -> i64 {
             postal_code: "69001",
             city: "Lyon",
             siren: "552100554",
-            vat_number: "FR11552100554",
+            vat_number: "FR96552100554",
             billing_email: "c@example.test",
             lang: "fr",
         },

@@ -169,7 +169,7 @@ mod tests {
     #[test]
     fn french_vat_numbers_carry_the_key_of_their_siren() {
         assert!(check_vat_number("FR44732829320"));
-        assert!(check_vat_number("FR 11 552100554"));
+        assert!(check_vat_number("FR 96 552100554"));
         assert!(!check_vat_number("FR45732829320"));
         assert!(!check_vat_number("FR44732829321"));
     }

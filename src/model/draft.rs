@@ -353,10 +353,11 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let e = validate_draft(&draft(vec![line("", "x", "", "7")]), today()).expect_err("invalid");
+        let e =
+            validate_draft(&draft(vec![line("", "x", "abc", "7")]), today()).expect_err("invalid");
         assert_eq!(e.get("lines[0].description"), Some(FieldProblem::Required));
         assert_eq!(e.get("lines[0].quantity"), Some(FieldProblem::NotANumber));
-        assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::Required));
+        assert_eq!(e.get("lines[0].unit_price"), Some(FieldProblem::NotANumber));
         assert_eq!(
             e.get("lines[0].vat_rate"),
             Some(FieldProblem::VatRateNotAllowed)
