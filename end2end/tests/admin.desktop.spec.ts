@@ -12,11 +12,11 @@ test('an admin is told which company settings are wrong and keeps what was typed
   await signInAsAdmin(page);
   await page.goto('/staff/settings');
   await waitForHydration(page);
-  await page.getByTestId('settings-iban').fill('FR76 0000 0000 0000 0000 0000 000');
+  await page.getByTestId('settings-iban').fill('FR76 3000 6000 0112 3456 7890 188');
   await page.getByTestId('settings-payment_terms_days').fill('90');
   await page.getByTestId('save-settings').click();
   await expect(page.locator('.field-error')).toHaveCount(2);
-  await expect(page.getByTestId('settings-iban')).toHaveValue('FR76 0000 0000 0000 0000 0000 000');
+  await expect(page.getByTestId('settings-iban')).toHaveValue('FR76 3000 6000 0112 3456 7890 188');
   await page.screenshot({ path: 'test-results/screens/settings-errors.png', fullPage: true });
 });
 
