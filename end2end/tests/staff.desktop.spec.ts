@@ -21,7 +21,7 @@ test('staff create a draft with live totals and issue it on desktop', async ({ p
   await page.getByTestId('issue').click();
   await expect(page.getByTestId('doc-number')).toHaveText(/^F-\d{4}-\d{6}$/);
   await expect(page.getByTestId('new-pay-link')).toContainText('/pay/');
-  await expect(page.getByTestId('history')).toContainText('issued');
+  await expect(page.getByTestId('history')).toContainText('Issued');
   await page.screenshot({ path: 'test-results/screens/staff-invoice.png', fullPage: true });
 });
 

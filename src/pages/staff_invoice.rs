@@ -160,7 +160,7 @@ fn History(v: StaffInvoiceView) -> impl IntoView {
             <ol class="history" data-testid="history">
                 {v.history.into_iter().map(|h| {
                     let when = chrono::DateTime::from_timestamp(h.at, 0).map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
-                    view! { <li><time>{when}</time> " — " {h.action} {h.actor.map(|a| format!(" ({a})"))}</li> }
+                    view! { <li><time>{when}</time> " — " {history_label(&h.action)} {h.actor.map(|a| format!(" ({a})"))}</li> }
                 }).collect_view()}
             </ol>
             {(!v.credit_notes.is_empty()).then(|| view! {
@@ -168,5 +168,26 @@ fn History(v: StaffInvoiceView) -> impl IntoView {
                 <ul>{v.credit_notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
             })}
         </section>
+    }
+}
+
+/// A readable label for an audit action; unknown actions show their code.
+fn history_label(action: &str) -> String {
+    let i18n = use_i18n();
+    let (code, detail) = action.split_once(':').unwrap_or((action, ""));
+    let label = match code {
+        "draft_created" => t_string!(i18n, hist_draft_created).to_string(),
+        "issued" => t_string!(i18n, hist_issued).to_string(),
+        "credited" => t_string!(i18n, hist_credited).to_string(),
+        "invoice_emailed" => t_string!(i18n, hist_emailed).to_string(),
+        "sent_again" | "invoice_emailed_again" => t_string!(i18n, hist_sent_again).to_string(),
+        "pay_link_reissued" => t_string!(i18n, hist_link_reissued).to_string(),
+        "pay_link_revoked" => t_string!(i18n, hist_link_revoked).to_string(),
+        other => other.to_string(),
+    };
+    if detail.is_empty() {
+        label
+    } else {
+        format!("{label} {detail}")
     }
 }
