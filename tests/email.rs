@@ -10,7 +10,6 @@ use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::lang::Lang;
 use quittance::server::db::account_tokens::{self, NewToken, Purpose};
 use quittance::server::db::outbox::{self, NewMessage};
-use quittance::server::db::seed::{CompanyInput, CustomerInput, insert_company, insert_customer};
 use quittance::server::db::{Db, now_ts};
 use quittance::server::email::transport::parse_from;
 use quittance::server::email::worker::{LEASE_SECS, MAX_ATTEMPTS};
@@ -434,51 +433,13 @@ async fn two_workers_draining_together_send_each_message_once(db: &TestDb) {
 }
 on_both_databases!(two_workers_draining_together_send_each_message_once);
 
-async fn company_and_customer(db: &Db) -> i64 {
-    insert_company(
-        &db.pool,
-        &CompanyInput {
-            legal_name: "Test SAS",
-            legal_form: "SAS",
-            share_capital_minor: 100_000,
-            address_line1: "1 rue A",
-            postal_code: "75001",
-            city: "Paris",
-            siren: "732829320",
-            siret: "73282932000074",
-            rcs_city: "Paris",
-            vat_number: "FR44732829320",
-            iban: "FR7630006000011234567890189",
-            bic: "AGRIFRPPXXX",
-        },
-    )
-    .await
-    .expect("company");
-    insert_customer(
-        &db.pool,
-        &CustomerInput {
-            name: "Client SARL",
-            is_business: true,
-            address_line1: "2 rue B",
-            postal_code: "69001",
-            city: "Lyon",
-            siren: "552100554",
-            vat_number: "FR96552100554",
-            billing_email: "billing@client.test",
-            lang: "fr",
-        },
-    )
-    .await
-    .expect("customer")
-}
-
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
 async fn an_invoice_email_carries_the_pdf_attachment_and_the_pay_link(db: &TestDb) {
     let db = open_db(db).await;
-    let customer = company_and_customer(&db).await;
+    let customer = common::company_and_customer(&db, "billing@client.test").await;
     let draft = DraftInput {
         customer_id: customer,
         currency: "EUR".into(),

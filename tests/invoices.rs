@@ -7,51 +7,11 @@ use common::{TestApp, TestDb, location};
 use quittance::error::AppError;
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::vat::VatRate;
-use quittance::server::db::Db;
-use quittance::server::db::seed::{CompanyInput, CustomerInput, insert_company, insert_customer};
 use quittance::server::services::invoicing::{self, CreditRequest};
 use quittance::server::services::pay_links;
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-async fn company_and_customer(db: &Db) -> i64 {
-    insert_company(
-        &db.pool,
-        &CompanyInput {
-            legal_name: "Test SAS",
-            legal_form: "SAS",
-            share_capital_minor: 100_000,
-            address_line1: "1 rue A",
-            postal_code: "75001",
-            city: "Paris",
-            siren: "732829320",
-            siret: "73282932000074",
-            rcs_city: "Paris",
-            vat_number: "FR44732829320",
-            iban: "FR7630006000011234567890189",
-            bic: "AGRIFRPPXXX",
-        },
-    )
-    .await
-    .expect("company");
-    insert_customer(
-        &db.pool,
-        &CustomerInput {
-            name: "Client SARL",
-            is_business: true,
-            address_line1: "2 rue B",
-            postal_code: "69001",
-            city: "Lyon",
-            siren: "552100554",
-            vat_number: "FR96552100554",
-            billing_email: "c@example.test",
-            lang: "fr",
-        },
-    )
-    .await
-    .expect("customer")
 }
 
 fn draft(customer_id: i64, price: &str) -> DraftInput {
@@ -73,7 +33,7 @@ fn draft(customer_id: i64, price: &str) -> DraftInput {
 
 async fn concurrent_issues_get_gapless_unique_numbers(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let customer = company_and_customer(&app.db).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
     let mut ids = Vec::new();
     for i in 0..24 {
         ids.push(
@@ -122,7 +82,7 @@ on_both_databases!(concurrent_issues_get_gapless_unique_numbers);
 
 async fn an_issued_invoice_cannot_be_changed_or_deleted(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let customer = company_and_customer(&app.db).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
         .await
         .expect("draft");
@@ -171,7 +131,7 @@ on_both_databases!(an_issued_invoice_cannot_be_changed_or_deleted);
 
 async fn a_credit_note_lowers_the_balance_and_has_its_own_series(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let customer = company_and_customer(&app.db).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
         .await
         .expect("draft");
@@ -231,7 +191,7 @@ on_both_databases!(a_credit_note_lowers_the_balance_and_has_its_own_series);
 
 async fn bad_drafts_save_nothing(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let customer = company_and_customer(&app.db).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
     let mut bad = draft(customer, "-5");
     bad.lines.push(DraftLineInput {
         vat_rate: "19.6".into(),
@@ -296,7 +256,7 @@ on_both_databases!(another_customers_invoice_page_pdf_and_api_are_refused);
 
 async fn a_pay_link_opens_one_invoice_without_login_until_revoked(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let customer = company_and_customer(&app.db).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
         .await
         .expect("draft");
@@ -348,7 +308,7 @@ on_both_databases!(a_pay_link_opens_one_invoice_without_login_until_revoked);
 
 async fn a_pay_link_expires_some_days_after_the_invoice_is_paid(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let customer = company_and_customer(&app.db).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
     let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
         .await
         .expect("draft");

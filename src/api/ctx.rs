@@ -65,3 +65,12 @@ pub fn no_store() {
         );
     }
 }
+
+/// The signed-in admin, or `Unauthenticated` / `Forbidden`.
+pub async fn require_admin() -> Result<(AppState, SessionUser), AppError> {
+    let (state, user) = require_staff().await?;
+    if !user.role.can_administer() {
+        return Err(fail(AppError::Forbidden));
+    }
+    Ok((state, user))
+}

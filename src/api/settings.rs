@@ -7,26 +7,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 const SETTINGS_FLASH: &str = "settings_flash";
 
-#[cfg(feature = "ssr")]
-async fn require_admin() -> Result<
-    (
-        crate::server::state::AppState,
-        crate::model::user::SessionUser,
-    ),
-    AppError,
-> {
-    let (state, user) = crate::api::ctx::require_staff().await?;
-    if !user.role.can_administer() {
-        return Err(crate::api::ctx::fail(AppError::Forbidden));
-    }
-    Ok((state, user))
-}
-
 /// The form: a refused submission from the session, else the stored settings.
 #[server(endpoint = "settings")]
 pub async fn get_settings() -> Result<(SettingsInput, FieldErrors), AppError> {
     use crate::api::ctx;
-    let (state, _) = require_admin().await?;
+    let (state, _) = crate::api::ctx::require_admin().await?;
     ctx::no_store();
     let session = ctx::session().await?;
     let flash: Option<(SettingsInput, FieldErrors)> = session
@@ -46,7 +31,7 @@ pub async fn get_settings() -> Result<(SettingsInput, FieldErrors), AppError> {
 #[server(endpoint = "save_settings")]
 pub async fn save_settings(settings: SettingsInput) -> Result<(), AppError> {
     use crate::api::ctx;
-    let (state, user) = require_admin().await?;
+    let (state, user) = crate::api::ctx::require_admin().await?;
     match crate::model::settings::validate_settings(&settings) {
         Ok(valid) => {
             crate::server::db::company::save(&state.db.pool, &valid).await?;

@@ -3,24 +3,9 @@ use crate::error::AppError;
 use crate::model::staff_user::StaffAccount;
 use leptos::prelude::*;
 
-#[cfg(feature = "ssr")]
-async fn require_admin() -> Result<
-    (
-        crate::server::state::AppState,
-        crate::model::user::SessionUser,
-    ),
-    AppError,
-> {
-    let (state, user) = crate::api::ctx::require_staff().await?;
-    if !user.role.can_administer() {
-        return Err(crate::api::ctx::fail(AppError::Forbidden));
-    }
-    Ok((state, user))
-}
-
 #[server(endpoint = "staff_accounts")]
 pub async fn staff_accounts() -> Result<Vec<StaffAccount>, AppError> {
-    let (state, me) = require_admin().await?;
+    let (state, me) = crate::api::ctx::require_admin().await?;
     crate::api::ctx::no_store();
     Ok(crate::server::db::users::list_staff(&state.db.pool)
         .await?
@@ -44,7 +29,7 @@ pub async fn create_staff(
     use crate::api::ctx;
     use crate::model::role::Role;
     use crate::model::validate::{FieldErrors, FieldProblem, check_email, normalize_email};
-    let (state, me) = require_admin().await?;
+    let (state, me) = crate::api::ctx::require_admin().await?;
     let mut errors = FieldErrors::default();
     if let Err(p) = check_email(&email) {
         errors.add("email", p);
@@ -110,7 +95,7 @@ pub async fn update_staff(
 ) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::model::role::Role;
-    let (state, me) = require_admin().await?;
+    let (state, me) = crate::api::ctx::require_admin().await?;
     if id == me.id {
         return Err(ctx::fail(AppError::Conflict));
     }

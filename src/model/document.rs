@@ -102,6 +102,19 @@ pub struct InvoiceDocument {
     pub pay_url: Option<String>,
 }
 
+impl DocLine {
+    /// The amounts the totals are computed from (stored quantities and
+    /// discounts are exact decimal text; unreadable text counts as zero).
+    pub fn amounts(&self) -> super::vat::LineAmounts {
+        super::vat::LineAmounts {
+            quantity: self.quantity.parse().unwrap_or_default(),
+            unit_price_ht: self.unit_price_ht,
+            vat_rate: self.vat_rate,
+            discount_pct: self.discount_pct.parse().unwrap_or_default(),
+        }
+    }
+}
+
 impl InvoiceDocument {
     /// Whether some line is at 0 % and needs the VAT exemption mention.
     pub fn needs_vat_exemption_mention(&self) -> bool {

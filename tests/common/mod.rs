@@ -424,3 +424,42 @@ pub fn token_after(text: &str, marker: &str) -> String {
         .take_while(char::is_ascii_hexdigit)
         .collect()
 }
+
+/// A company and one business customer billed at `billing_email`; returns the customer id.
+pub async fn company_and_customer(db: &Db, billing_email: &str) -> i64 {
+    quittance::server::db::seed::insert_company(
+        &db.pool,
+        &quittance::server::db::seed::CompanyInput {
+            legal_name: "Test SAS",
+            legal_form: "SAS",
+            share_capital_minor: 100_000,
+            address_line1: "1 rue A",
+            postal_code: "75001",
+            city: "Paris",
+            siren: "732829320",
+            siret: "73282932000074",
+            rcs_city: "Paris",
+            vat_number: "FR44732829320",
+            iban: "FR7630006000011234567890189",
+            bic: "AGRIFRPPXXX",
+        },
+    )
+    .await
+    .expect("company");
+    quittance::server::db::seed::insert_customer(
+        &db.pool,
+        &quittance::server::db::seed::CustomerInput {
+            name: "Client SARL",
+            is_business: true,
+            address_line1: "2 rue B",
+            postal_code: "69001",
+            city: "Lyon",
+            siren: "552100554",
+            vat_number: "FR96552100554",
+            billing_email,
+            lang: "fr",
+        },
+    )
+    .await
+    .expect("customer")
+}

@@ -1,7 +1,7 @@
 //! Loads an invoice or credit note as a full document, for one viewer. A viewer
 //! who may not see it gets `NotFound`, never a hint that it exists.
 use crate::error::AppError;
-use crate::model::document::{DocKind, InvoiceDocument};
+use crate::model::document::{DocKind, DocLine, InvoiceDocument};
 use crate::model::format::parse_iso_date;
 use crate::model::invoice::{DisplayStatus, InvoiceStatus, balance};
 use crate::model::vat::{LineAmounts, compute_totals};
@@ -90,15 +90,7 @@ async fn build(
             }
         }
     };
-    let amounts: Vec<LineAmounts> = lines
-        .iter()
-        .map(|l| LineAmounts {
-            quantity: l.quantity.parse().unwrap_or_default(),
-            unit_price_ht: l.unit_price_ht,
-            vat_rate: l.vat_rate,
-            discount_pct: l.discount_pct.parse().unwrap_or_default(),
-        })
-        .collect();
+    let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
     let totals = compute_totals(&amounts);
     let corrects_number = match rec.corrects_invoice_id {
         Some(id) => invoices::get(&mut conn, id).await?.and_then(|r| r.number),

@@ -224,15 +224,7 @@ pub async fn credit(
                 }]
             }
         };
-        let amounts: Vec<LineAmounts> = lines
-            .iter()
-            .map(|l| LineAmounts {
-                quantity: l.quantity.parse().unwrap_or_default(),
-                unit_price_ht: l.unit_price_ht,
-                vat_rate: l.vat_rate,
-                discount_pct: l.discount_pct.parse().unwrap_or_default(),
-            })
-            .collect();
+        let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
         let totals = compute_totals(&amounts);
         if totals.total_ttc > inv.total_ttc - inv.amount_credited || totals.total_ttc <= 0 {
             let mut e = FieldErrors::default();
