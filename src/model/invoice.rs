@@ -160,9 +160,58 @@ pub struct InvoiceSummary {
     pub status: DisplayStatus,
 }
 
-/// Balance = total incl. VAT - payments - credit notes, never below zero for display.
-pub fn balance(total_ttc: i64, paid: i64, credited: i64) -> i64 {
-    total_ttc.saturating_sub(paid).saturating_sub(credited)
+/// What an issued invoice has received so far, minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Settlement {
+    pub total_ttc: i64,
+    /// Deposits (acomptes) paid before the invoice was issued.
+    pub deposits: i64,
+    /// Payments net of refunds and chargebacks.
+    pub paid: i64,
+    /// Credit notes issued against it.
+    pub credited: i64,
+}
+
+impl Settlement {
+    /// Balance = total incl. VAT - deposits - payments - credit notes. Negative
+    /// when the customer overpaid (staff see it flagged).
+    pub fn balance(self) -> i64 {
+        self.total_ttc
+            .saturating_sub(self.deposits)
+            .saturating_sub(self.paid)
+            .saturating_sub(self.credited)
+    }
+
+    /// The stored status that follows from the money: fully credited, paid,
+    /// partly paid or open. A dispute keeps the invoice "disputed" until it
+    /// is settled in full (closing the dispute sets the status again).
+    pub fn status(self, current: InvoiceStatus) -> InvoiceStatus {
+        if current == InvoiceStatus::Draft {
+            return current;
+        }
+        if self.credited >= self.total_ttc.saturating_sub(self.deposits) {
+            InvoiceStatus::Credited
+        } else if self.balance() <= 0 {
+            InvoiceStatus::Paid
+        } else if current == InvoiceStatus::Disputed {
+            InvoiceStatus::Disputed
+        } else if self.paid > 0 {
+            InvoiceStatus::PartiallyPaid
+        } else {
+            InvoiceStatus::Issued
+        }
+    }
+}
+
+/// Balance = total incl. VAT - deposits - payments - credit notes.
+pub fn balance(total_ttc: i64, deposits: i64, paid: i64, credited: i64) -> i64 {
+    Settlement {
+        total_ttc,
+        deposits,
+        paid,
+        credited,
+    }
+    .balance()
 }
 
 #[cfg(test)]
@@ -214,7 +263,64 @@ mod tests {
     }
 
     #[test]
-    fn balance_subtracts_payments_and_credit_notes() {
-        assert_eq!(balance(12000, 2000, 1000), 9000);
+    fn balance_subtracts_deposits_payments_and_credit_notes() {
+        assert_eq!(balance(12000, 0, 2000, 1000), 9000);
+        assert_eq!(balance(12000, 3000, 2000, 1000), 6000);
+    }
+
+    fn settled(total_ttc: i64, deposits: i64, paid: i64, credited: i64) -> Settlement {
+        Settlement {
+            total_ttc,
+            deposits,
+            paid,
+            credited,
+        }
+    }
+
+    #[test]
+    fn an_invoice_paid_in_full_is_paid_and_a_refund_reopens_it() {
+        let s = settled(10_000, 0, 10_000, 0);
+        assert_eq!(s.status(InvoiceStatus::Issued), InvoiceStatus::Paid);
+        let refunded = settled(10_000, 0, 4_000, 0);
+        assert_eq!(
+            refunded.status(InvoiceStatus::Paid),
+            InvoiceStatus::PartiallyPaid
+        );
+        let all_back = settled(10_000, 0, 0, 0);
+        assert_eq!(all_back.status(InvoiceStatus::Paid), InvoiceStatus::Issued);
+    }
+
+    #[test]
+    fn deposits_count_towards_the_balance_but_do_not_make_an_invoice_partly_paid() {
+        let s = settled(10_000, 3_000, 0, 0);
+        assert_eq!(s.balance(), 7_000);
+        assert_eq!(s.status(InvoiceStatus::Issued), InvoiceStatus::Issued);
+        assert_eq!(
+            settled(10_000, 3_000, 7_000, 0).status(InvoiceStatus::Issued),
+            InvoiceStatus::Paid
+        );
+    }
+
+    #[test]
+    fn a_fully_credited_invoice_is_credited_and_a_disputed_one_stays_disputed_until_settled() {
+        assert_eq!(
+            settled(10_000, 0, 0, 10_000).status(InvoiceStatus::Issued),
+            InvoiceStatus::Credited
+        );
+        assert_eq!(
+            settled(10_000, 0, 2_000, 0).status(InvoiceStatus::Disputed),
+            InvoiceStatus::Disputed
+        );
+        assert_eq!(
+            settled(10_000, 0, 6_000, 4_000).status(InvoiceStatus::Disputed),
+            InvoiceStatus::Paid
+        );
+    }
+
+    #[test]
+    fn an_overpaid_invoice_has_a_negative_balance_and_is_paid() {
+        let s = settled(10_000, 0, 12_000, 0);
+        assert_eq!(s.balance(), -2_000);
+        assert_eq!(s.status(InvoiceStatus::Issued), InvoiceStatus::Paid);
     }
 }

@@ -59,7 +59,7 @@ pub async fn staff_figures(pool: &AnyPool, today: &str) -> Result<StaffFigures, 
     let row = sqlx::query(
         "SELECT COUNT(*) AS open_count, \
          COALESCE(SUM(CASE WHEN due_date < $1 THEN 1 ELSE 0 END), 0) AS overdue_count, \
-         CAST(COALESCE(SUM(total_ttc - amount_paid - amount_credited), 0) AS BIGINT) AS outstanding \
+         CAST(COALESCE(SUM(total_ttc - deposits - amount_paid - amount_credited), 0) AS BIGINT) AS outstanding \
          FROM invoices WHERE kind = 'invoice' AND status IN ('issued', 'partially_paid', 'disputed')",
     )
     .bind(today)

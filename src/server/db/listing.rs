@@ -36,6 +36,7 @@ pub struct ListRow {
     pub total_ttc: i64,
     pub amount_paid: i64,
     pub amount_credited: i64,
+    pub deposits: i64,
 }
 
 fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) -> String {
@@ -62,7 +63,7 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
         ),
         StaffStatus::Overdue => {
             let t = p(Arg::S(f.today.clone()), args);
-            w.push(format!("{open} AND i.kind = 'invoice' AND i.due_date < {t} AND i.total_ttc > i.amount_paid + i.amount_credited"));
+            w.push(format!("{open} AND i.kind = 'invoice' AND i.due_date < {t} AND i.total_ttc > i.deposits + i.amount_paid + i.amount_credited"));
         }
         StaffStatus::Paid => w.push("i.status = 'paid'".into()),
         StaffStatus::Disputed => w.push("i.status = 'disputed'".into()),
@@ -135,7 +136,7 @@ pub async fn list(
     args.push(Arg::I(limit));
     let sql = format!(
         "SELECT i.id, i.number, i.kind, c.name AS customer_name, i.status, i.issue_date, i.due_date, i.currency, \
-         i.total_ttc, i.amount_paid, i.amount_credited FROM invoices i JOIN customers c ON c.id = i.customer_id \
+         i.total_ttc, i.amount_paid, i.amount_credited, i.deposits FROM invoices i JOIN customers c ON c.id = i.customer_id \
          {w} ORDER BY {key} DESC, i.id DESC LIMIT ${}",
         args.len(),
         key = date_key(f)
@@ -162,6 +163,7 @@ pub async fn list(
                 total_ttc: r.try_get("total_ttc")?,
                 amount_paid: r.try_get("amount_paid")?,
                 amount_credited: r.try_get("amount_credited")?,
+                deposits: r.try_get("deposits")?,
             })
         })
         .collect()

@@ -18,7 +18,7 @@ fn derive(
     let bal = if r.kind == "credit_note" {
         0
     } else {
-        balance(r.total_ttc, r.amount_paid, r.amount_credited).max(0)
+        balance(r.total_ttc, r.deposits, r.amount_paid, r.amount_credited).max(0)
     };
     let status = InvoiceStatus::parse(&r.status).unwrap_or(InvoiceStatus::Issued);
     let shown = DisplayStatus::derive(status, due.unwrap_or(today), today, bal);

@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use crate::model::document::{Buyer, DocLine, Seller, Terms};
 use crate::model::draft::{DraftInput, ValidLine, validate_draft};
-use crate::model::invoice::InvoiceStatus;
+use crate::model::invoice::{InvoiceStatus, Settlement};
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
 use crate::server::db::invoices::{self, NewDraft};
@@ -251,14 +251,13 @@ pub async fn credit(
         for (i, l) in lines.iter().enumerate() {
             invoices::insert_line(&mut tx, id, i as i64, l).await?;
         }
-        let credited = inv.amount_credited + totals.total_ttc;
-        let status = if credited >= inv.total_ttc {
-            InvoiceStatus::Credited
-        } else if inv.amount_paid + credited >= inv.total_ttc {
-            InvoiceStatus::Paid
-        } else {
-            inv.status
-        };
+        let status = Settlement {
+            total_ttc: inv.total_ttc,
+            deposits: inv.deposits,
+            paid: inv.amount_paid,
+            credited: inv.amount_credited + totals.total_ttc,
+        }
+        .status(inv.status);
         invoices::apply_credit(&mut tx, invoice_id, totals.total_ttc, status).await?;
         id
     };
