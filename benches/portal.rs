@@ -15,6 +15,8 @@ use quittance::server::services::invoicing;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+const WEBHOOK_SECRET: &str = "whsec_bench";
+
 fn config(url: &str) -> Config {
     Config {
         database_url: url.into(),
@@ -23,6 +25,7 @@ fn config(url: &str) -> Config {
             .unwrap_or_else(|_| std::process::exit(2)),
         public_base_url: "http://127.0.0.1".into(),
         log_json: false,
+        payments: quittance::server::payments::PaymentConfig::simulated(WEBHOOK_SECRET),
     }
 }
 

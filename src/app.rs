@@ -9,6 +9,8 @@ use crate::pages::{
     login::LoginPage,
     not_found::NotFoundPage,
     pay::PayPage,
+    payment::{CheckoutReturnPage, ReceiptPage},
+    simulated_checkout::SimulatedCheckoutPage,
     staff::StaffPage,
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
     staff_invoice::StaffInvoicePage,
@@ -67,6 +69,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invoices") view=InvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async />
+                        <Route path=path!("/pay/:token/return") view=CheckoutReturnPage ssr=SsrMode::Async />
+                        <Route path=path!("/pay/:token/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/invoices/:number/return") view=CheckoutReturnPage ssr=SsrMode::Async />
+                        <Route path=path!("/invoices/:number/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/checkout/simulated/:id") view=SimulatedCheckoutPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices") view=StaffInvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers") view=StaffCustomersPage ssr=SsrMode::Async />

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 pub mod customers;
 pub mod invoices;
+pub mod payments;
 pub mod settings;
 pub mod staff;
 pub mod staff_invoices;

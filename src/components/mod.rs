@@ -1,5 +1,8 @@
 //! Shared UI pieces.
 pub mod document;
 pub mod errors;
+pub mod labels;
 pub mod layout;
+pub mod pay_panel;
+pub mod staff_payments;
 pub mod status;

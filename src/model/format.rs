@@ -21,6 +21,53 @@ pub fn to_decimal(minor: i64, currency: &str) -> Decimal {
     Decimal::new(minor, minor_digits(currency))
 }
 
+/// The date (UTC) of an instant stored as unix seconds.
+pub fn format_instant_date(ts: i64, lang: Lang) -> String {
+    chrono::DateTime::from_timestamp(ts, 0)
+        .map(|d| format_date(d.date_naive(), lang))
+        .unwrap_or_default()
+}
+
+/// An amount of minor units as a person would type it back (`1234,56` in French).
+pub fn amount_for_input(minor: i64, currency: &str, lang: Lang) -> String {
+    let s = to_decimal(minor, currency).to_string();
+    match lang {
+        Lang::Fr => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// Reads an amount typed by a person (`1 234,56`, `1234.56`, `12`) into minor
+/// units of `currency`, with the reason it is refused otherwise.
+pub fn parse_amount_in(
+    text: &str,
+    currency: &str,
+) -> Result<i64, crate::model::validate::FieldProblem> {
+    use crate::model::validate::FieldProblem;
+    let t = text.trim().replace(',', ".").replace([' ', NBSP, '\u{202f}', '€'], "");
+    if t.is_empty() {
+        return Err(FieldProblem::Required);
+    }
+    let d: Decimal = t.parse().map_err(|_| FieldProblem::NotANumber)?;
+    let digits = minor_digits(currency);
+    if d.normalize().scale() > digits {
+        return Err(FieldProblem::TooManyDecimals);
+    }
+    if d <= Decimal::ZERO {
+        return Err(FieldProblem::MustBePositive);
+    }
+    if d > Decimal::from(1_000_000_000_000i64) {
+        return Err(FieldProblem::TooLarge);
+    }
+    let minor = d * Decimal::from(10i64.pow(digits));
+    i64::try_from(minor.trunc()).map_err(|_| FieldProblem::TooLarge)
+}
+
+/// [`parse_amount_in`] for euros.
+pub fn parse_amount_minor(text: &str) -> Result<i64, crate::model::validate::FieldProblem> {
+    parse_amount_in(text, "EUR")
+}
+
 fn symbol(currency: &str) -> Option<&'static str> {
     match currency {
         "EUR" => Some("€"),
@@ -149,5 +196,24 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 3, 7).expect("valid date");
         assert_eq!(format_date(d, Lang::Fr), "07/03/2026");
         assert_eq!(format_date(d, Lang::En), "7 Mar 2026");
+    }
+
+    #[test]
+    fn typed_amounts_are_read_in_minor_units_whatever_the_separators() {
+        assert_eq!(parse_amount_minor("1 234,56"), Ok(123_456));
+        assert_eq!(parse_amount_minor("1234.5"), Ok(123_450));
+        assert_eq!(parse_amount_minor(" 12 € "), Ok(1_200));
+        assert_eq!(parse_amount_in("1500", "JPY"), Ok(1_500));
+    }
+
+    #[test]
+    fn typed_amounts_that_are_not_money_are_refused_with_the_reason() {
+        use crate::model::validate::FieldProblem;
+        assert_eq!(parse_amount_minor(""), Err(FieldProblem::Required));
+        assert_eq!(parse_amount_minor("douze"), Err(FieldProblem::NotANumber));
+        assert_eq!(parse_amount_minor("1.234"), Err(FieldProblem::TooManyDecimals));
+        assert_eq!(parse_amount_minor("-5"), Err(FieldProblem::MustBePositive));
+        assert_eq!(parse_amount_minor("0"), Err(FieldProblem::MustBePositive));
+        assert_eq!(parse_amount_minor("1000000000001"), Err(FieldProblem::TooLarge));
     }
 }

@@ -5,6 +5,7 @@ pub mod draft;
 pub mod format;
 pub mod invoice;
 pub mod lang;
+pub mod payment;
 pub mod listing;
 pub mod role;
 pub mod settings;

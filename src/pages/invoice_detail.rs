@@ -1,6 +1,7 @@
 //! `/invoices/{number}`: one invoice with every legal mention and its PDF.
 use crate::api::invoices::invoice_detail;
 use crate::components::document::DocumentView;
+use crate::components::pay_panel::PayPanelView;
 use crate::components::errors::error_text;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -21,9 +22,11 @@ pub fn InvoiceDetailPage() -> impl IntoView {
             {move || doc.get().map(|r| match r {
                 Ok(doc) => {
                     let pdf = format!("/invoices/{}/pdf", doc.number);
+                    let base = format!("/invoices/{}", doc.number);
                     view! {
                         <Title text=doc.number.clone() />
                         <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
+                        <PayPanelView kind="invoice" key=doc.number.clone() base />
                         <DocumentView doc pdf_href=pdf />
                     }
                     .into_any()

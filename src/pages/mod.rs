@@ -7,6 +7,8 @@ pub mod invoices;
 pub mod login;
 pub mod not_found;
 pub mod pay;
+pub mod payment;
+pub mod simulated_checkout;
 pub mod staff;
 pub mod staff_customers;
 pub mod staff_invoice;

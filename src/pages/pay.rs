@@ -3,6 +3,7 @@
 //! customer's account. Unknown, revoked or expired links give a plain 404.
 use crate::api::invoices::{PayLinkSignup, pay_link_invoice};
 use crate::components::document::DocumentView;
+use crate::components::pay_panel::PayPanelView;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::format_money;
@@ -35,6 +36,7 @@ pub fn PayPage() -> impl IntoView {
                             </p>
                             <p>{t!(i18n, pay_by_transfer)}</p>
                         </section>
+                        <PayPanelView kind="link" key=token() base=format!("/pay/{}", token()) />
                         <DocumentView doc pdf_href=pdf />
                         <SignupOffer token=token() />
                     }

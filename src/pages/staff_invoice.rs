@@ -6,6 +6,7 @@ use crate::api::staff_invoices::{
 };
 use crate::components::document::DocumentView;
 use crate::components::errors::error_text;
+use crate::components::staff_payments::StaffPaymentsPanel;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::staff_invoice::StaffInvoiceView;
@@ -75,6 +76,7 @@ fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
             </div>
             <aside class="actions-col" aria-label=move || t_string!(i18n, inv_actions)>
                 <Actions v=v.clone() />
+                {(!v.draft && !v.credit_note).then(|| view! { <StaffPaymentsPanel invoice_id=v.id /> })}
                 <History v />
             </aside>
         </div>

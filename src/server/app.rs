@@ -2,6 +2,7 @@
 //! (which start it on port 0 against a fresh database).
 use super::config::Config;
 use super::db::{Db, DbError};
+use super::payments::Payments;
 use super::routes;
 use super::session_store::DbSessionStore;
 use super::state::AppState;
@@ -57,10 +58,23 @@ impl Application {
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| StartError::Bind(config.site_addr, e))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| StartError::Bind(config.site_addr, e))?;
+        let local_url = format!("http://{local}");
+        // Port 0 (tests) has no address known in advance: links use the bound one.
+        let base_url = if config.site_addr.port() == 0 {
+            local_url.clone()
+        } else {
+            config.public_base_url.clone()
+        };
+        let payments = Payments::build(&config.payments, &base_url, &local_url);
+        tracing::info!(provider = payments.provider.name(), "payments ready");
         let state = AppState {
             leptos_options,
             db,
             config: Arc::new(config),
+            payments,
         };
         let router = router(state.clone(), store);
         Ok(Application {
@@ -112,6 +126,10 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .route("/lang/{code}", get(routes::switch_lang))
         .route("/invoices/{number}/pdf", get(super::downloads::invoice_pdf))
         .route("/pay/{token}/pdf", get(super::downloads::pay_link_pdf))
+        .route(
+            "/webhooks/stripe",
+            axum::routing::post(super::webhooks::stripe_webhook),
+        )
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

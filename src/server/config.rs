@@ -12,6 +12,8 @@ pub struct Config {
     pub public_base_url: String,
     /// Emit JSON log lines instead of human-readable ones.
     pub log_json: bool,
+    /// The payment provider and its secrets.
+    pub payments: super::payments::PaymentConfig,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quittance.db";
@@ -35,6 +37,7 @@ impl Config {
             log_json: std::env::var("LOG_FORMAT")
                 .map(|v| v == "json")
                 .unwrap_or(false),
+            payments: super::payments::PaymentConfig::from_env()?,
         })
     }
 
@@ -62,6 +65,7 @@ impl fmt::Debug for Config {
             .field("site_addr", &self.site_addr)
             .field("public_base_url", &self.public_base_url)
             .field("log_json", &self.log_json)
+            .field("payments", &self.payments)
             .finish()
     }
 }
@@ -77,6 +81,7 @@ mod tests {
             site_addr: "127.0.0.1:3000".parse().expect("addr"),
             public_base_url: "https://pay.example.fr".into(),
             log_json: false,
+            payments: crate::server::payments::PaymentConfig::simulated("whsec_x"),
         };
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"), "{shown}");

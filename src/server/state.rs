@@ -2,6 +2,7 @@
 //! to server functions.
 use super::config::Config;
 use super::db::Db;
+use super::payments::Payments;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
+    pub payments: Payments,
 }
 
 impl FromRef<AppState> for LeptosOptions {

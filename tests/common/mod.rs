@@ -113,12 +113,16 @@ pub struct TestApp {
     handle: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// The webhook secret the test servers verify (tests sign their events with it).
+pub const WEBHOOK_SECRET: &str = "whsec_test_quittance";
+
 pub fn config_for(url: &str) -> Config {
     Config {
         database_url: url.to_string(),
         site_addr: "127.0.0.1:0".parse().expect("addr"),
         public_base_url: "http://127.0.0.1".into(),
         log_json: false,
+        payments: quittance::server::payments::PaymentConfig::simulated(WEBHOOK_SECRET),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod login_attempts;
 pub mod numbering;
 pub mod outbox;
 pub mod pay_links;
+pub mod payments;
 pub mod seed;
 pub mod users;
 
@@ -123,6 +124,20 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// Starts a transaction that changes what an invoice has received (payments,
+    /// refunds, credits). They are serialized: on SQLite by the write lock, on
+    /// PostgreSQL by one transaction-scoped advisory lock, so a balance is
+    /// always recomputed from facts no concurrent writer is still changing.
+    pub async fn begin_money(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(4270001)")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(tx)
     }
 
     /// Whether the database answers a trivial query within two seconds.

@@ -8,6 +8,8 @@ use crate::model::format::{format_date, format_money};
 use crate::model::lang::Lang;
 use leptos_i18n::td_string;
 
+pub use crate::components::labels::method_label;
+
 /// A message ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
@@ -174,6 +176,50 @@ pub fn invoice_mail(m: InvoiceMail<'_>) -> Mail {
         after: vec![signature(lang, m.company)],
     }
     .into_mail(subject, lang)
+}
+
+/// The receipt sent when a payment succeeds (online or recorded by staff).
+pub fn receipt_mail(lang: Lang, r: &crate::model::payment::Receipt, link: &str) -> Mail {
+    let l = locale(lang);
+    let number = r.invoice_number.as_str();
+    let date = chrono::DateTime::from_timestamp(r.paid_at, 0)
+        .map(|d| format_date(d.date_naive(), lang))
+        .unwrap_or_default();
+    let method = method_label(lang, r.method);
+    let mut summary = vec![
+        td_string!(l, mail_receipt_amount, amount = format_money(r.amount, &r.currency, lang)).to_string(),
+        td_string!(l, mail_receipt_date, date = date).to_string(),
+        td_string!(l, mail_receipt_method, method = method).to_string(),
+    ];
+    if !r.reference.is_empty() {
+        summary.push(td_string!(l, mail_receipt_reference, reference = r.reference.as_str()).to_string());
+    }
+    summary.push(
+        td_string!(
+            l,
+            mail_receipt_balance,
+            number = number,
+            amount = format_money(r.balance_after, &r.currency, lang)
+        )
+        .to_string(),
+    );
+    Body {
+        before: vec![
+            vec![greeting(lang, &r.buyer_name)],
+            vec![td_string!(l, mail_receipt_intro, number = number).to_string()],
+            summary,
+        ],
+        action: Some(Action {
+            lead: td_string!(l, mail_receipt_action).to_string(),
+            button: td_string!(l, mail_receipt_button).to_string(),
+            url: link.to_string(),
+        }),
+        after: vec![signature(lang, &r.seller_name)],
+    }
+    .into_mail(
+        td_string!(l, mail_receipt_subject, number = number, company = r.seller_name.as_str()).to_string(),
+        lang,
+    )
 }
 
 /// The file name of an invoice's PDF: `facture-F-2026-000042.pdf`.

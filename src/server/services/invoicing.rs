@@ -186,7 +186,7 @@ pub async fn credit(
     actor: Option<i64>,
 ) -> Result<Issued, AppError> {
     let (seller, terms, _) = company::load(&db.pool).await?;
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin_money().await?;
     let corrected_number: String;
     let draft_id = {
         let inv = invoices::get(&mut tx, invoice_id)

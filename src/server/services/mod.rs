@@ -5,4 +5,6 @@ pub mod documents;
 pub mod invoices;
 pub mod invoicing;
 pub mod pay_links;
+pub mod payments;
+pub mod webhooks;
 pub mod staff;

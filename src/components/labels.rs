@@ -1,0 +1,51 @@
+//! Words for payment facts, in the reader's language.
+use crate::i18n::*;
+use crate::model::lang::Lang;
+use leptos_i18n::td_string;
+use crate::model::payment::{PaymentMethod, PaymentStatus};
+
+/// A payment method in words; also used by emails and PDFs (no UI context).
+pub fn method_label(lang: Lang, m: PaymentMethod) -> String {
+    let l = match lang {
+        Lang::Fr => Locale::fr,
+        Lang::En => Locale::en,
+    };
+    match m {
+        PaymentMethod::Card => td_string!(l, pay_method_card),
+        PaymentMethod::SepaDebit => td_string!(l, pay_method_sepa_debit),
+        PaymentMethod::Online => td_string!(l, pay_method_online),
+        PaymentMethod::Transfer => td_string!(l, pay_method_transfer),
+        PaymentMethod::Cheque => td_string!(l, pay_method_cheque),
+        PaymentMethod::Cash => td_string!(l, pay_method_cash),
+    }
+    .to_string()
+}
+
+pub fn payment_status_label(s: PaymentStatus) -> String {
+    let i18n = use_i18n();
+    match s {
+        PaymentStatus::Processing => t_string!(i18n, pay_status_processing),
+        PaymentStatus::Failed => t_string!(i18n, pay_status_failed),
+        PaymentStatus::Succeeded => t_string!(i18n, pay_status_succeeded),
+    }
+    .to_string()
+}
+
+/// A payment timeline event (`succeeded`, `refund_requested`, …) in words.
+pub fn timeline_label(kind: &str) -> String {
+    let i18n = use_i18n();
+    match kind {
+        "checkout_started" => t_string!(i18n, tl_checkout_started),
+        "processing" => t_string!(i18n, tl_processing),
+        "succeeded" => t_string!(i18n, tl_succeeded),
+        "failed" => t_string!(i18n, tl_failed),
+        "refund_requested" => t_string!(i18n, tl_refund_requested),
+        "refunded" => t_string!(i18n, tl_refunded),
+        "charged_back" => t_string!(i18n, tl_charged_back),
+        "chargeback_closed" => t_string!(i18n, tl_chargeback_closed),
+        "offline_recorded" => t_string!(i18n, tl_offline_recorded),
+        "overpaid" => t_string!(i18n, tl_overpaid),
+        _ => t_string!(i18n, tl_other),
+    }
+    .to_string()
+}

@@ -1,0 +1,167 @@
+//! Staff: an invoice's payments and their timeline, recording an offline
+//! payment (transfer, cheque, cash), and refunds through the provider.
+use crate::api::payments::{RecordPayment, RefundPayment, StaffPaymentsData, staff_payments};
+use crate::components::errors::problem_text;
+use crate::components::labels::{method_label, payment_status_label, timeline_label};
+use crate::i18n::*;
+use crate::model::format::{amount_for_input, format_instant_date, format_money};
+use crate::model::lang::Lang;
+use crate::model::payment::{PaymentMethod, PaymentView};
+use crate::model::validate::FieldProblem;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_query_map};
+
+/// `(field, message)` of an `…_error=field:code` carried back after a refused form.
+fn carried_error(param: &str) -> Option<(String, String)> {
+    let raw = use_query_map().with_untracked(|q| q.get(param))?;
+    let (field, code) = raw.split_once(':').unwrap_or(("", raw.as_str()));
+    let text = FieldProblem::parse(code).map(problem_text).unwrap_or_else(|| {
+        let i18n = use_i18n();
+        t_string!(i18n, err_conflict).to_string()
+    });
+    Some((field.to_string(), text))
+}
+
+#[component]
+pub fn StaffPaymentsPanel(invoice_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let search = use_location().search;
+    let data = Resource::new(move || (invoice_id, search.get()), |(id, _)| staff_payments(id));
+    view! {
+        <section class="panel" id="payments" aria-labelledby="payments-h" data-testid="staff-payments">
+            <h2 id="payments-h">{t!(i18n, sp_title)}</h2>
+            <Suspense fallback=|| ()>
+                {move || data.get().and_then(Result::ok).map(|d| view! { <PaymentsBody invoice_id d /> })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    let rows = d
+        .payments
+        .iter()
+        .map(|p| view! { <PaymentRow invoice_id p=p.clone() lang /> })
+        .collect_view();
+    let timeline = d
+        .timeline
+        .iter()
+        .map(|e| {
+            let amount = e.amount.map(|a| format_money(a, &d.currency, lang)).unwrap_or_default();
+            let who = e.actor.clone().unwrap_or_default();
+            view! {
+                <li>
+                    <time>{format_instant_date(e.at, lang)}</time> " · " {timeline_label(&e.kind)}
+                    {(!amount.is_empty()).then(|| format!(" · {amount}"))}
+                    {(!e.detail.is_empty()).then(|| format!(" · {}", e.detail))}
+                    {(!who.is_empty()).then(|| format!(" · {who}"))}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        {carried_error("refund_error").map(|(_, m)| view! { <p class="alert" role="alert" data-testid="refund-error">{m}</p> })}
+        {if d.payments.is_empty() {
+            view! { <p>{t!(i18n, sp_none)}</p> }.into_any()
+        } else {
+            view! { <ul class="payments" data-testid="payment-list">{rows}</ul> }.into_any()
+        }}
+        {d.balance_open.then(|| view! { <OfflineForm invoice_id /> })}
+        <h3>{t!(i18n, sp_timeline)}</h3>
+        <ol class="timeline" data-testid="payment-timeline">{timeline}</ol>
+    }
+}
+
+#[component]
+fn PaymentRow(invoice_id: i64, p: PaymentView, lang: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let refund = ServerAction::<RefundPayment>::new();
+    let summary = format!(
+        "{} · {} · {} · {}",
+        format_instant_date(p.at, lang),
+        format_money(p.amount, &p.currency, lang),
+        method_label(lang, p.method),
+        payment_status_label(p.status),
+    );
+    let extra = [
+        (p.refunded > 0).then(|| format!("{} {}", t_string!(i18n, sp_refunded), format_money(p.refunded, &p.currency, lang))),
+        (p.charged_back > 0).then(|| format!("{} {}", t_string!(i18n, sp_charged_back), format_money(p.charged_back, &p.currency, lang))),
+        p.failure_reason.clone().filter(|r| !r.is_empty()),
+        (!p.reference.is_empty()).then(|| p.reference.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let refund_id = format!("refund-{}", p.id);
+    view! {
+        <li data-testid="payment-row">
+            <span>{summary}</span>
+            {(!extra.is_empty()).then(|| view! { <span class="hint">" · " {extra}</span> })}
+            {p.overpaid.then(|| view! { <strong class="flag" data-testid="overpaid">{t!(i18n, sp_overpaid)}</strong> })}
+            {(p.refundable > 0).then(|| view! {
+                <ActionForm action=refund attr:class="inline-form">
+                    <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
+                    <input type="hidden" name="payment_id" value=p.id.to_string() />
+                    <label for=refund_id.clone()>{t!(i18n, sp_refund_amount)}</label>
+                    <input id=refund_id name="refund_amount" inputmode="decimal"
+                        value=amount_for_input(p.refundable, &p.currency, lang) data-testid="refund-amount" />
+                    <button type="submit" class="secondary" data-testid="refund-submit">{t!(i18n, sp_refund)}</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn OfflineForm(invoice_id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    let record = ServerAction::<RecordPayment>::new();
+    let error = carried_error("offline_error");
+    let general = error
+        .clone()
+        .filter(|(field, _)| field.is_empty())
+        .map(|(_, m)| view! { <p class="alert" role="alert" data-testid="offline-error">{m}</p> });
+    let err_for = move |f: &'static str| {
+        error
+            .clone()
+            .filter(|(field, _)| field == f)
+            .map(|(_, m)| view! { <p class="field-error" data-testid=format!("offline-{f}-error")>{m}</p> })
+    };
+    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let methods = PaymentMethod::OFFLINE
+        .into_iter()
+        .map(|m| view! { <option value=m.as_str()>{method_label(lang, m)}</option> })
+        .collect_view();
+    view! {
+        <h3>{t!(i18n, sp_record)}</h3>
+        {general}
+        <ActionForm action=record attr:class="stack">
+            <input type="hidden" name="invoice_id" value=invoice_id.to_string() />
+            <div class="field">
+                <label for="op-amount">{t!(i18n, sp_amount)}</label>
+                <input id="op-amount" name="amount" inputmode="decimal" required data-testid="offline-amount" />
+                {err_for("amount")}
+            </div>
+            <div class="field">
+                <label for="op-method">{t!(i18n, sp_method)}</label>
+                <select id="op-method" name="method" data-testid="offline-method">{methods}</select>
+            </div>
+            <div class="field">
+                <label for="op-date">{t!(i18n, sp_received_on)}</label>
+                <input id="op-date" name="received_on" type="date" value=today required data-testid="offline-date" />
+                {err_for("received_on")}
+            </div>
+            <div class="field">
+                <label for="op-ref">{t!(i18n, sp_reference)}</label>
+                <input id="op-ref" name="reference" maxlength="100" data-testid="offline-reference" />
+                {err_for("reference")}
+            </div>
+            <button type="submit" class="primary" data-testid="offline-submit">{t!(i18n, sp_record_submit)}</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,305 @@
+//! Payments: their states, how provider facts merge whatever order they arrive
+//! in, and what the customer and staff pages show.
+use serde::{Deserialize, Serialize};
+
+/// Where a payment stands. Facts about one provider payment are merged by
+/// keeping the furthest state, so events arriving late or out of order end in
+/// the same state as in-order delivery: a card payment may fail and then
+/// succeed on retry (never the reverse), and a direct debit is processing
+/// before it settles either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PaymentStatus {
+    Processing,
+    Failed,
+    Succeeded,
+}
+
+impl PaymentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentStatus::Processing => "processing",
+            PaymentStatus::Failed => "failed",
+            PaymentStatus::Succeeded => "succeeded",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PaymentStatus> {
+        Some(match s {
+            "processing" => PaymentStatus::Processing,
+            "failed" => PaymentStatus::Failed,
+            "succeeded" => PaymentStatus::Succeeded,
+            _ => return None,
+        })
+    }
+
+    /// The state after learning `fact`: the later of the two in the payment's life.
+    pub fn merge(self, fact: PaymentStatus) -> PaymentStatus {
+        self.max(fact)
+    }
+}
+
+/// How the money came.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PaymentMethod {
+    Card,
+    SepaDebit,
+    /// An online payment whose exact method the provider has not told yet.
+    Online,
+    Transfer,
+    Cheque,
+    Cash,
+}
+
+impl PaymentMethod {
+    pub const OFFLINE: [PaymentMethod; 3] = [
+        PaymentMethod::Transfer,
+        PaymentMethod::Cheque,
+        PaymentMethod::Cash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Card => "card",
+            PaymentMethod::SepaDebit => "sepa_debit",
+            PaymentMethod::Online => "online",
+            PaymentMethod::Transfer => "transfer",
+            PaymentMethod::Cheque => "cheque",
+            PaymentMethod::Cash => "cash",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<PaymentMethod> {
+        Some(match s {
+            "card" => PaymentMethod::Card,
+            "sepa_debit" => PaymentMethod::SepaDebit,
+            "online" => PaymentMethod::Online,
+            "transfer" | "bank_transfer" | "customer_balance" => PaymentMethod::Transfer,
+            "cheque" => PaymentMethod::Cheque,
+            "cash" => PaymentMethod::Cash,
+            _ => return None,
+        })
+    }
+
+    /// A provider's name for a method, with anything unknown kept as "online".
+    pub fn from_provider(s: &str) -> PaymentMethod {
+        PaymentMethod::parse(s).unwrap_or(PaymentMethod::Online)
+    }
+
+    /// Keeps the more precise of two descriptions of the same payment.
+    pub fn merge(self, other: PaymentMethod) -> PaymentMethod {
+        if self == PaymentMethod::Online {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// A card chargeback: money taken back by the customer's bank until the
+/// dispute is won. Closed beats open, whatever order the events came in.
+pub fn chargeback_is_final(status: &str) -> bool {
+    matches!(status, "won" | "lost" | "warning_closed" | "charge_refunded")
+}
+
+/// Whether a chargeback in this state keeps the money away from the business.
+pub fn chargeback_holds_money(status: &str) -> bool {
+    !matches!(status, "won" | "warning_closed")
+}
+
+/// Net money kept from one succeeded payment: amount - refunds - chargebacks,
+/// never below zero.
+pub fn net_amount(amount: i64, refunded: i64, charged_back: i64) -> i64 {
+    amount
+        .saturating_sub(refunded.max(0))
+        .saturating_sub(charged_back.max(0))
+        .max(0)
+}
+
+/// Why a payment cannot start; shown next to the amount field or as the page's alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PayRefusal {
+    NothingToPay,
+    /// A direct debit for the rest is still being processed by the bank.
+    AlreadyProcessing,
+    PartialNotAccepted,
+}
+
+/// How much can be paid now and how, for the pay form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayOptions {
+    /// Balance minus what is being processed: the most one may pay now.
+    pub payable: i64,
+    pub currency: String,
+    pub partial_allowed: bool,
+    /// Payments the bank has not settled yet (amount, date started).
+    pub processing: Vec<PendingPayment>,
+    /// The last failure, if it is the latest thing that happened.
+    pub last_failure: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingPayment {
+    pub amount: i64,
+    /// Unix seconds.
+    pub since: i64,
+    pub method: PaymentMethod,
+}
+
+/// The amount one may pay now: the balance less what is already on its way.
+pub fn payable(balance: i64, processing: i64) -> i64 {
+    balance.saturating_sub(processing).max(0)
+}
+
+/// Checks a requested amount against what may be paid now.
+pub fn check_amount(
+    requested: i64,
+    payable: i64,
+    partial_allowed: bool,
+) -> Result<(), crate::model::validate::FieldProblem> {
+    use crate::model::validate::FieldProblem;
+    if requested <= 0 {
+        return Err(FieldProblem::MustBePositive);
+    }
+    if requested > payable {
+        return Err(FieldProblem::TooLarge);
+    }
+    if requested < payable && !partial_allowed {
+        return Err(FieldProblem::OutOfRange);
+    }
+    Ok(())
+}
+
+/// One payment as the customer and staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub id: i64,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    pub amount: i64,
+    pub refunded: i64,
+    pub charged_back: i64,
+    pub currency: String,
+    pub reference: String,
+    pub failure_reason: Option<String>,
+    /// Unix seconds of the last change.
+    pub at: i64,
+    /// Whether staff can refund part of it through the provider.
+    pub refundable: i64,
+    pub overpaid: bool,
+}
+
+/// One line of an invoice's payment timeline (staff).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: i64,
+    /// `checkout_started`, `processing`, `succeeded`, `failed`, `refund_requested`,
+    /// `refunded`, `charged_back`, `chargeback_closed`, `offline_recorded`, `overpaid`.
+    pub kind: String,
+    pub amount: Option<i64>,
+    pub detail: String,
+    pub actor: Option<String>,
+}
+
+/// What a receipt shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub payment_id: i64,
+    pub invoice_number: String,
+    pub seller_name: String,
+    pub buyer_name: String,
+    pub amount: i64,
+    pub currency: String,
+    pub method: PaymentMethod,
+    pub reference: String,
+    /// Unix seconds when the payment succeeded.
+    pub paid_at: i64,
+    pub invoice_total: i64,
+    pub balance_after: i64,
+}
+
+/// Where a checkout stands, as the return page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckoutOutcome {
+    /// The provider has not told us yet (the page refreshes itself).
+    Waiting,
+    Processing {
+        amount: i64,
+        currency: String,
+        since: i64,
+    },
+    Succeeded {
+        payment_id: i64,
+        amount: i64,
+        currency: String,
+    },
+    Failed { reason: String },
+    Expired,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::validate::FieldProblem;
+
+    #[test]
+    fn a_late_processing_event_never_undoes_a_success() {
+        let s = PaymentStatus::Succeeded.merge(PaymentStatus::Processing);
+        assert_eq!(s, PaymentStatus::Succeeded);
+    }
+
+    #[test]
+    fn a_card_that_failed_then_succeeded_ends_succeeded_in_any_order() {
+        let in_order = PaymentStatus::Processing
+            .merge(PaymentStatus::Failed)
+            .merge(PaymentStatus::Succeeded);
+        let reversed = PaymentStatus::Succeeded
+            .merge(PaymentStatus::Failed)
+            .merge(PaymentStatus::Processing);
+        assert_eq!(in_order, PaymentStatus::Succeeded);
+        assert_eq!(reversed, in_order);
+    }
+
+    #[test]
+    fn a_direct_debit_that_fails_after_processing_is_failed() {
+        let s = PaymentStatus::Failed.merge(PaymentStatus::Processing);
+        assert_eq!(s, PaymentStatus::Failed);
+    }
+
+    #[test]
+    fn refunds_and_chargebacks_come_off_the_net_amount() {
+        assert_eq!(net_amount(10_000, 2_500, 0), 7_500);
+        assert_eq!(net_amount(10_000, 2_500, 7_500), 0);
+        assert_eq!(net_amount(10_000, 9_000, 9_000), 0);
+    }
+
+    #[test]
+    fn what_is_being_processed_cannot_be_paid_again() {
+        assert_eq!(payable(10_000, 4_000), 6_000);
+        assert_eq!(payable(10_000, 10_000), 0);
+        assert_eq!(payable(-500, 0), 0);
+    }
+
+    #[test]
+    fn an_amount_above_what_is_payable_is_an_overpayment_and_is_refused() {
+        assert_eq!(check_amount(10_001, 10_000, true), Err(FieldProblem::TooLarge));
+        assert_eq!(check_amount(0, 10_000, true), Err(FieldProblem::MustBePositive));
+        assert_eq!(check_amount(5_000, 10_000, true), Ok(()));
+        assert_eq!(check_amount(5_000, 10_000, false), Err(FieldProblem::OutOfRange));
+        assert_eq!(check_amount(10_000, 10_000, false), Ok(()));
+    }
+
+    #[test]
+    fn a_precise_method_replaces_online_but_not_the_reverse() {
+        assert_eq!(PaymentMethod::Online.merge(PaymentMethod::SepaDebit), PaymentMethod::SepaDebit);
+        assert_eq!(PaymentMethod::Card.merge(PaymentMethod::Online), PaymentMethod::Card);
+        assert_eq!(PaymentMethod::from_provider("klarna"), PaymentMethod::Online);
+    }
+
+    #[test]
+    fn a_won_chargeback_gives_the_money_back() {
+        assert!(chargeback_holds_money("needs_response"));
+        assert!(chargeback_holds_money("lost"));
+        assert!(!chargeback_holds_money("won"));
+        assert!(chargeback_is_final("lost") && !chargeback_is_final("under_review"));
+    }
+}

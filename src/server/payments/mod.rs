@@ -1,0 +1,213 @@
+//! Online payment providers behind one interface: Stripe Checkout (through
+//! async-stripe) and a simulated provider for demos and tests. Both complete a
+//! payment only through the signed webhook at `POST /webhooks/stripe`.
+pub mod events;
+pub mod signature;
+pub mod simulated;
+pub mod stripe_checkout;
+
+use std::fmt;
+use std::sync::Arc;
+
+/// What the service asks a provider to open.
+#[derive(Debug, Clone)]
+pub struct CheckoutRequest {
+    pub invoice_id: i64,
+    pub invoice_number: String,
+    /// Minor units of `currency`.
+    pub amount: i64,
+    /// ISO 4217, upper case.
+    pub currency: String,
+    pub success_url: String,
+    pub cancel_url: String,
+    /// The same key for the same invoice, amount and settlement state, so two
+    /// tabs or two instances racing get the provider's one session.
+    pub idempotency_key: String,
+    pub customer_email: Option<String>,
+    /// `fr` or `en`.
+    pub locale: String,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// A session the customer is sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutSession {
+    pub id: String,
+    pub url: String,
+    pub expires_at: i64,
+}
+
+/// A refund to start; it is applied when the provider's webhook confirms it.
+#[derive(Debug, Clone)]
+pub struct RefundRequest {
+    pub invoice_id: i64,
+    pub provider_payment_id: String,
+    pub amount: i64,
+    pub currency: String,
+    /// What was refunded before (the simulated provider reports cumulative totals).
+    pub refunded_before: i64,
+    pub idempotency_key: String,
+}
+
+/// A provider call that failed; the cause is logged, the user sees a generic message.
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("payment provider request failed: {0}")]
+    Request(String),
+    #[error("the checkout session is no longer open")]
+    SessionClosed,
+}
+
+/// One payment provider.
+#[async_trait::async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// `stripe` or `simulated`, as stored on sessions and payments.
+    fn name(&self) -> &'static str;
+    async fn create_checkout(&self, req: &CheckoutRequest)
+    -> Result<CheckoutSession, ProviderError>;
+    /// Closes an open session so it can no longer be paid.
+    async fn expire_checkout(&self, session_id: &str) -> Result<(), ProviderError>;
+    async fn refund(&self, req: &RefundRequest) -> Result<String, ProviderError>;
+}
+
+/// Which provider and the secrets it uses.
+#[derive(Clone)]
+pub struct PaymentConfig {
+    pub provider: ProviderKind,
+    pub stripe_secret_key: Option<String>,
+    pub webhook_secret: String,
+    pub stripe_api_base: String,
+    /// How long the simulated bank takes to settle a direct debit.
+    pub simulated_delay_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderKind {
+    Stripe,
+    Simulated,
+}
+
+impl fmt::Debug for PaymentConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaymentConfig")
+            .field("provider", &self.provider)
+            .field("stripe_secret_key", &self.stripe_secret_key.as_ref().map(|_| "***"))
+            .field("webhook_secret", &"***")
+            .field("stripe_api_base", &self.stripe_api_base)
+            .finish()
+    }
+}
+
+impl PaymentConfig {
+    /// Reads `PAYMENT_PROVIDER`, `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`,
+    /// `STRIPE_API_BASE` and `SIMULATED_DELAY_MS`. Stripe without a webhook
+    /// secret is refused: payments could never be confirmed.
+    pub fn from_env() -> Result<PaymentConfig, String> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let key = var("STRIPE_SECRET_KEY");
+        let provider = match var("PAYMENT_PROVIDER").as_deref() {
+            Some("stripe") => ProviderKind::Stripe,
+            Some("simulated") => ProviderKind::Simulated,
+            Some(other) => return Err(format!("PAYMENT_PROVIDER must be stripe or simulated, not {other}")),
+            None if key.is_some() => ProviderKind::Stripe,
+            None => ProviderKind::Simulated,
+        };
+        let webhook_secret = match (provider, var("STRIPE_WEBHOOK_SECRET")) {
+            (_, Some(s)) => s,
+            (ProviderKind::Stripe, None) => {
+                return Err("STRIPE_WEBHOOK_SECRET is required with the stripe provider".into());
+            }
+            // One random secret per process: fine for one instance; several
+            // instances of a simulated demo must share STRIPE_WEBHOOK_SECRET.
+            (ProviderKind::Simulated, None) => format!("whsec_sim_{}", random_hex(24)),
+        };
+        if provider == ProviderKind::Stripe && key.is_none() {
+            return Err("STRIPE_SECRET_KEY is required with the stripe provider".into());
+        }
+        let stripe_api_base = var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com/".into());
+        url::Url::parse(&stripe_api_base)
+            .map_err(|_| format!("STRIPE_API_BASE is not a URL: {stripe_api_base}"))?;
+        let simulated_delay_ms = match var("SIMULATED_DELAY_MS") {
+            Some(v) => v.parse().map_err(|_| format!("SIMULATED_DELAY_MS is not a number: {v}"))?,
+            None => 4000,
+        };
+        Ok(PaymentConfig {
+            provider,
+            stripe_secret_key: key,
+            webhook_secret,
+            stripe_api_base,
+            simulated_delay_ms,
+        })
+    }
+}
+
+impl PaymentConfig {
+    /// The simulated provider with a known webhook secret (tests, benchmarks).
+    pub fn simulated(webhook_secret: &str) -> PaymentConfig {
+        PaymentConfig {
+            provider: ProviderKind::Simulated,
+            stripe_secret_key: None,
+            webhook_secret: webhook_secret.to_string(),
+            stripe_api_base: "https://api.stripe.com/".into(),
+            simulated_delay_ms: 300,
+        }
+    }
+}
+
+/// Random lowercase hex of `bytes` bytes.
+pub fn random_hex(bytes: usize) -> String {
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The provider in use and the secret its webhooks are signed with.
+#[derive(Clone)]
+pub struct Payments {
+    pub provider: Arc<dyn PaymentProvider>,
+    /// The same provider when it is the simulated one (its checkout page plays outcomes).
+    pub simulated: Option<Arc<simulated::SimulatedProvider>>,
+    pub webhook_secret: String,
+    /// The public address, for success and cancel URLs.
+    pub base_url: String,
+}
+
+impl fmt::Debug for Payments {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Payments")
+            .field("provider", &self.provider.name())
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Payments {
+    /// Builds the configured provider. `local_url` is where this process
+    /// listens (the simulated provider delivers its webhooks there).
+    pub fn build(config: &PaymentConfig, base_url: &str, local_url: &str) -> Payments {
+        let (provider, simulated): (Arc<dyn PaymentProvider>, _) =
+            match (config.provider, &config.stripe_secret_key) {
+                (ProviderKind::Stripe, Some(key)) => (
+                    Arc::new(stripe_checkout::StripeProvider::new(&config.stripe_api_base, key)),
+                    None,
+                ),
+                _ => {
+                    let sim = Arc::new(simulated::SimulatedProvider::new(
+                        base_url,
+                        local_url,
+                        &config.webhook_secret,
+                        config.simulated_delay_ms,
+                    ));
+                    (sim.clone() as Arc<dyn PaymentProvider>, Some(sim))
+                }
+            };
+        Payments {
+            provider,
+            simulated,
+            webhook_secret: config.webhook_secret.clone(),
+            base_url: base_url.trim_end_matches('/').to_string(),
+        }
+    }
+}
