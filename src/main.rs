@@ -1,7 +1,23 @@
 //! Server entry: `quittance [serve]`, `quittance seed-demo [--if-empty]`, `quittance migrate`.
 #[cfg(feature = "ssr")]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // Rendering deep view trees on the server needs more than tokio's 2 MiB
+    // default thread stack in unoptimised builds (the e2e server is one).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 << 20)
+        .build();
+    match runtime {
+        Ok(rt) => rt.block_on(run()),
+        Err(e) => {
+            eprintln!("could not start the async runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn run() -> std::process::ExitCode {
     use quittance::server::{config::Config, db::Db, seed};
     use std::process::ExitCode;
 

@@ -145,9 +145,16 @@ impl TestApp {
         seed: bool,
         jar: Arc<reqwest::cookie::Jar>,
     ) -> TestApp {
-        let app = Application::build(config_for(&db.url))
-            .await
-            .expect("app starts");
+        Self::start_configured(seed, jar, config_for(&db.url)).await
+    }
+
+    /// Starts the app with a configuration the test adjusted (payment provider, …).
+    pub async fn start_configured(
+        seed: bool,
+        jar: Arc<reqwest::cookie::Jar>,
+        config: Config,
+    ) -> TestApp {
+        let app = Application::build(config).await.expect("app starts");
         let dbh = app.state.db.clone();
         if seed
             && quittance::server::seed::is_empty(&dbh)

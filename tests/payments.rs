@@ -1,0 +1,445 @@
+//! Payments on SQLite and PostgreSQL: the simulated provider end to end through
+//! signed webhooks, bad signatures, duplicated and reordered events, refunds and
+//! chargebacks, offline payments, who may pay what, and a delivery storm.
+mod common;
+
+use chrono::NaiveDate;
+use common::{TestApp, TestDb, WEBHOOK_SECRET, location};
+use quittance::model::draft::{DraftInput, DraftLineInput};
+use quittance::server::payments::signature;
+use quittance::server::payments::simulated::{Outcome, SimSession, events_for};
+use quittance::server::services::invoicing::{self, Issued};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// An issued invoice of `price` excl. VAT (20 % VAT, quantity 1).
+async fn issued(app: &TestApp, customer: i64, price: &str) -> Issued {
+    let draft = DraftInput {
+        customer_id: customer,
+        currency: "EUR".into(),
+        sale_date: String::new(),
+        due_date: String::new(),
+        lines: vec![DraftLineInput {
+            description: "Prestation".into(),
+            quantity: "1".into(),
+            unit: String::new(),
+            unit_price: price.into(),
+            vat_rate: "20".into(),
+            discount_pct: String::new(),
+        }],
+    };
+    let id = invoicing::create_draft(&app.db, &draft, today())
+        .await
+        .expect("draft");
+    invoicing::issue(&app.db, id, today(), None)
+        .await
+        .expect("issue")
+}
+
+/// (status, amount_paid) of an invoice.
+async fn settlement(app: &TestApp, id: i64) -> (String, i64) {
+    let r = sqlx::query("SELECT status, amount_paid FROM invoices WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("invoice");
+    (r.get("status"), r.get("amount_paid"))
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sql)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+        .get::<i64, _>(0)
+}
+
+async fn deliver_with(app: &TestApp, body: &str, header: Option<String>) -> reqwest::Response {
+    let mut req = app
+        .client
+        .post(app.url("/webhooks/stripe"))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(h) = header {
+        req = req.header("stripe-signature", h);
+    }
+    req.send().await.expect("webhook post")
+}
+
+/// Delivers an event signed as Stripe does, now.
+async fn deliver(app: &TestApp, event: &Value) -> reqwest::Response {
+    let body = event.to_string();
+    let sig = signature::sign(WEBHOOK_SECRET, chrono::Utc::now().timestamp(), body.as_bytes());
+    deliver_with(app, &body, Some(sig)).await
+}
+
+fn sim(id: &str, invoice_id: i64, amount: i64) -> SimSession {
+    SimSession {
+        id: id.into(),
+        invoice_id,
+        amount,
+        currency: "EUR".into(),
+    }
+}
+
+fn event(id: &str, kind: &str, object: Value) -> Value {
+    json!({"id": id, "object": "event", "type": kind, "data": {"object": object}})
+}
+
+/// Starts a payment from a pay link as a browser without JavaScript does.
+async fn start_from_link(app: &TestApp, token: &str, amount: &str) -> String {
+    let res = app
+        .form_post(
+            "/api/start_payment",
+            &[("kind", "link"), ("key", token), ("amount", amount)],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "status {}", res.status());
+    location(&res)
+}
+
+async fn a_simulated_card_payment_from_a_pay_link_marks_the_invoice_paid_through_the_webhook(
+    db: &TestDb,
+) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let checkout = start_from_link(&app, &inv.pay_token, "").await;
+    assert!(checkout.contains("/checkout/simulated/cs_sim_"), "{checkout}");
+    let session = checkout.rsplit('/').next().unwrap_or_default().to_string();
+    let page = app.get(&format!("/checkout/simulated/{session}")).await;
+    let text = page.text().await.expect("body");
+    assert!(text.contains("120,00") || text.contains("120.00"), "the amount is shown");
+
+    let res = app
+        .form_post(
+            "/api/simulate_payment",
+            &[("session_id", &session), ("outcome", "card_succeeds")],
+        )
+        .await;
+    let back = location(&res);
+    assert!(
+        back.contains(&format!("/pay/{}/return?session_id={session}", inv.pay_token)),
+        "{back}"
+    );
+    assert_eq!(settlement(&app, inv.id).await, ("paid".into(), 12_000));
+    let path = back.trim_start_matches(&app.base).to_string();
+    let html = app.get(&path).await.text().await.expect("return page");
+    assert!(html.contains("return-paid"), "the return page shows the payment");
+    let payment: i64 = count(&app, "SELECT MAX(id) FROM payments").await;
+    let receipt = app
+        .get(&format!("/pay/{}/receipts/{payment}", inv.pay_token))
+        .await;
+    assert_eq!(receipt.status(), 200);
+    let text = receipt.text().await.expect("receipt");
+    assert!(text.contains("120,00") || text.contains("120.00"), "the receipt shows the amount");
+    let queued = count(&app, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'").await;
+    assert_eq!(queued, 1, "one receipt email");
+    app.stop().await;
+}
+on_both_databases!(a_simulated_card_payment_from_a_pay_link_marks_the_invoice_paid_through_the_webhook);
+
+async fn a_second_click_reuses_the_open_session_and_an_overpayment_is_refused(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let first = start_from_link(&app, &inv.pay_token, "").await;
+    let again = start_from_link(&app, &inv.pay_token, "120,00").await;
+    assert_eq!(first, again, "same amount, same open session");
+    let too_much = start_from_link(&app, &inv.pay_token, "120.01").await;
+    assert!(too_much.contains("pay_error=too_large"), "{too_much}");
+    assert!(too_much.contains("amount=120.01"), "the typed amount is kept");
+    let partial = start_from_link(&app, &inv.pay_token, "50").await;
+    assert_ne!(partial, first, "another amount gets another session");
+    let open = count(&app, "SELECT COUNT(*) FROM checkout_sessions WHERE status = 'open'").await;
+    assert_eq!(open, 1, "the first session was closed before the second opened");
+    app.stop().await;
+}
+on_both_databases!(a_second_click_reuses_the_open_session_and_an_overpayment_is_refused);
+
+async fn webhooks_with_a_bad_missing_or_stale_signature_are_refused_and_change_nothing(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let (events, _) = events_for(&sim("cs_x", inv.id, 12_000), Outcome::CardSucceeds);
+    let body = events[0].to_string();
+    let now = chrono::Utc::now().timestamp();
+    let wrong = signature::sign("whsec_someone_else", now, body.as_bytes());
+    let stale = signature::sign(WEBHOOK_SECRET, now - 301, body.as_bytes());
+    for header in [Some(wrong), Some(stale), None, Some("t=1,v1=00".into())] {
+        let res = deliver_with(&app, &body, header).await;
+        assert_eq!(res.status(), 400);
+    }
+    let tampered = body.replace("12000", "1");
+    let res = deliver_with(
+        &app,
+        &tampered,
+        Some(signature::sign(WEBHOOK_SECRET, now, body.as_bytes())),
+    )
+    .await;
+    assert_eq!(res.status(), 400, "a changed body no longer matches");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_events").await, 0);
+    assert_eq!(settlement(&app, inv.id).await, ("issued".into(), 0));
+    app.stop().await;
+}
+on_both_databases!(webhooks_with_a_bad_missing_or_stale_signature_are_refused_and_change_nothing);
+
+async fn duplicated_and_reordered_events_end_as_in_order_delivery(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let (now, later) = events_for(&sim("cs_sepa", inv.id, 12_000), Outcome::SepaSucceeds);
+    // The bank's answer first, then the processing events, each twice.
+    for e in later.iter().rev().chain(now.iter().rev()).chain(later.iter()).chain(now.iter()) {
+        let res = deliver(&app, e).await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(settlement(&app, inv.id).await, ("paid".into(), 12_000));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, 1);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_events").await, 4);
+    let status: String = sqlx::query("SELECT status FROM payments")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("payment")
+        .get("status");
+    assert_eq!(status, "succeeded", "a late 'processing' never undoes a success");
+    let receipts = count(&app, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'").await;
+    assert_eq!(receipts, 1);
+    app.stop().await;
+}
+on_both_databases!(duplicated_and_reordered_events_end_as_in_order_delivery);
+
+async fn a_failed_direct_debit_leaves_the_invoice_open_with_its_reason(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let (now, later) = events_for(&sim("cs_fail", inv.id, 12_000), Outcome::SepaFails);
+    for e in now.iter() {
+        deliver(&app, e).await;
+    }
+    let panel = app
+        .call("/api/pay_panel", &[("kind", "link"), ("key", &inv.pay_token)])
+        .await
+        .json::<Value>()
+        .await
+        .expect("panel");
+    assert_eq!(panel["options"]["payable"], 0, "nothing payable while the debit is processed");
+    assert_eq!(panel["options"]["processing"][0]["amount"], 12_000);
+    for e in later.iter() {
+        deliver(&app, e).await;
+    }
+    assert_eq!(settlement(&app, inv.id).await, ("issued".into(), 0));
+    let panel = app
+        .call("/api/pay_panel", &[("kind", "link"), ("key", &inv.pay_token)])
+        .await
+        .json::<Value>()
+        .await
+        .expect("panel");
+    assert_eq!(panel["options"]["payable"], 12_000, "the invoice can be paid again");
+    let reason = panel["options"]["last_failure"].as_str().unwrap_or_default();
+    assert!(reason.contains("insufficient funds"), "{panel}");
+    app.stop().await;
+}
+on_both_databases!(a_failed_direct_debit_leaves_the_invoice_open_with_its_reason);
+
+async fn refunds_and_chargebacks_apply_whatever_the_order(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let charge = |refunded: i64| {
+        json!({"id": "ch_1", "object": "charge", "payment_intent": "pi_1", "amount": 12_000,
+               "amount_refunded": refunded, "currency": "eur"})
+    };
+    let dispute = |status: &str| {
+        json!({"id": "dp_1", "object": "dispute", "payment_intent": "pi_1", "charge": "ch_1",
+               "amount": 5_000, "status": status})
+    };
+    let paid = json!({"id": "pi_1", "object": "payment_intent", "status": "succeeded", "amount": 12_000,
+        "amount_received": 12_000, "currency": "eur", "payment_method_types": ["card"],
+        "metadata": {"invoice_id": inv.id.to_string()}});
+    // A later cumulative refund first, then an earlier one, then the payment itself.
+    deliver(&app, &event("evt_r2", "charge.refunded", charge(3_000))).await;
+    deliver(&app, &event("evt_r1", "charge.refunded", charge(1_000))).await;
+    deliver(&app, &event("evt_p", "payment_intent.succeeded", paid)).await;
+    assert_eq!(settlement(&app, inv.id).await, ("partially_paid".into(), 9_000));
+    // A chargeback closed as won before its opening arrives: the money stays.
+    deliver(&app, &event("evt_d2", "charge.dispute.closed", dispute("won"))).await;
+    deliver(&app, &event("evt_d1", "charge.dispute.created", dispute("needs_response"))).await;
+    assert_eq!(settlement(&app, inv.id).await, ("partially_paid".into(), 9_000));
+    // Another chargeback, lost: its amount is taken back.
+    let lost = json!({"id": "dp_2", "payment_intent": "pi_1", "amount": 2_000, "status": "lost"});
+    deliver(&app, &event("evt_d3", "charge.dispute.closed", lost)).await;
+    assert_eq!(settlement(&app, inv.id).await, ("partially_paid".into(), 7_000));
+    app.stop().await;
+}
+on_both_databases!(refunds_and_chargebacks_apply_whatever_the_order);
+
+/// An open invoice of the demo data, with its number.
+async fn open_demo_invoice(app: &TestApp, email: &str) -> (i64, String) {
+    let r = sqlx::query(
+        "SELECT i.id, i.number FROM invoices i JOIN users u ON u.customer_id = i.customer_id \
+         WHERE u.email = $1 AND i.kind = 'invoice' AND i.status = 'issued' ORDER BY i.id LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("an open invoice");
+    (r.get("id"), r.get("number"))
+}
+
+async fn staff_record_offline_payments_and_customers_cannot(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let (id, _) = open_demo_invoice(&app, "client@demo.test").await;
+    let sid = id.to_string();
+    let post = |amount: &'static str| {
+        let sid = sid.clone();
+        let app = &app;
+        async move {
+            app.form_post(
+                "/api/record_payment",
+                &[
+                    ("invoice_id", sid.as_str()),
+                    ("amount", amount),
+                    ("method", "cheque"),
+                    ("received_on", &today().format("%Y-%m-%d").to_string()),
+                    ("reference", "CHQ 0042"),
+                ],
+            )
+            .await
+        }
+    };
+    app.login("client@demo.test", "client-demo-1").await;
+    let refused = app
+        .call(
+            "/api/record_payment",
+            &[("invoice_id", sid.as_str()), ("amount", "10"), ("method", "cash"), ("received_on", "2026-01-01")],
+        )
+        .await;
+    assert_eq!(refused.status(), 403, "customers cannot record payments");
+    app.form_post("/api/logout", &[]).await;
+    app.login("agent@demo.test", "agent-demo-1").await;
+    let refused = post("99999999").await;
+    assert!(location(&refused).contains("offline_error=amount:too_large"), "{}", location(&refused));
+    let (_, before) = settlement(&app, id).await;
+    let ok = post("10").await;
+    assert!(location(&ok).contains("done=payment_recorded"), "{}", location(&ok));
+    let (status, after) = settlement(&app, id).await;
+    assert_eq!((status.as_str(), after - before), ("partially_paid", 1_000));
+    let html = app.get(&format!("/staff/invoices/{id}")).await.text().await.expect("page");
+    assert!(html.contains("CHQ 0042"), "the payment is on the staff page");
+    app.stop().await;
+}
+on_both_databases!(staff_record_offline_payments_and_customers_cannot);
+
+async fn another_customer_can_neither_see_nor_pay_someone_elses_invoice(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let (_, number) = open_demo_invoice(&app, "client@demo.test").await;
+    app.login("client2@demo.test", "client-demo-2").await;
+    let panel = app
+        .call("/api/pay_panel", &[("kind", "invoice"), ("key", &number)])
+        .await;
+    assert_eq!(panel.status(), 404);
+    let start = app
+        .form_post(
+            "/api/start_payment",
+            &[("kind", "invoice"), ("key", &number), ("amount", "")],
+        )
+        .await;
+    assert!(!location(&start).contains("/checkout/"), "no checkout for someone else's invoice");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM checkout_sessions").await, 0);
+    let receipt = app
+        .call(
+            "/api/payment_receipt",
+            &[("kind", "invoice"), ("key", &number), ("payment_id", "1")],
+        )
+        .await;
+    assert_eq!(receipt.status(), 404);
+    let bogus = app
+        .call("/api/pay_panel", &[("kind", "link"), ("key", &"ab".repeat(32))])
+        .await;
+    assert_eq!(bogus.status(), 404, "an unknown pay link shows nothing");
+    app.stop().await;
+}
+on_both_databases!(another_customer_can_neither_see_nor_pay_someone_elses_invoice);
+
+/// A small deterministic generator, so a failing storm can be replayed.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_payment_once(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let mut invoices = Vec::new();
+    for _ in 0..10 {
+        invoices.push(issued(&app, customer, "100000").await.id);
+    }
+    let mut rng = Lcg(42);
+    let mut unique = Vec::new();
+    let mut expected_paid = 0;
+    // 700 unique events over 350 payments: each has a "processing" event and
+    // then either a success or a failure.
+    for n in 0..350 {
+        let invoice = invoices[rng.next(invoices.len())];
+        let amount = 100 + rng.next(900) as i64;
+        let succeeds = rng.next(10) < 7;
+        let object = |status: &str| {
+            json!({"id": format!("pi_storm_{n}"), "object": "payment_intent", "status": status,
+                   "amount": amount, "amount_received": if status == "succeeded" { amount } else { 0 },
+                   "currency": "eur", "payment_method_types": ["sepa_debit"],
+                   "metadata": {"invoice_id": invoice.to_string()}})
+        };
+        unique.push(event(&format!("evt_storm_{n}_a"), "payment_intent.processing", object("processing")));
+        if succeeds {
+            expected_paid += amount;
+            unique.push(event(&format!("evt_storm_{n}_b"), "payment_intent.succeeded", object("succeeded")));
+        } else {
+            unique.push(event(&format!("evt_storm_{n}_b"), "payment_intent.payment_failed", object("requires_payment_method")));
+        }
+    }
+    let mut deliveries: Vec<Value> = unique.clone();
+    for _ in 0..300 {
+        deliveries.push(unique[rng.next(unique.len())].clone());
+    }
+    for i in (1..deliveries.len()).rev() {
+        deliveries.swap(i, rng.next(i + 1));
+    }
+    assert_eq!(deliveries.len(), 1000);
+    let queue = std::sync::Arc::new(tokio::sync::Mutex::new(deliveries));
+    let mut workers = Vec::new();
+    for _ in 0..16 {
+        let (queue, client, url) = (queue.clone(), app.client.clone(), app.url("/webhooks/stripe"));
+        workers.push(tokio::spawn(async move {
+            loop {
+                let Some(e) = queue.lock().await.pop() else { break };
+                let body = e.to_string();
+                let sig = signature::sign(WEBHOOK_SECRET, chrono::Utc::now().timestamp(), body.as_bytes());
+                let res = client
+                    .post(&url)
+                    .header("stripe-signature", sig)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("delivery");
+                assert_eq!(res.status(), 200);
+            }
+        }));
+    }
+    for w in workers {
+        w.await.expect("worker");
+    }
+    let paid = count(&app, "SELECT CAST(SUM(amount_paid) AS BIGINT) FROM invoices").await;
+    assert_eq!(paid, expected_paid, "total paid equals the unique succeeded payments");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_events").await, unique.len() as i64);
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, 350);
+    app.stop().await;
+}
+on_both_databases!(a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_payment_once);
