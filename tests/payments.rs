@@ -73,7 +73,11 @@ async fn deliver_with(app: &TestApp, body: &str, header: Option<String>) -> reqw
 /// Delivers an event signed as Stripe does, now.
 async fn deliver(app: &TestApp, event: &Value) -> reqwest::Response {
     let body = event.to_string();
-    let sig = signature::sign(WEBHOOK_SECRET, chrono::Utc::now().timestamp(), body.as_bytes());
+    let sig = signature::sign(
+        WEBHOOK_SECRET,
+        chrono::Utc::now().timestamp(),
+        body.as_bytes(),
+    );
     deliver_with(app, &body, Some(sig)).await
 }
 
@@ -109,11 +113,17 @@ async fn a_simulated_card_payment_from_a_pay_link_marks_the_invoice_paid_through
     let customer = common::company_and_customer(&app.db, "payer@example.test").await;
     let inv = issued(&app, customer, "100").await;
     let checkout = start_from_link(&app, &inv.pay_token, "").await;
-    assert!(checkout.contains("/checkout/simulated/cs_sim_"), "{checkout}");
+    assert!(
+        checkout.contains("/checkout/simulated/cs_sim_"),
+        "{checkout}"
+    );
     let session = checkout.rsplit('/').next().unwrap_or_default().to_string();
     let page = app.get(&format!("/checkout/simulated/{session}")).await;
     let text = page.text().await.expect("body");
-    assert!(text.contains("120,00") || text.contains("120.00"), "the amount is shown");
+    assert!(
+        text.contains("120,00") || text.contains("120.00"),
+        "the amount is shown"
+    );
 
     let res = app
         .form_post(
@@ -123,25 +133,40 @@ async fn a_simulated_card_payment_from_a_pay_link_marks_the_invoice_paid_through
         .await;
     let back = location(&res);
     assert!(
-        back.contains(&format!("/pay/{}/return?session_id={session}", inv.pay_token)),
+        back.contains(&format!(
+            "/pay/{}/return?session_id={session}",
+            inv.pay_token
+        )),
         "{back}"
     );
     assert_eq!(settlement(&app, inv.id).await, ("paid".into(), 12_000));
     let path = back.trim_start_matches(&app.base).to_string();
     let html = app.get(&path).await.text().await.expect("return page");
-    assert!(html.contains("return-paid"), "the return page shows the payment");
+    assert!(
+        html.contains("return-paid"),
+        "the return page shows the payment"
+    );
     let payment: i64 = count(&app, "SELECT MAX(id) FROM payments").await;
     let receipt = app
         .get(&format!("/pay/{}/receipts/{payment}", inv.pay_token))
         .await;
     assert_eq!(receipt.status(), 200);
     let text = receipt.text().await.expect("receipt");
-    assert!(text.contains("120,00") || text.contains("120.00"), "the receipt shows the amount");
-    let queued = count(&app, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'").await;
+    assert!(
+        text.contains("120,00") || text.contains("120.00"),
+        "the receipt shows the amount"
+    );
+    let queued = count(
+        &app,
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'",
+    )
+    .await;
     assert_eq!(queued, 1, "one receipt email");
     app.stop().await;
 }
-on_both_databases!(a_simulated_card_payment_from_a_pay_link_marks_the_invoice_paid_through_the_webhook);
+on_both_databases!(
+    a_simulated_card_payment_from_a_pay_link_marks_the_invoice_paid_through_the_webhook
+);
 
 async fn a_second_click_reuses_the_open_session_and_an_overpayment_is_refused(db: &TestDb) {
     let app = TestApp::start(db, false).await;
@@ -152,16 +177,28 @@ async fn a_second_click_reuses_the_open_session_and_an_overpayment_is_refused(db
     assert_eq!(first, again, "same amount, same open session");
     let too_much = start_from_link(&app, &inv.pay_token, "120.01").await;
     assert!(too_much.contains("pay_error=too_large"), "{too_much}");
-    assert!(too_much.contains("amount=120.01"), "the typed amount is kept");
+    assert!(
+        too_much.contains("amount=120.01"),
+        "the typed amount is kept"
+    );
     let partial = start_from_link(&app, &inv.pay_token, "50").await;
     assert_ne!(partial, first, "another amount gets another session");
-    let open = count(&app, "SELECT COUNT(*) FROM checkout_sessions WHERE status = 'open'").await;
-    assert_eq!(open, 1, "the first session was closed before the second opened");
+    let open = count(
+        &app,
+        "SELECT COUNT(*) FROM checkout_sessions WHERE status = 'open'",
+    )
+    .await;
+    assert_eq!(
+        open, 1,
+        "the first session was closed before the second opened"
+    );
     app.stop().await;
 }
 on_both_databases!(a_second_click_reuses_the_open_session_and_an_overpayment_is_refused);
 
-async fn webhooks_with_a_bad_missing_or_stale_signature_are_refused_and_change_nothing(db: &TestDb) {
+async fn webhooks_with_a_bad_missing_or_stale_signature_are_refused_and_change_nothing(
+    db: &TestDb,
+) {
     let app = TestApp::start(db, false).await;
     let customer = common::company_and_customer(&app.db, "payer@example.test").await;
     let inv = issued(&app, customer, "100").await;
@@ -194,7 +231,13 @@ async fn duplicated_and_reordered_events_end_as_in_order_delivery(db: &TestDb) {
     let inv = issued(&app, customer, "100").await;
     let (now, later) = events_for(&sim("cs_sepa", inv.id, 12_000), Outcome::SepaSucceeds);
     // The bank's answer first, then the processing events, each twice.
-    for e in later.iter().rev().chain(now.iter().rev()).chain(later.iter()).chain(now.iter()) {
+    for e in later
+        .iter()
+        .rev()
+        .chain(now.iter().rev())
+        .chain(later.iter())
+        .chain(now.iter())
+    {
         let res = deliver(&app, e).await;
         assert_eq!(res.status(), 200);
     }
@@ -206,8 +249,15 @@ async fn duplicated_and_reordered_events_end_as_in_order_delivery(db: &TestDb) {
         .await
         .expect("payment")
         .get("status");
-    assert_eq!(status, "succeeded", "a late 'processing' never undoes a success");
-    let receipts = count(&app, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'").await;
+    assert_eq!(
+        status, "succeeded",
+        "a late 'processing' never undoes a success"
+    );
+    let receipts = count(
+        &app,
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'",
+    )
+    .await;
     assert_eq!(receipts, 1);
     app.stop().await;
 }
@@ -222,25 +272,39 @@ async fn a_failed_direct_debit_leaves_the_invoice_open_with_its_reason(db: &Test
         deliver(&app, e).await;
     }
     let panel = app
-        .call("/api/pay_panel", &[("kind", "link"), ("key", &inv.pay_token)])
+        .call(
+            "/api/pay_panel",
+            &[("kind", "link"), ("key", &inv.pay_token)],
+        )
         .await
         .json::<Value>()
         .await
         .expect("panel");
-    assert_eq!(panel["options"]["payable"], 0, "nothing payable while the debit is processed");
+    assert_eq!(
+        panel["options"]["payable"], 0,
+        "nothing payable while the debit is processed"
+    );
     assert_eq!(panel["options"]["processing"][0]["amount"], 12_000);
     for e in later.iter() {
         deliver(&app, e).await;
     }
     assert_eq!(settlement(&app, inv.id).await, ("issued".into(), 0));
     let panel = app
-        .call("/api/pay_panel", &[("kind", "link"), ("key", &inv.pay_token)])
+        .call(
+            "/api/pay_panel",
+            &[("kind", "link"), ("key", &inv.pay_token)],
+        )
         .await
         .json::<Value>()
         .await
         .expect("panel");
-    assert_eq!(panel["options"]["payable"], 12_000, "the invoice can be paid again");
-    let reason = panel["options"]["last_failure"].as_str().unwrap_or_default();
+    assert_eq!(
+        panel["options"]["payable"], 12_000,
+        "the invoice can be paid again"
+    );
+    let reason = panel["options"]["last_failure"]
+        .as_str()
+        .unwrap_or_default();
     assert!(reason.contains("insufficient funds"), "{panel}");
     app.stop().await;
 }
@@ -265,15 +329,36 @@ async fn refunds_and_chargebacks_apply_whatever_the_order(db: &TestDb) {
     deliver(&app, &event("evt_r2", "charge.refunded", charge(3_000))).await;
     deliver(&app, &event("evt_r1", "charge.refunded", charge(1_000))).await;
     deliver(&app, &event("evt_p", "payment_intent.succeeded", paid)).await;
-    assert_eq!(settlement(&app, inv.id).await, ("partially_paid".into(), 9_000));
+    assert_eq!(
+        settlement(&app, inv.id).await,
+        ("partially_paid".into(), 9_000)
+    );
     // A chargeback closed as won before its opening arrives: the money stays.
-    deliver(&app, &event("evt_d2", "charge.dispute.closed", dispute("won"))).await;
-    deliver(&app, &event("evt_d1", "charge.dispute.created", dispute("needs_response"))).await;
-    assert_eq!(settlement(&app, inv.id).await, ("partially_paid".into(), 9_000));
+    deliver(
+        &app,
+        &event("evt_d2", "charge.dispute.closed", dispute("won")),
+    )
+    .await;
+    deliver(
+        &app,
+        &event(
+            "evt_d1",
+            "charge.dispute.created",
+            dispute("needs_response"),
+        ),
+    )
+    .await;
+    assert_eq!(
+        settlement(&app, inv.id).await,
+        ("partially_paid".into(), 9_000)
+    );
     // Another chargeback, lost: its amount is taken back.
     let lost = json!({"id": "dp_2", "payment_intent": "pi_1", "amount": 2_000, "status": "lost"});
     deliver(&app, &event("evt_d3", "charge.dispute.closed", lost)).await;
-    assert_eq!(settlement(&app, inv.id).await, ("partially_paid".into(), 7_000));
+    assert_eq!(
+        settlement(&app, inv.id).await,
+        ("partially_paid".into(), 7_000)
+    );
     app.stop().await;
 }
 on_both_databases!(refunds_and_chargebacks_apply_whatever_the_order);
@@ -316,21 +401,42 @@ async fn staff_record_offline_payments_and_customers_cannot(db: &TestDb) {
     let refused = app
         .call(
             "/api/record_payment",
-            &[("invoice_id", sid.as_str()), ("amount", "10"), ("method", "cash"), ("received_on", "2026-01-01")],
+            &[
+                ("invoice_id", sid.as_str()),
+                ("amount", "10"),
+                ("method", "cash"),
+                ("received_on", "2026-01-01"),
+            ],
         )
         .await;
     assert_eq!(refused.status(), 403, "customers cannot record payments");
     app.form_post("/api/logout", &[]).await;
     app.login("agent@demo.test", "agent-demo-1").await;
     let refused = post("99999999").await;
-    assert!(location(&refused).contains("offline_error=amount:too_large"), "{}", location(&refused));
+    assert!(
+        location(&refused).contains("offline_error=amount:too_large"),
+        "{}",
+        location(&refused)
+    );
     let (_, before) = settlement(&app, id).await;
     let ok = post("10").await;
-    assert!(location(&ok).contains("done=payment_recorded"), "{}", location(&ok));
+    assert!(
+        location(&ok).contains("done=payment_recorded"),
+        "{}",
+        location(&ok)
+    );
     let (status, after) = settlement(&app, id).await;
     assert_eq!((status.as_str(), after - before), ("partially_paid", 1_000));
-    let html = app.get(&format!("/staff/invoices/{id}")).await.text().await.expect("page");
-    assert!(html.contains("CHQ 0042"), "the payment is on the staff page");
+    let html = app
+        .get(&format!("/staff/invoices/{id}"))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        html.contains("CHQ 0042"),
+        "the payment is on the staff page"
+    );
     app.stop().await;
 }
 on_both_databases!(staff_record_offline_payments_and_customers_cannot);
@@ -349,8 +455,14 @@ async fn another_customer_can_neither_see_nor_pay_someone_elses_invoice(db: &Tes
             &[("kind", "invoice"), ("key", &number), ("amount", "")],
         )
         .await;
-    assert!(!location(&start).contains("/checkout/"), "no checkout for someone else's invoice");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM checkout_sessions").await, 0);
+    assert!(
+        !location(&start).contains("/checkout/"),
+        "no checkout for someone else's invoice"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM checkout_sessions").await,
+        0
+    );
     let receipt = app
         .call(
             "/api/payment_receipt",
@@ -359,7 +471,10 @@ async fn another_customer_can_neither_see_nor_pay_someone_elses_invoice(db: &Tes
         .await;
     assert_eq!(receipt.status(), 404);
     let bogus = app
-        .call("/api/pay_panel", &[("kind", "link"), ("key", &"ab".repeat(32))])
+        .call(
+            "/api/pay_panel",
+            &[("kind", "link"), ("key", &"ab".repeat(32))],
+        )
         .await;
     assert_eq!(bogus.status(), 404, "an unknown pay link shows nothing");
     app.stop().await;
@@ -370,12 +485,17 @@ on_both_databases!(another_customer_can_neither_see_nor_pay_someone_elses_invoic
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n
     }
 }
 
-async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_payment_once(db: &TestDb) {
+async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_payment_once(
+    db: &TestDb,
+) {
     let app = TestApp::start(db, false).await;
     let customer = common::company_and_customer(&app.db, "payer@example.test").await;
     let mut invoices = Vec::new();
@@ -397,12 +517,24 @@ async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_paymen
                    "currency": "eur", "payment_method_types": ["sepa_debit"],
                    "metadata": {"invoice_id": invoice.to_string()}})
         };
-        unique.push(event(&format!("evt_storm_{n}_a"), "payment_intent.processing", object("processing")));
+        unique.push(event(
+            &format!("evt_storm_{n}_a"),
+            "payment_intent.processing",
+            object("processing"),
+        ));
         if succeeds {
             expected_paid += amount;
-            unique.push(event(&format!("evt_storm_{n}_b"), "payment_intent.succeeded", object("succeeded")));
+            unique.push(event(
+                &format!("evt_storm_{n}_b"),
+                "payment_intent.succeeded",
+                object("succeeded"),
+            ));
         } else {
-            unique.push(event(&format!("evt_storm_{n}_b"), "payment_intent.payment_failed", object("requires_payment_method")));
+            unique.push(event(
+                &format!("evt_storm_{n}_b"),
+                "payment_intent.payment_failed",
+                object("requires_payment_method"),
+            ));
         }
     }
     let mut deliveries: Vec<Value> = unique.clone();
@@ -416,12 +548,22 @@ async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_paymen
     let queue = std::sync::Arc::new(tokio::sync::Mutex::new(deliveries));
     let mut workers = Vec::new();
     for _ in 0..16 {
-        let (queue, client, url) = (queue.clone(), app.client.clone(), app.url("/webhooks/stripe"));
+        let (queue, client, url) = (
+            queue.clone(),
+            app.client.clone(),
+            app.url("/webhooks/stripe"),
+        );
         workers.push(tokio::spawn(async move {
             loop {
-                let Some(e) = queue.lock().await.pop() else { break };
+                let Some(e) = queue.lock().await.pop() else {
+                    break;
+                };
                 let body = e.to_string();
-                let sig = signature::sign(WEBHOOK_SECRET, chrono::Utc::now().timestamp(), body.as_bytes());
+                let sig = signature::sign(
+                    WEBHOOK_SECRET,
+                    chrono::Utc::now().timestamp(),
+                    body.as_bytes(),
+                );
                 let res = client
                     .post(&url)
                     .header("stripe-signature", sig)
@@ -436,9 +578,19 @@ async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_paymen
     for w in workers {
         w.await.expect("worker");
     }
-    let paid = count(&app, "SELECT CAST(SUM(amount_paid) AS BIGINT) FROM invoices").await;
-    assert_eq!(paid, expected_paid, "total paid equals the unique succeeded payments");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_events").await, unique.len() as i64);
+    let paid = count(
+        &app,
+        "SELECT CAST(SUM(amount_paid) AS BIGINT) FROM invoices",
+    )
+    .await;
+    assert_eq!(
+        paid, expected_paid,
+        "total paid equals the unique succeeded payments"
+    );
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM webhook_events").await,
+        unique.len() as i64
+    );
     assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, 350);
     app.stop().await;
 }

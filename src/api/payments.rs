@@ -30,7 +30,9 @@ pub(crate) mod payer {
         match kind {
             "link" => {
                 let state = crate::server::state::app_state()?;
-                let id = pay_links::resolve(&state.db, key).await.map_err(ctx::fail)?;
+                let id = pay_links::resolve(&state.db, key)
+                    .await
+                    .map_err(ctx::fail)?;
                 let back = return_to(&state, id, format!("/pay/{key}")).await?;
                 Ok((state, id, back))
             }
@@ -54,12 +56,17 @@ pub(crate) mod payer {
         }
     }
 
-    async fn return_to(state: &AppState, invoice_id: i64, path: String) -> Result<ReturnTo, AppError> {
+    async fn return_to(
+        state: &AppState,
+        invoice_id: i64,
+        path: String,
+    ) -> Result<ReturnTo, AppError> {
         let mut conn = state.db.pool.acquire().await?;
         let rec = crate::server::db::invoices::get(&mut conn, invoice_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let contact = crate::server::db::outbox::customer_contact(&mut conn, rec.customer_id).await?;
+        let contact =
+            crate::server::db::outbox::customer_contact(&mut conn, rec.customer_id).await?;
         let (email, lang) = contact
             .map(|(e, l, _)| (Some(e), Lang::parse(&l).unwrap_or_default()))
             .unwrap_or((None, Lang::default()));
@@ -79,7 +86,9 @@ pub async fn pay_panel(kind: String, key: String) -> Result<PayPanelData, AppErr
     use crate::server::services::payments;
     ctx::no_store();
     let (state, id, _) = payer::resolve(&kind, &key).await?;
-    let options = payments::pay_options(&state.db, id).await.map_err(ctx::fail)?;
+    let options = payments::pay_options(&state.db, id)
+        .await
+        .map_err(ctx::fail)?;
     let list = payments::list(&state.db, id).await.map_err(ctx::fail)?;
     Ok(PayPanelData {
         options,
@@ -140,7 +149,11 @@ pub async fn checkout_status(
 
 /// The receipt of one succeeded payment of the payer's invoice.
 #[server(endpoint = "payment_receipt")]
-pub async fn payment_receipt(kind: String, key: String, payment_id: i64) -> Result<Receipt, AppError> {
+pub async fn payment_receipt(
+    kind: String,
+    key: String,
+    payment_id: i64,
+) -> Result<Receipt, AppError> {
     use crate::api::ctx;
     ctx::no_store();
     let (state, id, _) = payer::resolve(&kind, &key).await?;
@@ -163,7 +176,11 @@ pub struct SimCheckout {
 pub async fn simulated_checkout(session_id: String) -> Result<SimCheckout, AppError> {
     use crate::api::ctx;
     let state = crate::server::state::app_state()?;
-    let sim = state.payments.simulated.clone().ok_or_else(|| ctx::fail(AppError::NotFound))?;
+    let sim = state
+        .payments
+        .simulated
+        .clone()
+        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
     let mut conn = state.db.pool.acquire().await?;
     let s = crate::server::db::payments::session_by_provider_id(&mut conn, &session_id)
         .await?
@@ -178,7 +195,10 @@ pub async fn simulated_checkout(session_id: String) -> Result<SimCheckout, AppEr
         amount: s.amount,
         currency: s.currency,
         open: s.status == "open" && s.expires_at > now,
-        cancel_url: sim.urls(&session_id).map(|(_, c)| c).unwrap_or_else(|| "/".into()),
+        cancel_url: sim
+            .urls(&session_id)
+            .map(|(_, c)| c)
+            .unwrap_or_else(|| "/".into()),
     })
 }
 
@@ -189,7 +209,11 @@ pub async fn simulate_payment(session_id: String, outcome: String) -> Result<(),
     use crate::api::ctx;
     use crate::server::payments::simulated::{Outcome, SimSession};
     let state = crate::server::state::app_state()?;
-    let sim = state.payments.simulated.clone().ok_or_else(|| ctx::fail(AppError::NotFound))?;
+    let sim = state
+        .payments
+        .simulated
+        .clone()
+        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
     let outcome = Outcome::parse(&outcome).ok_or_else(|| ctx::fail(AppError::BadRequest))?;
     let mut conn = state.db.pool.acquire().await?;
     let s = crate::server::db::payments::session_by_provider_id(&mut conn, &session_id)
@@ -233,10 +257,16 @@ pub async fn staff_payments(invoice_id: i64) -> Result<StaffPaymentsData, AppErr
     use crate::server::services::payments;
     let (state, _) = ctx::require_staff().await?;
     ctx::no_store();
-    let options = payments::pay_options(&state.db, invoice_id).await.map_err(ctx::fail)?;
+    let options = payments::pay_options(&state.db, invoice_id)
+        .await
+        .map_err(ctx::fail)?;
     Ok(StaffPaymentsData {
-        payments: payments::list(&state.db, invoice_id).await.map_err(ctx::fail)?,
-        timeline: payments::timeline(&state.db, invoice_id).await.map_err(ctx::fail)?,
+        payments: payments::list(&state.db, invoice_id)
+            .await
+            .map_err(ctx::fail)?,
+        timeline: payments::timeline(&state.db, invoice_id)
+            .await
+            .map_err(ctx::fail)?,
         balance_open: options.payable > 0 || !options.processing.is_empty(),
         currency: options.currency,
     })
@@ -252,16 +282,18 @@ fn staff_redirect(
     use crate::api::ctx;
     match outcome {
         Ok(()) => {
-            leptos_axum::redirect(&format!("/staff/invoices/{invoice_id}?done={done}#payments"));
+            leptos_axum::redirect(&format!(
+                "/staff/invoices/{invoice_id}?done={done}#payments"
+            ));
             Ok(())
         }
         Err(e) => {
             let problem = match &e {
-                AppError::Validation(f) => f
-                    .0
-                    .first()
-                    .map(|(field, p)| format!("{field}:{}", p.code()))
-                    .unwrap_or_else(|| "invalid".into()),
+                AppError::Validation(f) => {
+                    f.0.first()
+                        .map(|(field, p)| format!("{field}:{}", p.code()))
+                        .unwrap_or_else(|| "invalid".into())
+                }
                 other => other.code().to_string(),
             };
             let e = ctx::fail(e);
@@ -299,7 +331,11 @@ pub async fn record_payment(
 
 /// Starts a refund through the provider; applied when its webhook arrives.
 #[server(endpoint = "refund_payment")]
-pub async fn refund_payment(invoice_id: i64, payment_id: i64, refund_amount: String) -> Result<(), AppError> {
+pub async fn refund_payment(
+    invoice_id: i64,
+    payment_id: i64,
+    refund_amount: String,
+) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
     let outcome = crate::server::services::payments::request_refund(

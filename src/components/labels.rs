@@ -1,8 +1,8 @@
 //! Words for payment facts, in the reader's language.
 use crate::i18n::*;
 use crate::model::lang::Lang;
-use leptos_i18n::td_string;
 use crate::model::payment::{PaymentMethod, PaymentStatus};
+use leptos_i18n::td_string;
 
 /// A payment method in words; also used by emails and PDFs (no UI context).
 pub fn method_label(lang: Lang, m: PaymentMethod) -> String {

@@ -32,7 +32,10 @@ fn pay_error_text(code: &str) -> String {
 pub fn PayPanelView(kind: &'static str, key: String, base: String) -> impl IntoView {
     let i18n = use_i18n();
     let (k, kk) = (kind.to_string(), key.clone());
-    let panel = Resource::new(move || (k.clone(), kk.clone()), |(k, key)| pay_panel(k, key));
+    let panel = Resource::new(
+        move || (k.clone(), kk.clone()),
+        |(k, key)| pay_panel(k, key),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || {

@@ -15,10 +15,12 @@ use leptos_router::hooks::{use_location, use_query_map};
 fn carried_error(param: &str) -> Option<(String, String)> {
     let raw = use_query_map().with_untracked(|q| q.get(param))?;
     let (field, code) = raw.split_once(':').unwrap_or(("", raw.as_str()));
-    let text = FieldProblem::parse(code).map(problem_text).unwrap_or_else(|| {
-        let i18n = use_i18n();
-        t_string!(i18n, err_conflict).to_string()
-    });
+    let text = FieldProblem::parse(code)
+        .map(problem_text)
+        .unwrap_or_else(|| {
+            let i18n = use_i18n();
+            t_string!(i18n, err_conflict).to_string()
+        });
     Some((field.to_string(), text))
 }
 
@@ -26,7 +28,10 @@ fn carried_error(param: &str) -> Option<(String, String)> {
 pub fn StaffPaymentsPanel(invoice_id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let search = use_location().search;
-    let data = Resource::new(move || (invoice_id, search.get()), |(id, _)| staff_payments(id));
+    let data = Resource::new(
+        move || (invoice_id, search.get()),
+        |(id, _)| staff_payments(id),
+    );
     view! {
         <section class="panel" id="payments" aria-labelledby="payments-h" data-testid="staff-payments">
             <h2 id="payments-h">{t!(i18n, sp_title)}</h2>
@@ -50,7 +55,10 @@ fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
         .timeline
         .iter()
         .map(|e| {
-            let amount = e.amount.map(|a| format_money(a, &d.currency, lang)).unwrap_or_default();
+            let amount = e
+                .amount
+                .map(|a| format_money(a, &d.currency, lang))
+                .unwrap_or_default();
             let who = e.actor.clone().unwrap_or_default();
             view! {
                 <li>
@@ -87,8 +95,20 @@ fn PaymentRow(invoice_id: i64, p: PaymentView, lang: Lang) -> impl IntoView {
         payment_status_label(p.status),
     );
     let extra = [
-        (p.refunded > 0).then(|| format!("{} {}", t_string!(i18n, sp_refunded), format_money(p.refunded, &p.currency, lang))),
-        (p.charged_back > 0).then(|| format!("{} {}", t_string!(i18n, sp_charged_back), format_money(p.charged_back, &p.currency, lang))),
+        (p.refunded > 0).then(|| {
+            format!(
+                "{} {}",
+                t_string!(i18n, sp_refunded),
+                format_money(p.refunded, &p.currency, lang)
+            )
+        }),
+        (p.charged_back > 0).then(|| {
+            format!(
+                "{} {}",
+                t_string!(i18n, sp_charged_back),
+                format_money(p.charged_back, &p.currency, lang)
+            )
+        }),
         p.failure_reason.clone().filter(|r| !r.is_empty()),
         (!p.reference.is_empty()).then(|| p.reference.clone()),
     ]
@@ -132,7 +152,10 @@ fn OfflineForm(invoice_id: i64) -> impl IntoView {
             .filter(|(field, _)| field == f)
             .map(|(_, m)| view! { <p class="field-error" data-testid=format!("offline-{f}-error")>{m}</p> })
     };
-    let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     let methods = PaymentMethod::OFFLINE
         .into_iter()
         .map(|m| view! { <option value=m.as_str()>{method_label(lang, m)}</option> })

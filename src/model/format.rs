@@ -44,7 +44,10 @@ pub fn parse_amount_in(
     currency: &str,
 ) -> Result<i64, crate::model::validate::FieldProblem> {
     use crate::model::validate::FieldProblem;
-    let t = text.trim().replace(',', ".").replace([' ', NBSP, '\u{202f}', '€'], "");
+    let t = text
+        .trim()
+        .replace(',', ".")
+        .replace([' ', NBSP, '\u{202f}', '€'], "");
     if t.is_empty() {
         return Err(FieldProblem::Required);
     }
@@ -211,9 +214,15 @@ mod tests {
         use crate::model::validate::FieldProblem;
         assert_eq!(parse_amount_minor(""), Err(FieldProblem::Required));
         assert_eq!(parse_amount_minor("douze"), Err(FieldProblem::NotANumber));
-        assert_eq!(parse_amount_minor("1.234"), Err(FieldProblem::TooManyDecimals));
+        assert_eq!(
+            parse_amount_minor("1.234"),
+            Err(FieldProblem::TooManyDecimals)
+        );
         assert_eq!(parse_amount_minor("-5"), Err(FieldProblem::MustBePositive));
         assert_eq!(parse_amount_minor("0"), Err(FieldProblem::MustBePositive));
-        assert_eq!(parse_amount_minor("1000000000001"), Err(FieldProblem::TooLarge));
+        assert_eq!(
+            parse_amount_minor("1000000000001"),
+            Err(FieldProblem::TooLarge)
+        );
     }
 }

@@ -98,7 +98,10 @@ impl PaymentMethod {
 /// A card chargeback: money taken back by the customer's bank until the
 /// dispute is won. Closed beats open, whatever order the events came in.
 pub fn chargeback_is_final(status: &str) -> bool {
-    matches!(status, "won" | "lost" | "warning_closed" | "charge_refunded")
+    matches!(
+        status,
+        "won" | "lost" | "warning_closed" | "charge_refunded"
+    )
 }
 
 /// Whether a chargeback in this state keeps the money away from the business.
@@ -232,7 +235,9 @@ pub enum CheckoutOutcome {
         amount: i64,
         currency: String,
     },
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
     Expired,
 }
 
@@ -281,18 +286,36 @@ mod tests {
 
     #[test]
     fn an_amount_above_what_is_payable_is_an_overpayment_and_is_refused() {
-        assert_eq!(check_amount(10_001, 10_000, true), Err(FieldProblem::TooLarge));
-        assert_eq!(check_amount(0, 10_000, true), Err(FieldProblem::MustBePositive));
+        assert_eq!(
+            check_amount(10_001, 10_000, true),
+            Err(FieldProblem::TooLarge)
+        );
+        assert_eq!(
+            check_amount(0, 10_000, true),
+            Err(FieldProblem::MustBePositive)
+        );
         assert_eq!(check_amount(5_000, 10_000, true), Ok(()));
-        assert_eq!(check_amount(5_000, 10_000, false), Err(FieldProblem::OutOfRange));
+        assert_eq!(
+            check_amount(5_000, 10_000, false),
+            Err(FieldProblem::OutOfRange)
+        );
         assert_eq!(check_amount(10_000, 10_000, false), Ok(()));
     }
 
     #[test]
     fn a_precise_method_replaces_online_but_not_the_reverse() {
-        assert_eq!(PaymentMethod::Online.merge(PaymentMethod::SepaDebit), PaymentMethod::SepaDebit);
-        assert_eq!(PaymentMethod::Card.merge(PaymentMethod::Online), PaymentMethod::Card);
-        assert_eq!(PaymentMethod::from_provider("klarna"), PaymentMethod::Online);
+        assert_eq!(
+            PaymentMethod::Online.merge(PaymentMethod::SepaDebit),
+            PaymentMethod::SepaDebit
+        );
+        assert_eq!(
+            PaymentMethod::Card.merge(PaymentMethod::Online),
+            PaymentMethod::Card
+        );
+        assert_eq!(
+            PaymentMethod::from_provider("klarna"),
+            PaymentMethod::Online
+        );
     }
 
     #[test]

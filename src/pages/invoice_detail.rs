@@ -1,8 +1,8 @@
 //! `/invoices/{number}`: one invoice with every legal mention and its PDF.
 use crate::api::invoices::invoice_detail;
 use crate::components::document::DocumentView;
-use crate::components::pay_panel::PayPanelView;
 use crate::components::errors::error_text;
+use crate::components::pay_panel::PayPanelView;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::not_found::NotFoundPage;

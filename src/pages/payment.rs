@@ -26,7 +26,9 @@ fn payer() -> (String, String, String) {
 pub fn CheckoutReturnPage() -> impl IntoView {
     let i18n = use_i18n();
     let (kind, key, base) = payer();
-    let session = use_query_map().with_untracked(|q| q.get("session_id")).unwrap_or_default();
+    let session = use_query_map()
+        .with_untracked(|q| q.get("session_id"))
+        .unwrap_or_default();
     let status = Resource::new(
         move || (kind.clone(), key.clone(), session.clone()),
         |(k, key, s)| checkout_status(k, key, s),

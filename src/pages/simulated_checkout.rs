@@ -13,8 +13,12 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn SimulatedCheckoutPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
-    let declined = use_query_map().with_untracked(|q| q.get("declined")).is_some();
+    let id = use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .unwrap_or_default();
+    let declined = use_query_map()
+        .with_untracked(|q| q.get("declined"))
+        .is_some();
     let sid = id.clone();
     let data = Resource::new(move || sid.clone(), simulated_checkout);
     let title = t_string!(i18n, sim_title).to_string();

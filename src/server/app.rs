@@ -127,6 +127,14 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .route("/invoices/{number}/pdf", get(super::downloads::invoice_pdf))
         .route("/pay/{token}/pdf", get(super::downloads::pay_link_pdf))
         .route(
+            "/pay/{token}/receipts/{id}/pdf",
+            get(super::downloads::pay_link_receipt_pdf),
+        )
+        .route(
+            "/invoices/{number}/receipts/{id}/pdf",
+            get(super::downloads::invoice_receipt_pdf),
+        )
+        .route(
             "/webhooks/stripe",
             axum::routing::post(super::webhooks::stripe_webhook),
         )

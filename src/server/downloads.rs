@@ -31,7 +31,15 @@ fn error_response(e: AppError) -> Response {
 
 async fn pdf_response(doc: InvoiceDocument, lang: Lang) -> Response {
     let name = format!("{}.pdf", doc.number);
-    let rendered = tokio::task::spawn_blocking(move || super::pdf::render_pdf(&doc, lang)).await;
+    rendered_pdf(name, move || super::pdf::render_pdf(&doc, lang)).await
+}
+
+/// Renders off the async threads and answers with the PDF, never cached.
+async fn rendered_pdf<E: std::fmt::Display + Send + 'static>(
+    name: String,
+    render: impl FnOnce() -> Result<Vec<u8>, E> + Send + 'static,
+) -> Response {
+    let rendered = tokio::task::spawn_blocking(render).await;
     let bytes = match rendered {
         Ok(Ok(b)) => b,
         Ok(Err(e)) => return error_response(AppError::internal("pdf rendering", e)),
@@ -95,4 +103,75 @@ pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<Strin
         .await
         .unwrap_or_default();
     pdf_response(doc, lang).await
+}
+
+/// The receipt PDF of a payment of invoice `invoice_id`, in the customer's language.
+async fn receipt_pdf(
+    state: &AppState,
+    invoice_id: i64,
+    customer_id: i64,
+    payment_id: i64,
+) -> Response {
+    let receipt = match super::services::payments::receipt(&state.db, invoice_id, payment_id).await
+    {
+        Ok(r) => r,
+        Err(e) => return error_response(e),
+    };
+    let seller = match super::db::company::load(&state.db.pool).await {
+        Ok((seller, _, _)) => seller,
+        Err(e) => return error_response(AppError::internal("company", e)),
+    };
+    let lang = super::db::customers::lang(&state.db.pool, customer_id)
+        .await
+        .unwrap_or_default();
+    let name = super::pdf::receipt_file_name(lang, &receipt.invoice_number, payment_id);
+    rendered_pdf(name, move || {
+        super::pdf::render_receipt(&receipt, &seller, lang)
+    })
+    .await
+}
+
+/// `GET /invoices/{number}/receipts/{id}/pdf`: the owning customer and staff only.
+pub async fn invoice_receipt_pdf(
+    State(state): State<AppState>,
+    session: Session,
+    Path((number, payment_id)): Path<(String, i64)>,
+) -> Response {
+    let viewer = match current_user(&session, &state.db.pool).await {
+        Ok(Some(u)) if u.role.is_staff() => Viewer::Staff,
+        Ok(Some(u)) => match u.customer_id {
+            Some(c) => Viewer::Customer(c),
+            None => return error_response(AppError::NotFound),
+        },
+        Ok(None) => {
+            return Redirect::to(&format!("/login?next=/invoices/{number}")).into_response();
+        }
+        Err(e) => return error_response(e),
+    };
+    match documents::by_number(&state.db, &number, viewer, today()).await {
+        Ok((rec, _)) => receipt_pdf(&state, rec.id, rec.customer_id, payment_id).await,
+        Err(e) => error_response(e),
+    }
+}
+
+/// `GET /pay/{token}/receipts/{id}/pdf`: a receipt of the pay link's invoice.
+pub async fn pay_link_receipt_pdf(
+    State(state): State<AppState>,
+    Path((token, payment_id)): Path<(String, i64)>,
+) -> Response {
+    let id = match pay_links::resolve(&state.db, &token).await {
+        Ok(id) => id,
+        Err(e) => return error_response(e),
+    };
+    let mut conn = match state.db.pool.acquire().await {
+        Ok(c) => c,
+        Err(e) => return error_response(AppError::internal("pool", e)),
+    };
+    let customer = match super::db::invoices::get(&mut conn, id).await {
+        Ok(Some(rec)) => rec.customer_id,
+        Ok(None) => return error_response(AppError::NotFound),
+        Err(e) => return error_response(AppError::internal("invoice", e)),
+    };
+    drop(conn);
+    receipt_pdf(&state, id, customer, payment_id).await
 }

@@ -4,11 +4,12 @@
 //! is gapless and chronological. Dates are relative to today.
 use super::auth::hash_password;
 use super::db::seed::{CompanyInput, CustomerInput, insert_company, insert_customer};
-use super::db::{Db, invoices, now_ts, users};
+use super::db::{Db, invoices, now_ts, payments, users};
 use super::services::invoicing::{self, CreditRequest};
 use crate::error::AppError;
 use crate::model::draft::{DraftInput, DraftLineInput};
 use crate::model::invoice::InvoiceStatus;
+use crate::model::payment::{PaymentMethod, PaymentStatus};
 use crate::model::role::Role;
 use crate::model::vat::VatRate;
 use chrono::{Duration, NaiveDate};
@@ -154,24 +155,17 @@ async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(),
     match fate {
         Fate::Open => {}
         Fate::Paid => {
-            invoices::set_settlement(
-                &mut conn,
-                id,
-                rec.total_ttc,
-                InvoiceStatus::Paid,
-                Some(now_ts()),
-            )
-            .await?
+            drop(conn);
+            let method = if id % 2 == 0 {
+                PaymentMethod::Card
+            } else {
+                PaymentMethod::Transfer
+            };
+            demo_payment(db, &rec, rec.total_ttc, method, when).await?;
         }
         Fate::Partial => {
-            invoices::set_settlement(
-                &mut conn,
-                id,
-                rec.total_ttc / 3,
-                InvoiceStatus::PartiallyPaid,
-                None,
-            )
-            .await?
+            drop(conn);
+            demo_payment(db, &rec, rec.total_ttc / 3, PaymentMethod::Transfer, when).await?;
         }
         Fate::Disputed => {
             invoices::set_settlement(&mut conn, id, 0, InvoiceStatus::Disputed, None).await?
@@ -190,6 +184,61 @@ async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(),
             invoicing::credit(db, id, &request, when, None).await?;
         }
     }
+    Ok(())
+}
+
+/// A payment as the portal records them (a card payment through the simulated
+/// provider, or a transfer entered by staff), with the balance recomputed.
+async fn demo_payment(
+    db: &Db,
+    rec: &invoices::InvoiceRecord,
+    amount: i64,
+    method: PaymentMethod,
+    when: NaiveDate,
+) -> Result<(), AppError> {
+    let now = now_ts();
+    let online = method == PaymentMethod::Card;
+    let pi = format!("pi_sim_demo_{}", rec.id);
+    let received_on = when.format("%Y-%m-%d").to_string();
+    let mut tx = db.begin_money().await?;
+    let payment = payments::insert(
+        &mut tx,
+        &payments::NewPayment {
+            invoice_id: rec.id,
+            provider: if online { "simulated" } else { "offline" },
+            method,
+            status: PaymentStatus::Succeeded,
+            amount,
+            currency: &rec.currency,
+            provider_payment_id: online.then_some(pi.as_str()),
+            provider_session_id: None,
+            reference: if online { &pi } else { "VIR SEPA DEMO" },
+            failure_reason: None,
+            received_on: Some(&received_on),
+            recorded_by: None,
+        },
+        now,
+    )
+    .await?;
+    payments::log(
+        &mut tx,
+        &payments::LogEntry {
+            invoice_id: rec.id,
+            payment_id: Some(payment),
+            kind: if online {
+                "succeeded"
+            } else {
+                "offline_recorded"
+            },
+            amount: Some(amount),
+            detail: "",
+            actor: None,
+        },
+        now,
+    )
+    .await?;
+    crate::server::services::webhooks::recompute(&mut tx, rec.id, now).await?;
+    tx.commit().await?;
     Ok(())
 }
 

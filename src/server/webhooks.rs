@@ -34,12 +34,18 @@ pub async fn stripe_webhook(
     match webhooks::apply(&state.db, &event).await {
         Ok(Applied::Done(outcome)) => {
             tracing::info!(event = %event.id, kind = %event.kind, outcome, "webhook applied");
-            (StatusCode::OK, axum::Json(serde_json::json!({"received": true, "outcome": outcome})))
+            (
+                StatusCode::OK,
+                axum::Json(serde_json::json!({"received": true, "outcome": outcome})),
+            )
                 .into_response()
         }
         Ok(Applied::Duplicate) => {
             tracing::info!(event = %event.id, kind = %event.kind, "webhook duplicate ignored");
-            (StatusCode::OK, axum::Json(serde_json::json!({"received": true, "outcome": "duplicate"})))
+            (
+                StatusCode::OK,
+                axum::Json(serde_json::json!({"received": true, "outcome": "duplicate"})),
+            )
                 .into_response()
         }
         Err(e) => {

@@ -338,15 +338,14 @@ pub async fn merge_refund(
     amount_refunded: i64,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let before: i64 = sqlx::query(
-        "SELECT amount_refunded FROM provider_refunds WHERE provider_payment_id = $1",
-    )
-    .bind(provider_payment_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|r| r.try_get("amount_refunded"))
-    .transpose()?
-    .unwrap_or(0);
+    let before: i64 =
+        sqlx::query("SELECT amount_refunded FROM provider_refunds WHERE provider_payment_id = $1")
+            .bind(provider_payment_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get("amount_refunded"))
+            .transpose()?
+            .unwrap_or(0);
     sqlx::query(
         "INSERT INTO provider_refunds (provider_payment_id, amount_refunded, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (provider_payment_id) DO UPDATE SET amount_refunded = $2, updated_at = $3 \

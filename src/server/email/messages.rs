@@ -187,12 +187,19 @@ pub fn receipt_mail(lang: Lang, r: &crate::model::payment::Receipt, link: &str) 
         .unwrap_or_default();
     let method = method_label(lang, r.method);
     let mut summary = vec![
-        td_string!(l, mail_receipt_amount, amount = format_money(r.amount, &r.currency, lang)).to_string(),
+        td_string!(
+            l,
+            mail_receipt_amount,
+            amount = format_money(r.amount, &r.currency, lang)
+        )
+        .to_string(),
         td_string!(l, mail_receipt_date, date = date).to_string(),
         td_string!(l, mail_receipt_method, method = method).to_string(),
     ];
     if !r.reference.is_empty() {
-        summary.push(td_string!(l, mail_receipt_reference, reference = r.reference.as_str()).to_string());
+        summary.push(
+            td_string!(l, mail_receipt_reference, reference = r.reference.as_str()).to_string(),
+        );
     }
     summary.push(
         td_string!(
@@ -217,7 +224,13 @@ pub fn receipt_mail(lang: Lang, r: &crate::model::payment::Receipt, link: &str) 
         after: vec![signature(lang, &r.seller_name)],
     }
     .into_mail(
-        td_string!(l, mail_receipt_subject, number = number, company = r.seller_name.as_str()).to_string(),
+        td_string!(
+            l,
+            mail_receipt_subject,
+            number = number,
+            company = r.seller_name.as_str()
+        )
+        .to_string(),
         lang,
     )
 }

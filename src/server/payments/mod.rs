@@ -64,8 +64,10 @@ pub enum ProviderError {
 pub trait PaymentProvider: Send + Sync {
     /// `stripe` or `simulated`, as stored on sessions and payments.
     fn name(&self) -> &'static str;
-    async fn create_checkout(&self, req: &CheckoutRequest)
-    -> Result<CheckoutSession, ProviderError>;
+    async fn create_checkout(
+        &self,
+        req: &CheckoutRequest,
+    ) -> Result<CheckoutSession, ProviderError>;
     /// Closes an open session so it can no longer be paid.
     async fn expire_checkout(&self, session_id: &str) -> Result<(), ProviderError>;
     async fn refund(&self, req: &RefundRequest) -> Result<String, ProviderError>;
@@ -92,7 +94,10 @@ impl fmt::Debug for PaymentConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PaymentConfig")
             .field("provider", &self.provider)
-            .field("stripe_secret_key", &self.stripe_secret_key.as_ref().map(|_| "***"))
+            .field(
+                "stripe_secret_key",
+                &self.stripe_secret_key.as_ref().map(|_| "***"),
+            )
             .field("webhook_secret", &"***")
             .field("stripe_api_base", &self.stripe_api_base)
             .finish()
@@ -109,7 +114,11 @@ impl PaymentConfig {
         let provider = match var("PAYMENT_PROVIDER").as_deref() {
             Some("stripe") => ProviderKind::Stripe,
             Some("simulated") => ProviderKind::Simulated,
-            Some(other) => return Err(format!("PAYMENT_PROVIDER must be stripe or simulated, not {other}")),
+            Some(other) => {
+                return Err(format!(
+                    "PAYMENT_PROVIDER must be stripe or simulated, not {other}"
+                ));
+            }
             None if key.is_some() => ProviderKind::Stripe,
             None => ProviderKind::Simulated,
         };
@@ -125,11 +134,14 @@ impl PaymentConfig {
         if provider == ProviderKind::Stripe && key.is_none() {
             return Err("STRIPE_SECRET_KEY is required with the stripe provider".into());
         }
-        let stripe_api_base = var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com/".into());
+        let stripe_api_base =
+            var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com/".into());
         url::Url::parse(&stripe_api_base)
             .map_err(|_| format!("STRIPE_API_BASE is not a URL: {stripe_api_base}"))?;
         let simulated_delay_ms = match var("SIMULATED_DELAY_MS") {
-            Some(v) => v.parse().map_err(|_| format!("SIMULATED_DELAY_MS is not a number: {v}"))?,
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("SIMULATED_DELAY_MS is not a number: {v}"))?,
             None => 4000,
         };
         Ok(PaymentConfig {
@@ -190,7 +202,10 @@ impl Payments {
         let (provider, simulated): (Arc<dyn PaymentProvider>, _) =
             match (config.provider, &config.stripe_secret_key) {
                 (ProviderKind::Stripe, Some(key)) => (
-                    Arc::new(stripe_checkout::StripeProvider::new(&config.stripe_api_base, key)),
+                    Arc::new(stripe_checkout::StripeProvider::new(
+                        &config.stripe_api_base,
+                        key,
+                    )),
                     None,
                 ),
                 _ => {

@@ -35,7 +35,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -61,7 +61,10 @@ pub fn verify(
     let mut timestamp = None;
     let mut candidates = Vec::new();
     for part in header.split(',') {
-        let (k, v) = part.trim().split_once('=').ok_or(SignatureError::Malformed)?;
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignatureError::Malformed)?;
         match k {
             "t" => timestamp = Some(v.parse::<i64>().map_err(|_| SignatureError::Malformed)?),
             "v1" => candidates.push(v),
@@ -119,22 +122,37 @@ mod tests {
     #[test]
     fn a_wrong_secret_a_changed_body_or_garbage_are_refused() {
         let h = sign("whsec_other", 1_700_000_000, BODY);
-        assert_eq!(verify(SECRET, Some(&h), BODY, 1_700_000_000), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(SECRET, Some(&h), BODY, 1_700_000_000),
+            Err(SignatureError::Mismatch)
+        );
         let h = sign(SECRET, 1_700_000_000, BODY);
         assert_eq!(
             verify(SECRET, Some(&h), b"{}", 1_700_000_000),
             Err(SignatureError::Mismatch)
         );
-        assert_eq!(verify(SECRET, Some("t=1,v1=zz"), BODY, 1), Err(SignatureError::Mismatch));
-        assert_eq!(verify(SECRET, Some("nonsense"), BODY, 1), Err(SignatureError::Malformed));
+        assert_eq!(
+            verify(SECRET, Some("t=1,v1=zz"), BODY, 1),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(SECRET, Some("nonsense"), BODY, 1),
+            Err(SignatureError::Malformed)
+        );
         assert_eq!(verify(SECRET, None, BODY, 1), Err(SignatureError::Missing));
     }
 
     #[test]
     fn a_signature_older_or_newer_than_five_minutes_is_stale() {
         let h = sign(SECRET, 1_700_000_000, BODY);
-        assert_eq!(verify(SECRET, Some(&h), BODY, 1_700_000_301), Err(SignatureError::Stale));
-        assert_eq!(verify(SECRET, Some(&h), BODY, 1_699_999_699), Err(SignatureError::Stale));
+        assert_eq!(
+            verify(SECRET, Some(&h), BODY, 1_700_000_301),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify(SECRET, Some(&h), BODY, 1_699_999_699),
+            Err(SignatureError::Stale)
+        );
         assert_eq!(verify(SECRET, Some(&h), BODY, 1_700_000_300), Ok(()));
     }
 }

@@ -196,8 +196,14 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
     match outcome {
         Outcome::CardSucceeds => (
             vec![
-                event("checkout.session.completed", session_object(s, "paid", "card")),
-                event("payment_intent.succeeded", intent_object(s, "succeeded", "card", None)),
+                event(
+                    "checkout.session.completed",
+                    session_object(s, "paid", "card"),
+                ),
+                event(
+                    "payment_intent.succeeded",
+                    intent_object(s, "succeeded", "card", None),
+                ),
             ],
             vec![],
         ),
@@ -215,8 +221,14 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
         ),
         Outcome::SepaSucceeds | Outcome::SepaFails => {
             let now = vec![
-                event("checkout.session.completed", session_object(s, "unpaid", "sepa_debit")),
-                event("payment_intent.processing", intent_object(s, "processing", "sepa_debit", None)),
+                event(
+                    "checkout.session.completed",
+                    session_object(s, "unpaid", "sepa_debit"),
+                ),
+                event(
+                    "payment_intent.processing",
+                    intent_object(s, "processing", "sepa_debit", None),
+                ),
             ];
             let later = if outcome == Outcome::SepaSucceeds {
                 vec![
@@ -224,7 +236,10 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
                         "checkout.session.async_payment_succeeded",
                         session_object(s, "paid", "sepa_debit"),
                     ),
-                    event("payment_intent.succeeded", intent_object(s, "succeeded", "sepa_debit", None)),
+                    event(
+                        "payment_intent.succeeded",
+                        intent_object(s, "succeeded", "sepa_debit", None),
+                    ),
                 ]
             } else {
                 vec![
@@ -260,7 +275,10 @@ impl PaymentProvider for SimulatedProvider {
     ) -> Result<CheckoutSession, ProviderError> {
         let id = derived_id("cs", &req.idempotency_key);
         if let Ok(mut urls) = self.urls.lock() {
-            urls.insert(id.clone(), (req.success_url.clone(), req.cancel_url.clone()));
+            urls.insert(
+                id.clone(),
+                (req.success_url.clone(), req.cancel_url.clone()),
+            );
         }
         Ok(CheckoutSession {
             url: format!("{}/checkout/simulated/{id}", self.base_url),
@@ -298,8 +316,8 @@ impl PaymentProvider for SimulatedProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::payments::events::{Fact, parse};
     use crate::model::payment::PaymentStatus;
+    use crate::server::payments::events::{Fact, parse};
 
     fn session() -> SimSession {
         SimSession {

@@ -112,7 +112,9 @@ impl PaymentProvider for StripeProvider {
         match stripe::CheckoutSession::expire(&self.client, &id).await {
             Ok(_) => Ok(()),
             // Stripe refuses to expire a session that was completed meanwhile.
-            Err(StripeError::Stripe(e)) if e.http_status == 400 => Err(ProviderError::SessionClosed),
+            Err(StripeError::Stripe(e)) if e.http_status == 400 => {
+                Err(ProviderError::SessionClosed)
+            }
             Err(e) => Err(failed(e)),
         }
     }

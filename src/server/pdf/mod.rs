@@ -13,9 +13,12 @@ mod canvas;
 mod font;
 mod labels;
 mod layout;
+pub mod receipt;
 mod table;
 #[cfg(test)]
 mod tests;
+
+pub use receipt::{receipt_file_name, render_receipt};
 
 /// Why a PDF could not be produced.
 #[derive(Debug, thiserror::Error)]

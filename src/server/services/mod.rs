@@ -6,5 +6,5 @@ pub mod invoices;
 pub mod invoicing;
 pub mod pay_links;
 pub mod payments;
-pub mod webhooks;
 pub mod staff;
+pub mod webhooks;

@@ -41,7 +41,9 @@ fn field(name: &str, p: FieldProblem) -> AppError {
 /// What can be paid on an invoice now, with what is on its way.
 pub async fn pay_options(db: &Db, invoice_id: i64) -> Result<PayOptions, AppError> {
     let mut conn = db.pool.acquire().await?;
-    let inv = invoices::get(&mut conn, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let inv = invoices::get(&mut conn, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let rows = pay::for_invoice(&mut conn, invoice_id).await?;
     drop(conn);
     let (_, _, partial_allowed) = company::load(&db.pool).await?;
@@ -66,7 +68,11 @@ fn options_from(inv: &InvoiceRecord, rows: &[PaymentRow], partial_allowed: bool)
         .filter(|p| p.status == PaymentStatus::Failed)
         .map(|p| p.failure_reason.clone().unwrap_or_default());
     PayOptions {
-        payable: if open { payable(settlement(inv).balance(), in_flight) } else { 0 },
+        payable: if open {
+            payable(settlement(inv).balance(), in_flight)
+        } else {
+            0
+        },
         currency: inv.currency.clone(),
         partial_allowed,
         processing,
@@ -95,7 +101,11 @@ pub async fn start_checkout(
 ) -> Result<String, AppError> {
     let opts = pay_options(db, invoice_id).await?;
     if opts.payable <= 0 {
-        return Err(if opts.processing.is_empty() { AppError::Conflict } else { field("amount", FieldProblem::AlreadyUsed) });
+        return Err(if opts.processing.is_empty() {
+            AppError::Conflict
+        } else {
+            field("amount", FieldProblem::AlreadyUsed)
+        });
     }
     let amount = match amount.map(str::trim).filter(|a| !a.is_empty()) {
         Some(text) => parse_amount_in(text, &opts.currency).map_err(|p| field("amount", p))?,
@@ -103,7 +113,9 @@ pub async fn start_checkout(
     };
     check_amount(amount, opts.payable, opts.partial_allowed).map_err(|p| field("amount", p))?;
     let mut conn = db.pool.acquire().await?;
-    let inv = invoices::get(&mut conn, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let inv = invoices::get(&mut conn, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = now_ts();
     let open = pay::open_sessions(&mut conn, invoice_id).await?;
     if let Some(s) = open
@@ -115,9 +127,15 @@ pub async fn start_checkout(
     // One open session per invoice: another amount's session is closed first,
     // so two tabs can never both be paid for the same balance.
     for s in &open {
-        match payments.provider.expire_checkout(&s.provider_session_id).await {
+        match payments
+            .provider
+            .expire_checkout(&s.provider_session_id)
+            .await
+        {
             Ok(()) => pay::close_session(&mut conn, &s.provider_session_id, "expired").await?,
-            Err(ProviderError::SessionClosed) => return Err(field("amount", FieldProblem::AlreadyUsed)),
+            Err(ProviderError::SessionClosed) => {
+                return Err(field("amount", FieldProblem::AlreadyUsed));
+            }
             Err(e) => return Err(AppError::internal("expire checkout session", e)),
         }
     }
@@ -128,7 +146,10 @@ pub async fn start_checkout(
         invoice_number: number.clone(),
         amount,
         currency: inv.currency.clone(),
-        success_url: format!("{}{}/return?session_id={{CHECKOUT_SESSION_ID}}", payments.base_url, back.path),
+        success_url: format!(
+            "{}{}/return?session_id={{CHECKOUT_SESSION_ID}}",
+            payments.base_url, back.path
+        ),
         cancel_url: format!("{}{}?cancelled=1", payments.base_url, back.path),
         idempotency_key: format!(
             "quittance-checkout-{invoice_id}-{amount}-{}-{}-{count}",
@@ -178,7 +199,11 @@ pub async fn start_checkout(
 
 /// What the return page shows for a session of this invoice. Read from our
 /// own records only: the webhook decides, never the return URL.
-pub async fn checkout_outcome(db: &Db, invoice_id: i64, session_id: &str) -> Result<CheckoutOutcome, AppError> {
+pub async fn checkout_outcome(
+    db: &Db,
+    invoice_id: i64,
+    session_id: &str,
+) -> Result<CheckoutOutcome, AppError> {
     let mut conn = db.pool.acquire().await?;
     let Some(session) = pay::session_by_provider_id(&mut conn, session_id).await? else {
         return Ok(CheckoutOutcome::Waiting);
@@ -198,7 +223,9 @@ pub async fn checkout_outcome(db: &Db, invoice_id: i64, session_id: &str) -> Res
                 currency: p.currency.clone(),
                 since: p.processing_at.unwrap_or(p.created_at),
             },
-            PaymentStatus::Failed => CheckoutOutcome::Failed { reason: p.failure_reason.unwrap_or_default() },
+            PaymentStatus::Failed => CheckoutOutcome::Failed {
+                reason: p.failure_reason.unwrap_or_default(),
+            },
         },
         None if session.status == "expired" => CheckoutOutcome::Expired,
         None => CheckoutOutcome::Waiting,
@@ -231,7 +258,11 @@ fn view(p: &PaymentRow) -> PaymentView {
 /// The payments of an invoice, oldest first.
 pub async fn list(db: &Db, invoice_id: i64) -> Result<Vec<PaymentView>, AppError> {
     let mut conn = db.pool.acquire().await?;
-    Ok(pay::for_invoice(&mut conn, invoice_id).await?.iter().map(view).collect())
+    Ok(pay::for_invoice(&mut conn, invoice_id)
+        .await?
+        .iter()
+        .map(view)
+        .collect())
 }
 
 pub async fn timeline(db: &Db, invoice_id: i64) -> Result<Vec<TimelineEntry>, AppError> {
@@ -245,17 +276,27 @@ pub async fn receipt(db: &Db, invoice_id: i64, payment_id: i64) -> Result<Receip
     receipt_in(&mut conn, invoice_id, payment_id).await
 }
 
-async fn receipt_in(conn: &mut AnyConnection, invoice_id: i64, payment_id: i64) -> Result<Receipt, AppError> {
-    let p = pay::by_id(conn, payment_id).await?.ok_or(AppError::NotFound)?;
+async fn receipt_in(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    payment_id: i64,
+) -> Result<Receipt, AppError> {
+    let p = pay::by_id(conn, payment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if p.invoice_id != invoice_id || p.status != PaymentStatus::Succeeded {
         return Err(AppError::NotFound);
     }
-    let inv = invoices::get(conn, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let inv = invoices::get(conn, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (_, _, buyer_name) = outbox::customer_contact(conn, inv.customer_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let seller_name: String = sqlx::Row::try_get(
-        &sqlx::query("SELECT legal_name FROM company WHERE id = 1").fetch_one(&mut *conn).await?,
+        &sqlx::query("SELECT legal_name FROM company WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?,
         "legal_name",
     )?;
     Ok(Receipt {
@@ -275,17 +316,24 @@ async fn receipt_in(conn: &mut AnyConnection, invoice_id: i64, payment_id: i64) 
 
 /// Queues the receipt email of a payment that just succeeded, in the caller's
 /// transaction (so it is sent if and only if the payment is recorded).
-pub async fn queue_receipt(conn: &mut AnyConnection, payment_id: i64, now: i64) -> Result<(), AppError> {
+pub async fn queue_receipt(
+    conn: &mut AnyConnection,
+    payment_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
     let Some(p) = pay::by_id(conn, payment_id).await? else {
         return Ok(());
     };
     let receipt = receipt_in(conn, p.invoice_id, payment_id).await?;
-    let inv = invoices::get(conn, p.invoice_id).await?.ok_or(AppError::NotFound)?;
+    let inv = invoices::get(conn, p.invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let Some((to, lang, _)) = outbox::customer_contact(conn, inv.customer_id).await? else {
         return Ok(());
     };
     let lang = Lang::parse(&lang).unwrap_or_default();
-    let link = crate::server::email::absolute_link(&format!("/invoices/{}", receipt.invoice_number));
+    let link =
+        crate::server::email::absolute_link(&format!("/invoices/{}", receipt.invoice_number));
     let mail = crate::server::email::messages::receipt_mail(lang, &receipt, &link);
     outbox::enqueue(
         conn,
@@ -338,7 +386,9 @@ pub async fn record_offline(
     }
     let now = now_ts();
     let mut tx = db.begin_money().await?;
-    let inv = invoices::get(&mut tx, invoice_id).await?.ok_or(AppError::NotFound)?;
+    let inv = invoices::get(&mut tx, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if inv.kind != "invoice" || !inv.status.is_open() {
         return Err(AppError::Conflict);
     }
@@ -352,7 +402,8 @@ pub async fn record_offline(
             errors.add("amount", FieldProblem::TooLarge);
         }
     }
-    let (Some(amount), Some(method), Some(date), true) = (amount, method, date, errors.is_empty()) else {
+    let (Some(amount), Some(method), Some(date), true) = (amount, method, date, errors.is_empty())
+    else {
         return Err(AppError::Validation(errors));
     };
     let received_on = date.format("%Y-%m-%d").to_string();
@@ -390,7 +441,13 @@ pub async fn record_offline(
     .await?;
     super::webhooks::recompute(&mut tx, invoice_id, now).await?;
     queue_receipt(&mut tx, id, now).await?;
-    crate::server::db::audit::record_in(&mut tx, Some(actor), "payment_recorded", inv.number.as_deref().unwrap_or_default()).await?;
+    crate::server::db::audit::record_in(
+        &mut tx,
+        Some(actor),
+        "payment_recorded",
+        inv.number.as_deref().unwrap_or_default(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -406,7 +463,9 @@ pub async fn request_refund(
     actor: i64,
 ) -> Result<(), AppError> {
     let mut conn = db.pool.acquire().await?;
-    let p = pay::by_id(&mut conn, payment_id).await?.ok_or(AppError::NotFound)?;
+    let p = pay::by_id(&mut conn, payment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if p.invoice_id != invoice_id {
         return Err(AppError::NotFound);
     }
@@ -449,7 +508,10 @@ pub async fn request_refund(
         now,
     )
     .await?;
-    let number = invoices::get(&mut tx, invoice_id).await?.and_then(|i| i.number).unwrap_or_default();
+    let number = invoices::get(&mut tx, invoice_id)
+        .await?
+        .and_then(|i| i.number)
+        .unwrap_or_default();
     crate::server::db::audit::record_in(&mut tx, Some(actor), "refund_requested", &number).await?;
     tx.commit().await?;
     Ok(())

@@ -41,9 +41,29 @@ pub async fn apply(db: &Db, event: &Event) -> Result<Applied, AppError> {
             status,
             closed,
         } => {
-            pay::merge_chargeback(&mut tx, dispute_id, payment_ref, *amount, status, *closed, now)
-                .await?;
-            settle_payment_of(&mut tx, payment_ref, if *closed { "chargeback_closed" } else { "charged_back" }, Some(*amount), status, now).await?
+            pay::merge_chargeback(
+                &mut tx,
+                dispute_id,
+                payment_ref,
+                *amount,
+                status,
+                *closed,
+                now,
+            )
+            .await?;
+            settle_payment_of(
+                &mut tx,
+                payment_ref,
+                if *closed {
+                    "chargeback_closed"
+                } else {
+                    "charged_back"
+                },
+                Some(*amount),
+                status,
+                now,
+            )
+            .await?
         }
         Fact::SessionExpired { session_id } => {
             pay::close_session(&mut tx, session_id, "expired").await?;
@@ -70,7 +90,11 @@ async fn invoice_of(conn: &mut AnyConnection, f: &PaymentFact) -> Result<Option<
     Ok(f.invoice_id)
 }
 
-async fn payment(conn: &mut AnyConnection, f: &PaymentFact, now: i64) -> Result<&'static str, AppError> {
+async fn payment(
+    conn: &mut AnyConnection,
+    f: &PaymentFact,
+    now: i64,
+) -> Result<&'static str, AppError> {
     let Some(invoice_id) = invoice_of(conn, f).await? else {
         return Ok("unmatched: no invoice");
     };
@@ -90,10 +114,22 @@ async fn payment(conn: &mut AnyConnection, f: &PaymentFact, now: i64) -> Result<
             let status = existing.status.merge(f.status);
             let method = existing.method.merge(f.method);
             let reason = match status {
-                PaymentStatus::Failed => f.failure_reason.as_deref().or(existing.failure_reason.as_deref()),
+                PaymentStatus::Failed => f
+                    .failure_reason
+                    .as_deref()
+                    .or(existing.failure_reason.as_deref()),
                 _ => None,
             };
-            pay::update_state(conn, existing.id, status, method, reason, f.session_id.as_deref(), now).await?;
+            pay::update_state(
+                conn,
+                existing.id,
+                status,
+                method,
+                reason,
+                f.session_id.as_deref(),
+                now,
+            )
+            .await?;
             (existing.id, Some(existing.status))
         }
         None => {
@@ -101,7 +137,11 @@ async fn payment(conn: &mut AnyConnection, f: &PaymentFact, now: i64) -> Result<
                 conn,
                 &NewPayment {
                     invoice_id,
-                    provider: if f.payment_ref.starts_with("pi_sim_") { "simulated" } else { "stripe" },
+                    provider: if f.payment_ref.starts_with("pi_sim_") {
+                        "simulated"
+                    } else {
+                        "stripe"
+                    },
                     method: f.method,
                     status: f.status,
                     amount: f.amount,
@@ -109,7 +149,10 @@ async fn payment(conn: &mut AnyConnection, f: &PaymentFact, now: i64) -> Result<
                     provider_payment_id: Some(&f.payment_ref),
                     provider_session_id: f.session_id.as_deref(),
                     reference: &f.payment_ref,
-                    failure_reason: f.failure_reason.as_deref().filter(|_| f.status == PaymentStatus::Failed),
+                    failure_reason: f
+                        .failure_reason
+                        .as_deref()
+                        .filter(|_| f.status == PaymentStatus::Failed),
                     received_on: None,
                     recorded_by: None,
                 },
@@ -131,7 +174,11 @@ async fn payment(conn: &mut AnyConnection, f: &PaymentFact, now: i64) -> Result<
             payment_id: Some(payment_id),
             kind: after.as_str(),
             amount: Some(f.amount),
-            detail: if after == PaymentStatus::Failed { &detail } else { "" },
+            detail: if after == PaymentStatus::Failed {
+                &detail
+            } else {
+                ""
+            },
             actor: None,
         },
         now,
@@ -210,8 +257,14 @@ async fn settle_payment_of(
 
 /// Recomputes what an invoice has received from the stored facts and sets its
 /// status; returns the new balance (negative when overpaid).
-pub async fn recompute(conn: &mut AnyConnection, invoice_id: i64, now: i64) -> Result<i64, AppError> {
-    let inv = invoices::get(conn, invoice_id).await?.ok_or(AppError::NotFound)?;
+pub async fn recompute(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let inv = invoices::get(conn, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let paid = pay::net_paid(conn, invoice_id).await?;
     let settlement = Settlement {
         total_ttc: inv.total_ttc,
