@@ -8,5 +8,8 @@ export DATABASE_URL="sqlite://$DIR/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3199}"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=quittance
 export RUST_LOG=${RUST_LOG:-warn}
+# The simulated bank settles direct debits after 2.5 s: the return page shows
+# "processing", then "paid".
+export SIMULATED_DELAY_MS=${SIMULATED_DELAY_MS:-2500}
 ./target/debug/quittance seed-demo --if-empty > end2end/.e2e-seed.txt
 exec ./target/debug/quittance serve

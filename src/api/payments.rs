@@ -249,6 +249,8 @@ pub struct StaffPaymentsData {
     pub timeline: Vec<TimelineEntry>,
     pub balance_open: bool,
     pub currency: String,
+    /// Today on the server (ISO), the default date of an offline payment.
+    pub today: String,
 }
 
 #[server(endpoint = "staff_payments")]
@@ -269,6 +271,7 @@ pub async fn staff_payments(invoice_id: i64) -> Result<StaffPaymentsData, AppErr
             .map_err(ctx::fail)?,
         balance_open: options.payable > 0 || !options.processing.is_empty(),
         currency: options.currency,
+        today: ctx::today().format("%Y-%m-%d").to_string(),
     })
 }
 

@@ -77,7 +77,7 @@ fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
         } else {
             view! { <ul class="payments" data-testid="payment-list">{rows}</ul> }.into_any()
         }}
-        {d.balance_open.then(|| view! { <OfflineForm invoice_id /> })}
+        {d.balance_open.then(|| view! { <OfflineForm invoice_id today=d.today.clone() /> })}
         <h3>{t!(i18n, sp_timeline)}</h3>
         <ol class="timeline" data-testid="payment-timeline">{timeline}</ol>
     }
@@ -137,7 +137,7 @@ fn PaymentRow(invoice_id: i64, p: PaymentView, lang: Lang) -> impl IntoView {
 }
 
 #[component]
-fn OfflineForm(invoice_id: i64) -> impl IntoView {
+fn OfflineForm(invoice_id: i64, today: String) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let record = ServerAction::<RecordPayment>::new();
@@ -152,10 +152,6 @@ fn OfflineForm(invoice_id: i64) -> impl IntoView {
             .filter(|(field, _)| field == f)
             .map(|(_, m)| view! { <p class="field-error" data-testid=format!("offline-{f}-error")>{m}</p> })
     };
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
     let methods = PaymentMethod::OFFLINE
         .into_iter()
         .map(|m| view! { <option value=m.as_str()>{method_label(lang, m)}</option> })

@@ -53,7 +53,7 @@ const CATALOG: [(&str, &str, &str, &str); 8] = [
 ];
 
 /// What becomes of one demo invoice after it is issued.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Fate {
     Open,
     Paid,
@@ -242,7 +242,8 @@ async fn demo_payment(
     Ok(())
 }
 
-/// Creates the demo data in an empty database; returns one pay link token per customer.
+/// Creates the demo data in an empty database; returns the pay link of every
+/// open invoice, newest first.
 pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)>, AppError> {
     let (c1, c2) = seed_company(db).await?;
     let mut links = Vec::new();
@@ -263,10 +264,12 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
         // Recent invoices stay open (not yet due); older ones get their fate.
         let fate = if n >= 30 { Fate::Open } else { fate };
         apply_fate(db, id, fate, issued + Duration::days(3)).await?;
-        if n >= 32 {
+        if fate == Fate::Open {
             links.push((issued_inv.number, issued_inv.pay_token));
         }
     }
+    // The two most recent first (one per customer), then the older open ones.
+    links.reverse();
     // One draft per customer: staff see them, customers never do.
     for customer_id in [c1, c2] {
         let input = DraftInput {
