@@ -117,10 +117,7 @@ pub async fn start_payment(
             Ok(())
         }
         Err(e) => {
-            let problem = match &e {
-                AppError::Validation(f) => f.0.first().map(|(_, p)| p.code()).unwrap_or("invalid"),
-                other => other.code(),
-            };
+            let problem = crate::components::pay_panel::refusal_code(&e);
             let e = ctx::fail(e);
             let q = format!(
                 "pay_error={problem}&amount={}",

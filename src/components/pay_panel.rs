@@ -26,6 +26,16 @@ fn pay_error_text(code: &str) -> String {
     }
 }
 
+/// The code of a refusal: the field problem of a validation error, else the error's kind.
+pub fn refusal_code(e: &crate::error::AppError) -> &'static str {
+    match e {
+        crate::error::AppError::Validation(f) => {
+            f.0.first().map(|(_, p)| p.code()).unwrap_or("invalid")
+        }
+        other => other.code(),
+    }
+}
+
 /// `kind` is `invoice` (signed-in customer) or `link` (pay-link holder);
 /// `base` is the page's path, under which receipts live.
 #[component]
@@ -103,11 +113,16 @@ fn PayForm(kind: &'static str, key: String, panel: PayPanelData) -> impl IntoVie
         };
         return view! { <p data-testid="pay-nothing">{text}</p> }.into_any();
     }
-    let error = query.with_untracked(|q| q.get("pay_error"));
+    let carried = query.with_untracked(|q| q.get("pay_error"));
     let typed = query.with_untracked(|q| q.get("amount"));
     let default_amount = typed.unwrap_or_else(|| amount_for_input(o.payable, &o.currency, lang));
     let full = format_money(o.payable, &o.currency, lang);
-    let err_text = error.as_deref().map(pay_error_text);
+    // Hydrated, a refusal comes back as the action's value; after a plain
+    // post, in the query string of the page the server sent us back to.
+    let err_text = Signal::derive(move || match start.value().get() {
+        Some(Err(e)) => Some(pay_error_text(refusal_code(&e))),
+        _ => carried.as_deref().map(pay_error_text),
+    });
     let partial = o.partial_allowed;
     let amount_field = if o.partial_allowed {
         view! {
@@ -115,16 +130,16 @@ fn PayForm(kind: &'static str, key: String, panel: PayPanelData) -> impl IntoVie
                 <label for="pay-amount">{t!(i18n, pay_amount_label, currency = o.currency.clone())}</label>
                 <input id="pay-amount" name="amount" inputmode="decimal" autocomplete="off"
                     value=default_amount aria-describedby="pay-amount-hint pay-amount-error"
-                    aria-invalid=err_text.is_some().then_some("true") data-testid="pay-amount" />
+                    aria-invalid=move || err_text.get().is_some().then_some("true") data-testid="pay-amount" />
                 <p class="hint" id="pay-amount-hint">{t!(i18n, pay_amount_hint, amount = full.clone())}</p>
-                {err_text.clone().map(|m| view! { <p class="field-error" id="pay-amount-error" data-testid="pay-error">{m}</p> })}
+                {move || err_text.get().map(|m| view! { <p class="field-error" id="pay-amount-error" data-testid="pay-error">{m}</p> })}
             </div>
         }
         .into_any()
     } else {
         view! {
             <input type="hidden" name="amount" value=amount_for_input(o.payable, &o.currency, lang) />
-            {err_text.clone().map(|m| view! { <p class="alert" role="alert" data-testid="pay-error">{m}</p> })}
+            {move || err_text.get().map(|m| view! { <p class="alert" role="alert" data-testid="pay-error">{m}</p> })}
         }
         .into_any()
     };

@@ -57,16 +57,17 @@ pub async fn switch_lang(
 /// Whether a state-changing request comes from another site. Browsers send
 /// `Origin` on cross-site posts; SameSite=Lax cookies are the first defence,
 /// this is the second.
+/// Pages that hide their address (`Referrer-Policy: no-referrer`, the pay
+/// links) make browsers send `Origin: null`; then `Sec-Fetch-Site`, which page
+/// scripts cannot set, tells whether the post came from our own pages.
 fn is_cross_site(headers: &HeaderMap) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let origin_host = origin.split("://").nth(1);
-        return origin == "null" || origin_host != host;
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some("null") => fetch_site != Some("same-origin"),
+        Some(origin) => origin.split("://").nth(1) != host,
+        None => fetch_site == Some("cross-site"),
     }
-    headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == "cross-site")
 }
 
 pub async fn same_origin_guard(req: Request<Body>, next: Next) -> Response {
@@ -111,6 +112,26 @@ mod tests {
         assert!(is_cross_site(&headers(&[
             ("host", "a"),
             ("sec-fetch-site", "cross-site")
+        ])));
+    }
+
+    #[test]
+    fn a_hidden_origin_is_allowed_only_when_the_browser_says_same_origin() {
+        let own = headers(&[
+            ("host", "pay.example.fr"),
+            ("origin", "null"),
+            ("sec-fetch-site", "same-origin"),
+        ]);
+        assert!(!is_cross_site(&own));
+        let other = headers(&[
+            ("host", "pay.example.fr"),
+            ("origin", "null"),
+            ("sec-fetch-site", "cross-site"),
+        ]);
+        assert!(is_cross_site(&other));
+        assert!(is_cross_site(&headers(&[
+            ("host", "pay.example.fr"),
+            ("origin", "null")
         ])));
     }
 
