@@ -185,6 +185,8 @@ fn history_label(action: &str) -> String {
         "sent_again" | "invoice_emailed_again" => t_string!(i18n, hist_sent_again).to_string(),
         "pay_link_reissued" => t_string!(i18n, hist_link_reissued).to_string(),
         "pay_link_revoked" => t_string!(i18n, hist_link_revoked).to_string(),
+        "payment_recorded" => t_string!(i18n, tl_offline_recorded).to_string(),
+        "refund_requested" => t_string!(i18n, tl_refund_requested).to_string(),
         other => other.to_string(),
     };
     if detail.is_empty() {
