@@ -8,5 +8,9 @@ export DATABASE_URL="sqlite://$DIR/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3199}"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=quittance
 export RUST_LOG=${RUST_LOG:-warn}
+# Mail is written as .eml files there; the account tests read their links from them.
+export OUTBOX_DIR="$DIR/outbox"
+unset SMTP_URL
 ./target/debug/quittance seed-demo --if-empty > end2end/.e2e-seed.txt
+echo "OUTBOX_DIR=$OUTBOX_DIR" >> end2end/.e2e-seed.txt
 exec ./target/debug/quittance serve

@@ -2,6 +2,7 @@
 //! establishes who is asking (see `ctx`), then calls a service.
 pub mod accounts;
 pub mod auth;
+pub mod corrections;
 pub mod customers;
 pub mod invoices;
 pub mod settings;

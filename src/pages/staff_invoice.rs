@@ -75,6 +75,7 @@ fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
             </div>
             <aside class="actions-col" aria-label=move || t_string!(i18n, inv_actions)>
                 <Actions v=v.clone() />
+                <crate::components::correct_invoice::CorrectInvoice id=v.id />
                 <History v />
             </aside>
         </div>

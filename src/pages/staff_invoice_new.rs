@@ -5,8 +5,9 @@ use crate::api::staff_invoices::{CreateDraft, customer_options, take_draft_flash
 use crate::components::errors::{FormAlert, error_text, problem_text};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::draft::{DraftInput, DraftLineInput};
+use crate::model::draft::{DraftInput, DraftLineInput, parse_deposits};
 use crate::model::format::format_money;
+use crate::model::invoice::balance;
 use crate::model::lang::Lang;
 use crate::model::staff_invoice::DraftFlash;
 use crate::model::validate::FieldErrors;
@@ -115,6 +116,7 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
         (!e.is_empty()).then(|| t_string!(i18n, form_has_errors).to_string())
     });
     let lines_for_totals = lines.clone();
+    let deposits = RwSignal::new(input.deposits.clone());
     let more = format!("/staff/invoices/new?rows={}", (rows + 1).min(MAX_ROWS));
     view! {
         <FormAlert message=alert />
@@ -126,7 +128,8 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
                 {lines.into_iter().enumerate().map(|(i, l)| view! { <LineRow i l errors /> }).collect_view()}
                 <a href=more class="chip" rel="external">{t!(i18n, draft_add_line)}</a>
             </fieldset>
-            <LiveTotals lines=lines_for_totals />
+            <DepositsField deposits errors />
+            <LiveTotals lines=lines_for_totals deposits />
             <button type="submit" class="primary" data-testid="save-draft">{t!(i18n, draft_save)}</button>
         </ActionForm>
     }
@@ -216,9 +219,35 @@ fn LineRow(i: usize, l: LineSignals, errors: Signal<FieldErrors>) -> impl IntoVi
     }
 }
 
-/// Totals of the lines typed so far (empty or unreadable lines are skipped).
+/// Deposits (acomptes) already received, incl. VAT; deducted from the balance.
 #[component]
-fn LiveTotals(lines: Vec<LineSignals>) -> impl IntoView {
+fn DepositsField(deposits: RwSignal<String>, errors: Signal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let invalid = move || errors.get().get("deposits").is_some();
+    view! {
+        <div class="field deposits" class:has-error=invalid>
+            <label for="d-deposits">{t!(i18n, draft_deposits)}</label>
+            <p class="hint" id="d-deposits-hint">{t!(i18n, draft_deposits_hint)}</p>
+            <input
+                id="d-deposits"
+                name="draft[deposits]"
+                inputmode="decimal"
+                aria-describedby=move || if invalid() { "d-deposits-hint err-deposits" } else { "d-deposits-hint" }
+                aria-invalid=move || invalid().then_some("true")
+                prop:value=move || deposits.get()
+                value=deposits.get_untracked()
+                on:input=move |ev| deposits.set(event_target_value(&ev))
+                data-testid="draft-deposits"
+            />
+            <FieldMessage errors name="deposits".to_string() />
+        </div>
+    }
+}
+
+/// Totals of the lines typed so far (empty or unreadable lines are skipped),
+/// less the deposits when some are typed.
+#[component]
+fn LiveTotals(lines: Vec<LineSignals>, deposits: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let totals = Memo::new(move |_| {
@@ -229,11 +258,17 @@ fn LiveTotals(lines: Vec<LineSignals>) -> impl IntoView {
             .collect();
         compute_totals(&amounts)
     });
+    // What is typed so far, when it reads as an amount (the server checks the rest).
+    let deposit = move || parse_deposits(&deposits.get(), "EUR", i64::MAX).unwrap_or(0);
     view! {
         <dl class="grand live-totals" aria-live="polite" data-testid="live-totals">
             <div><dt>{t!(i18n, doc_total_ht)}</dt><dd>{move || format_money(totals.get().total_ht, "EUR", lang)}</dd></div>
             <div><dt>{t!(i18n, doc_total_vat)}</dt><dd>{move || format_money(totals.get().total_vat, "EUR", lang)}</dd></div>
             <div class="ttc"><dt>{t!(i18n, doc_total_ttc)}</dt><dd data-testid="live-ttc">{move || format_money(totals.get().total_ttc, "EUR", lang)}</dd></div>
+            {move || (deposit() > 0).then(|| view! {
+                <div><dt>{t!(i18n, doc_deposits)}</dt><dd data-testid="live-deposits">{format_money(-deposit(), "EUR", lang)}</dd></div>
+                <div><dt>{t!(i18n, doc_balance)}</dt><dd data-testid="live-balance">{format_money(balance(totals.get().total_ttc, deposit(), 0, 0), "EUR", lang)}</dd></div>
+            })}
         </dl>
     }
 }

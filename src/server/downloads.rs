@@ -29,9 +29,18 @@ fn error_response(e: AppError) -> Response {
     }
 }
 
-async fn pdf_response(doc: InvoiceDocument, lang: Lang) -> Response {
+async fn pdf_response(state: &AppState, doc: InvoiceDocument, lang: Lang) -> Response {
     let name = format!("{}.pdf", doc.number);
-    let rendered = tokio::task::spawn_blocking(move || super::pdf::render_pdf(&doc, lang)).await;
+    // The current logo: the snapshot freezes the seller's identity, not its artwork.
+    let logo = super::db::company::logo(&state.db.pool)
+        .await
+        .ok()
+        .flatten()
+        .map(|l| l.bytes);
+    let rendered = tokio::task::spawn_blocking(move || {
+        super::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
+    })
+    .await;
     let bytes = match rendered {
         Ok(Ok(b)) => b,
         Ok(Err(e)) => return error_response(AppError::internal("pdf rendering", e)),
@@ -78,7 +87,7 @@ pub async fn invoice_pdf(
     let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
         .await
         .unwrap_or_default();
-    pdf_response(doc, lang).await
+    pdf_response(&state, doc, lang).await
 }
 
 /// `GET /pay/{token}/pdf`: the invoice of a live pay link.
@@ -94,5 +103,5 @@ pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<Strin
     let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
         .await
         .unwrap_or_default();
-    pdf_response(doc, lang).await
+    pdf_response(&state, doc, lang).await
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod downloads;
 pub mod email;
+pub mod logo;
 pub mod pdf;
 pub mod routes;
 pub mod seed;

@@ -273,6 +273,7 @@ mod tests {
             terms: Terms::default(),
             corrects_number: None,
             pay_url: None,
+            logo_url: None,
         }
     }
 
