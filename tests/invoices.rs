@@ -574,3 +574,51 @@ async fn staff_correct_an_invoice_with_a_plain_form_post_and_customers_may_not(d
     app.stop().await;
 }
 on_both_databases!(staff_correct_an_invoice_with_a_plain_form_post_and_customers_may_not);
+
+async fn a_draft_is_edited_in_place_until_it_is_issued(db: &TestDb) {
+    use quittance::server::db::invoices;
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
+    let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
+        .await
+        .expect("draft");
+    let mut fixed = draft(customer, "90");
+    fixed.deposits = "10".into();
+    fixed.lines.push(DraftLineInput {
+        description: "Support".into(),
+        quantity: "1".into(),
+        unit: String::new(),
+        unit_price: "50".into(),
+        vat_rate: "10".into(),
+        discount_pct: String::new(),
+    });
+    invoicing::update_draft(&app.db, id, &fixed, today())
+        .await
+        .expect("update");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let rec = invoices::get(&mut conn, id).await.expect("get").expect("draft");
+    // 2 x 90 = 180 HT at 20 % (216 TTC) + 50 HT at 10 % (55 TTC).
+    assert_eq!((rec.total_ttc, rec.deposits), (27_100, 1_000));
+    let lines = invoices::lines(&mut conn, id).await.expect("lines");
+    drop(conn);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].unit_price_ht, 9_000);
+    let mut bad = fixed.clone();
+    bad.lines[0].vat_rate = "19.6".into();
+    assert!(matches!(
+        invoicing::update_draft(&app.db, id, &bad, today()).await,
+        Err(AppError::Validation(_))
+    ));
+    invoicing::issue(&app.db, id, today(), None)
+        .await
+        .expect("issue");
+    assert_eq!(
+        invoicing::update_draft(&app.db, id, &fixed, today())
+            .await
+            .err(),
+        Some(AppError::Conflict),
+        "an issued invoice is never edited"
+    );
+    app.stop().await;
+}
+on_both_databases!(a_draft_is_edited_in_place_until_it_is_issued);

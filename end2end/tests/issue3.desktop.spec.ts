@@ -92,6 +92,23 @@ test('staff enter a deposit, issue the invoice, then correct it in one action', 
   await expect(page.getByTestId('doc-balance')).toContainText('1,000.00');
   await page.screenshot({ path: 'test-results/screens/corrected-draft.png', fullPage: true });
 
+  // Fix the draft, then issue it as the replacement.
+  const draftUrl = page.url().replace(/\?.*$/, '');
+  await page.getByTestId('edit-draft').click();
+  await expect(page).toHaveURL(/\/edit$/);
+  await waitForHydration(page);
+  await expect(draft.deposits()).toHaveValue('200.00');
+  await expect(page.getByTestId('line-0-unit_price')).toHaveValue('1000.00');
+  await page.getByTestId('line-0-unit_price').fill('900');
+  await expect(page.getByTestId('live-balance')).toContainText('880.00');
+  await draft.save();
+  await expect(page).toHaveURL(draftUrl);
+  await expect(page.getByTestId('doc-balance')).toContainText('880.00');
+  await invoice.issue();
+  await expect(invoice.number()).toHaveText(/^F-\d{4}-\d{6}$/);
+  await expect(invoice.number()).not.toHaveText(number);
+  await expect(page.getByTestId('replaces')).toContainText(number);
+
   await page.getByTestId('replaces').getByRole('link').click();
   await expect(invoice.number()).toHaveText(number);
   await expect(invoice.status()).toHaveText('Credited');

@@ -1,6 +1,7 @@
 //! The "correct" action of the staff invoice page: a full credit note and a
-//! new draft with the same lines, in one step; and, on either side, the link
-//! between the corrected invoice and the draft that replaces it.
+//! new draft with the same lines, in one step; on either side, the link
+//! between the corrected invoice and the draft that replaces it; and, on a
+//! draft, the way to its edit form.
 use crate::api::corrections::{CorrectInvoice as CorrectAction, correction_info};
 use crate::components::errors::error_text;
 use crate::error::AppError;
@@ -68,6 +69,9 @@ fn Correction(id: i64, info: CorrectionInfo) -> impl IntoView {
             <p class="notice" role="status" data-testid="corrected-notice">{t!(i18n, correct_done)}</p>
         })}
         <Links info=info.clone() />
+        {(info.blocked == Some(CorrectionBlock::Draft)).then(|| view! {
+            <p><a class="button-link" href=format!("/staff/invoices/{id}/edit") data-testid="edit-draft">{t!(i18n, draft_edit_link)}</a></p>
+        })}
         {offer.then(|| view! {
             <section class="panel" aria-labelledby="correct-h">
                 <h2 id="correct-h">{t!(i18n, correct_title)}</h2>

@@ -272,6 +272,47 @@ pub fn validate_draft(input: &DraftInput, today: NaiveDate) -> Result<ValidDraft
     })
 }
 
+/// The form values that reproduce a stored draft, for editing it again:
+/// amounts in major units, rates in percent, as the form takes them.
+pub fn draft_input_of(
+    customer_id: i64,
+    currency: &str,
+    sale_date: &str,
+    due_date: &str,
+    lines: &[super::document::DocLine],
+    deposits: i64,
+) -> DraftInput {
+    let major = |minor: i64| super::format::to_decimal(minor, currency).to_string();
+    DraftInput {
+        customer_id,
+        currency: currency.to_string(),
+        sale_date: sale_date.to_string(),
+        due_date: due_date.to_string(),
+        lines: lines
+            .iter()
+            .map(|l| DraftLineInput {
+                description: l.description.clone(),
+                quantity: l.quantity.clone(),
+                unit: l.unit.clone(),
+                unit_price: major(l.unit_price_ht),
+                vat_rate: Decimal::new(l.vat_rate.basis_points(), 2)
+                    .normalize()
+                    .to_string(),
+                discount_pct: if l.discount_pct == "0" {
+                    String::new()
+                } else {
+                    l.discount_pct.clone()
+                },
+            })
+            .collect(),
+        deposits: if deposits == 0 {
+            String::new()
+        } else {
+            major(deposits)
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,5 +498,36 @@ mod tests {
         let e = validate_draft(&d, today()).expect_err("invalid");
         assert_eq!(e.get("lines[0].description"), Some(FieldProblem::Required));
         assert_eq!(e.get("deposits"), Some(FieldProblem::NotANumber));
+    }
+
+    #[test]
+    fn a_stored_draft_reads_back_as_the_same_valid_draft() {
+        let mut d = draft(vec![
+            line("Conseil", "1,5", "120,50", "5.5"),
+            line("Licence", "3", "99", "20"),
+        ]);
+        d.lines[1].discount_pct = "12.5".into();
+        d.deposits = "100".into();
+        d.sale_date = "2026-11-01".into();
+        let v = validate_draft(&d, today()).expect("valid");
+        let stored: Vec<super::super::document::DocLine> = v
+            .lines
+            .iter()
+            .map(|l| super::super::document::DocLine {
+                description: l.description.clone(),
+                quantity: l.quantity.normalize().to_string(),
+                unit: l.unit.clone(),
+                unit_price_ht: l.amounts.unit_price_ht,
+                vat_rate: l.amounts.vat_rate,
+                discount_pct: l.amounts.discount_pct.normalize().to_string(),
+                total_ht: l.amounts.net_rounded(),
+            })
+            .collect();
+        let again = draft_input_of(1, "EUR", "2026-11-01", "", &stored, v.deposits);
+        assert_eq!(again.lines[0].unit_price, "120.50");
+        assert_eq!(again.lines[0].vat_rate, "5.5");
+        assert_eq!(again.deposits, "100.00");
+        let v2 = validate_draft(&again, today()).expect("still valid");
+        assert_eq!(v2, v);
     }
 }

@@ -1,6 +1,7 @@
 //! `/staff/invoices/new`: a draft with lines. Works as a plain form (more rows
 //! with `?rows=N`; a refused form comes back from the session with every error
 //! next to its field); hydrated, totals update as you type.
+use crate::api::drafts::{UpdateDraft, draft_for_edit};
 use crate::api::staff_invoices::{CreateDraft, customer_options, take_draft_flash};
 use crate::components::errors::{FormAlert, error_text, problem_text};
 use crate::error::AppError;
@@ -14,7 +15,9 @@ use crate::model::validate::FieldErrors;
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use crate::pages::not_found::NotFoundPage;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 const MAX_ROWS: usize = 50;
 
@@ -92,11 +95,43 @@ pub fn StaffInvoiceNewPage() -> impl IntoView {
     }
 }
 
+/// `/staff/invoices/:id/edit`: the same form over a draft as stored (or as
+/// refused a moment ago), saved in place.
 #[component]
-fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
+pub fn StaffInvoiceEditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let form = Resource::new(id, draft_for_edit);
+    view! {
+        <Title text=t_string!(i18n, draft_edit_title).to_string() />
+        <section class="panel wide">
+            <p class="back"><a href=move || format!("/staff/invoices/{}", id())>"← " {t!(i18n, draft_back)}</a></p>
+            <h1>{t!(i18n, draft_edit_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || form.get().map(|r| match r {
+                    Ok(f) => view! { <DraftForm flash=Some(f) edit=Some(id()) /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
+                    Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The draft form: a new draft, or the draft `edit` saved in place.
+#[component]
+fn DraftForm(flash: Option<DraftFlash>, #[prop(optional)] edit: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let action = ServerAction::<CreateDraft>::new();
+    let create = ServerAction::<CreateDraft>::new();
+    let update = ServerAction::<UpdateDraft>::new();
     let DraftFlash { input, errors } = flash.unwrap_or_default();
     let wanted = query
         .with_untracked(|q| q.get("rows"))
@@ -107,9 +142,15 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
         .map(|i| LineSignals::new(input.lines.get(i).unwrap_or(&DraftLineInput::default())))
         .collect();
     let flash_errors = errors;
-    let errors = Signal::derive(move || match action.value().get() {
-        Some(Err(AppError::Validation(e))) => e,
-        _ => flash_errors.clone(),
+    let errors = Signal::derive(move || {
+        let answer = match edit {
+            Some(_) => update.value().get().and_then(Result::err),
+            None => create.value().get().and_then(Result::err),
+        };
+        match answer {
+            Some(AppError::Validation(e)) => e,
+            _ => flash_errors.clone(),
+        }
     });
     let alert = Signal::derive(move || {
         let e = errors.get();
@@ -117,10 +158,13 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
     });
     let lines_for_totals = lines.clone();
     let deposits = RwSignal::new(input.deposits.clone());
-    let more = format!("/staff/invoices/new?rows={}", (rows + 1).min(MAX_ROWS));
-    view! {
-        <FormAlert message=alert />
-        <ActionForm action=action attr:class="stack draft-form" attr:novalidate=true>
+    let here = match edit {
+        Some(id) => format!("/staff/invoices/{id}/edit"),
+        None => "/staff/invoices/new".to_string(),
+    };
+    let more = format!("{here}?rows={}", (rows + 1).min(MAX_ROWS));
+    let fields = move || {
+        view! {
             <DraftHeader input=input.clone() errors />
             <fieldset>
                 <legend>{t!(i18n, draft_lines)}</legend>
@@ -131,7 +175,23 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
             <DepositsField deposits errors />
             <LiveTotals lines=lines_for_totals deposits />
             <button type="submit" class="primary" data-testid="save-draft">{t!(i18n, draft_save)}</button>
-        </ActionForm>
+        }
+    };
+    view! {
+        <FormAlert message=alert />
+        {match edit {
+            Some(id) => view! {
+                <ActionForm action=update attr:class="stack draft-form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    {fields()}
+                </ActionForm>
+            }.into_any(),
+            None => view! {
+                <ActionForm action=create attr:class="stack draft-form" attr:novalidate=true>
+                    {fields()}
+                </ActionForm>
+            }.into_any(),
+        }}
     }
 }
 

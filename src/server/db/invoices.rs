@@ -370,3 +370,37 @@ pub async fn correction_links(pool: &AnyPool, id: i64) -> Result<CorrectionLinks
         replaced_by,
     })
 }
+
+/// Replaces what a draft holds (not its lines); 0 rows when it is no longer a draft.
+pub async fn update_draft(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    d: &NewDraft<'_>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE invoices SET customer_id = $1, currency = $2, sale_date = $3, due_date = $4, total_ht = $5, \
+         total_vat = $6, total_ttc = $7, deposits = $8 WHERE id = $9 AND status = 'draft' AND kind = 'invoice'",
+    )
+    .bind(d.customer_id)
+    .bind(d.currency)
+    .bind(d.sale_date)
+    .bind(d.due_date)
+    .bind(d.totals.total_ht)
+    .bind(d.totals.total_vat)
+    .bind(d.totals.total_ttc)
+    .bind(d.deposits)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// Removes a draft's lines before they are written again (refused by the
+/// database for an issued invoice).
+pub async fn delete_lines(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

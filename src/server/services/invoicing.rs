@@ -68,6 +68,52 @@ pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Resu
     Ok(id)
 }
 
+/// Replaces a draft's header, lines and totals with a valid form, or reports
+/// every bad field. Only drafts of invoices (not credit notes) are edited.
+pub async fn update_draft(
+    db: &Db,
+    id: i64,
+    input: &DraftInput,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let valid = validate_draft(input, today).map_err(AppError::Validation)?;
+    let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
+    let totals = compute_totals(&amounts);
+    let mut tx = db.begin_write().await?;
+    if customers::buyer(&mut tx, valid.customer_id).await.is_err() {
+        let mut e = FieldErrors::default();
+        e.add("customer_id", FieldProblem::Required);
+        return Err(AppError::Validation(e));
+    }
+    let sale = valid.sale_date.format("%Y-%m-%d").to_string();
+    let due = valid.due_date.map(|d| d.format("%Y-%m-%d").to_string());
+    let changed = invoices::update_draft(
+        &mut tx,
+        id,
+        &NewDraft {
+            customer_id: valid.customer_id,
+            kind: "invoice",
+            currency: &valid.currency,
+            sale_date: &sale,
+            due_date: due.as_deref(),
+            totals: &totals,
+            corrects_invoice_id: None,
+            deposits: valid.deposits,
+            replaces_invoice_id: None,
+        },
+    )
+    .await?;
+    if changed != 1 {
+        return Err(AppError::Conflict);
+    }
+    invoices::delete_lines(&mut tx, id).await?;
+    for (i, l) in valid.lines.iter().enumerate() {
+        invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The series prefix of a document kind in a year: `F-2026-`, `AV-2026-`.
 pub fn series_prefix(kind: &str, year: i32) -> String {
     let letters = if kind == "credit_note" { "AV" } else { "F" };
