@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// Whether the invoice may be corrected, and what it replaces or is replaced by.
 #[server(endpoint = "correction_info")]
-pub async fn correction_info(id: i64) -> Result<CorrectionInfo, AppError> {
+pub async fn invoice_correction(id: i64) -> Result<CorrectionInfo, AppError> {
     use crate::api::ctx;
     use crate::model::correction::correction_block;
     use crate::server::db::invoices;

@@ -2,7 +2,7 @@
 //! new draft with the same lines, in one step; on either side, the link
 //! between the corrected invoice and the draft that replaces it; and, on a
 //! draft, the way to its edit form.
-use crate::api::corrections::{CorrectInvoice as CorrectAction, correction_info};
+use crate::api::corrections::{CorrectInvoice as CorrectAction, invoice_correction};
 use crate::components::errors::error_text;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_location, use_query_map};
 pub fn CorrectInvoice(id: i64) -> impl IntoView {
     // Actions come back here with a new query string: refetch then.
     let search = use_location().search;
-    let info = Resource::new(move || (id, search.get()), |(id, _)| correction_info(id));
+    let info = Resource::new(move || (id, search.get()), |(id, _)| invoice_correction(id));
     view! {
         <Suspense fallback=|| ()>
             {move || info.get().and_then(Result::ok).map(|info| view! { <Correction id info /> })}

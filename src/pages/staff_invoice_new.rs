@@ -115,7 +115,7 @@ pub fn StaffInvoiceEditPage() -> impl IntoView {
             <h1>{t!(i18n, draft_edit_title)}</h1>
             <Suspense fallback=|| ()>
                 {move || form.get().map(|r| match r {
-                    Ok(f) => view! { <DraftForm flash=Some(f) edit=Some(id()) /> }.into_any(),
+                    Ok(f) => view! { <DraftForm flash=Some(f) edit=id() /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
