@@ -5,7 +5,7 @@ use crate::model::correction::CorrectionInfo;
 use leptos::prelude::*;
 
 /// Whether the invoice may be corrected, and what it replaces or is replaced by.
-#[server(endpoint = "correction_info")]
+#[server(endpoint = "invoice_correction")]
 pub async fn invoice_correction(id: i64) -> Result<CorrectionInfo, AppError> {
     use crate::api::ctx;
     use crate::model::correction::correction_block;
