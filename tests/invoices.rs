@@ -359,7 +359,10 @@ async fn an_invoice_with_a_deposit_shows_the_customer_the_balance_less_the_depos
     let (_, doc) = documents::by_id(&app.db, id, Viewer::PayLink(id), today())
         .await
         .expect("document");
-    assert_eq!((doc.total_ttc, doc.deposits, doc.balance), (24_000, 4_000, 20_000));
+    assert_eq!(
+        (doc.total_ttc, doc.deposits, doc.balance),
+        (24_000, 4_000, 20_000)
+    );
     let html = app
         .get(&format!("/pay/{}", issued.pay_token))
         .await
@@ -443,7 +446,10 @@ async fn correcting_an_invoice_credits_it_in_full_and_opens_a_draft_with_the_sam
         .expect("total");
     assert_eq!(status_of(&app, id).await, ("credited".into(), total));
     let mut conn = app.db.pool.acquire().await.expect("conn");
-    let old = invoices::get(&mut conn, id).await.expect("get").expect("old");
+    let old = invoices::get(&mut conn, id)
+        .await
+        .expect("get")
+        .expect("old");
     let new = invoices::get(&mut conn, done.draft_id)
         .await
         .expect("get")
@@ -473,14 +479,20 @@ async fn correcting_an_invoice_credits_it_in_full_and_opens_a_draft_with_the_sam
     let links = invoices::correction_links(&app.db.pool, done.draft_id)
         .await
         .expect("links");
-    assert_eq!(links.replaces, Some((id, old.number.clone().unwrap_or_default())));
+    assert_eq!(
+        links.replaces,
+        Some((id, old.number.clone().unwrap_or_default()))
+    );
     let audit: Vec<String> =
         sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = $1 ORDER BY id")
             .bind(old.number.clone().unwrap_or_default())
             .fetch_all(&app.db.pool)
             .await
             .expect("audit");
-    assert!(audit.contains(&format!("corrected:draft:{}", done.draft_id)), "{audit:?}");
+    assert!(
+        audit.contains(&format!("corrected:draft:{}", done.draft_id)),
+        "{audit:?}"
+    );
     // The new draft can be issued as the replacement.
     let replacement = invoicing::issue(&app.db, done.draft_id, today(), None)
         .await
@@ -607,7 +619,10 @@ async fn a_draft_is_edited_in_place_until_it_is_issued(db: &TestDb) {
         .await
         .expect("update");
     let mut conn = app.db.pool.acquire().await.expect("conn");
-    let rec = invoices::get(&mut conn, id).await.expect("get").expect("draft");
+    let rec = invoices::get(&mut conn, id)
+        .await
+        .expect("get")
+        .expect("draft");
     // 2 x 90 = 180 HT at 20 % (216 TTC) + 50 HT at 10 % (55 TTC).
     assert_eq!((rec.total_ttc, rec.deposits), (27_100, 1_000));
     let lines = invoices::lines(&mut conn, id).await.expect("lines");

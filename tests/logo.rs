@@ -130,7 +130,12 @@ async fn an_admin_uploads_a_logo_that_invoices_and_their_pdf_show(db: &TestDb) {
 
     let settings = app.get("/staff/settings").await.text().await.expect("page");
     assert!(settings.contains("data-testid=\"logo-preview\""));
-    let pay = app.get(&format!("/pay/{token}")).await.text().await.expect("page");
+    let pay = app
+        .get(&format!("/pay/{token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
     assert!(
         pay.contains(&format!("/company/logo?v={version}")),
         "the invoice shows the logo"
@@ -142,18 +147,18 @@ async fn an_admin_uploads_a_logo_that_invoices_and_their_pdf_show(db: &TestDb) {
         .await
         .expect("pdf");
     assert!(pdf.starts_with(b"%PDF"));
-    assert!(
-        has_image(&pdf),
-        "the PDF draws the logo as an image"
-    );
+    assert!(has_image(&pdf), "the PDF draws the logo as an image");
     assert!(!has_image(&plain_pdf));
 
-    let res = app
-        .form_post("/staff/settings/logo/remove", &[])
-        .await;
+    let res = app.form_post("/staff/settings/logo/remove", &[]).await;
     assert_eq!(location(&res), "/staff/settings?logo=removed");
     assert_eq!(app.get("/company/logo").await.status(), 404);
-    let pay = app.get(&format!("/pay/{token}")).await.text().await.expect("page");
+    let pay = app
+        .get(&format!("/pay/{token}"))
+        .await
+        .text()
+        .await
+        .expect("page");
     assert!(!pay.contains("/company/logo"));
     app.stop().await;
 }
@@ -162,7 +167,10 @@ on_both_databases!(an_admin_uploads_a_logo_that_invoices_and_their_pdf_show);
 async fn only_admins_change_the_logo_and_never_from_another_site(db: &TestDb) {
     let app = TestApp::start(db, true).await;
     let res = upload(&app, "logo.png", LOGO).await;
-    assert!(location(&res).starts_with("/login"), "signed out: to the login");
+    assert!(
+        location(&res).starts_with("/login"),
+        "signed out: to the login"
+    );
     app.login("agent@demo.test", "agent-demo-1").await;
     assert_eq!(upload(&app, "logo.png", LOGO).await.status(), 403);
     let remove = app.form_post("/staff/settings/logo/remove", &[]).await;
@@ -180,7 +188,11 @@ async fn only_admins_change_the_logo_and_never_from_another_site(db: &TestDb) {
         .await
         .expect("post");
     assert_eq!(cross.status(), 403);
-    assert_eq!(app.get("/company/logo").await.status(), 404, "nothing saved");
+    assert_eq!(
+        app.get("/company/logo").await.status(),
+        404,
+        "nothing saved"
+    );
     app.stop().await;
 }
 on_both_databases!(only_admins_change_the_logo_and_never_from_another_site);

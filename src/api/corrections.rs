@@ -38,10 +38,7 @@ pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
             .await;
     match result {
         Ok(done) => {
-            leptos_axum::redirect(&format!(
-                "/staff/invoices/{}?done=corrected",
-                done.draft_id
-            ));
+            leptos_axum::redirect(&format!("/staff/invoices/{}?done=corrected", done.draft_id));
             Ok(())
         }
         Err(e) => {
@@ -49,9 +46,7 @@ pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
             let mut conn = state.db.pool.acquire().await?;
             let reason = invoices::get(&mut conn, id)
                 .await?
-                .and_then(|r| {
-                    correction_block(&r.kind, r.status, r.amount_paid, r.amount_credited)
-                })
+                .and_then(|r| correction_block(&r.kind, r.status, r.amount_paid, r.amount_credited))
                 .map_or(e.code(), |b| b.code());
             let e = ctx::fail(e);
             leptos_axum::redirect(&format!("/staff/invoices/{id}?correct_err={reason}"));

@@ -52,15 +52,25 @@ fn Correction(id: i64, info: CorrectionInfo) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let action = ServerAction::<CorrectAction>::new();
-    let refused = move || query.with(|q| q.get("correct_err")).map(|c| refusal_text(&c));
-    let corrected = move || query.with(|q| q.get("done")).is_some_and(|d| d == "corrected");
+    let refused = move || {
+        query
+            .with(|q| q.get("correct_err"))
+            .map(|c| refusal_text(&c))
+    };
+    let corrected = move || {
+        query
+            .with(|q| q.get("done"))
+            .is_some_and(|d| d == "corrected")
+    };
     let offer = info.blocked.is_none() && info.replaced_by.is_empty();
     // Why not, for an issued invoice whose correction staff might look for.
     let why_not = info
         .blocked
         .filter(|b| {
-            matches!(b, CorrectionBlock::HasPayments | CorrectionBlock::AlreadyCredited)
-                && info.replaced_by.is_empty()
+            matches!(
+                b,
+                CorrectionBlock::HasPayments | CorrectionBlock::AlreadyCredited
+            ) && info.replaced_by.is_empty()
         })
         .map(block_text);
     view! {

@@ -78,8 +78,14 @@ mod tests {
 
     #[test]
     fn an_issued_unpaid_invoice_may_be_corrected_even_with_deposits_or_a_dispute() {
-        assert_eq!(correction_block("invoice", InvoiceStatus::Issued, 0, 0), None);
-        assert_eq!(correction_block("invoice", InvoiceStatus::Disputed, 0, 0), None);
+        assert_eq!(
+            correction_block("invoice", InvoiceStatus::Issued, 0, 0),
+            None
+        );
+        assert_eq!(
+            correction_block("invoice", InvoiceStatus::Disputed, 0, 0),
+            None
+        );
     }
 
     #[test]

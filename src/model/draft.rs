@@ -63,7 +63,10 @@ pub struct ValidDraft {
 }
 
 fn parse_decimal(s: &str) -> Option<Decimal> {
-    let t = s.trim().replace(',', ".").replace([' ', '\u{a0}', '\u{202f}'], "");
+    let t = s
+        .trim()
+        .replace(',', ".")
+        .replace([' ', '\u{a0}', '\u{202f}'], "");
     if t.is_empty() {
         return None;
     }
@@ -453,11 +456,20 @@ mod tests {
     fn deposits_are_read_in_french_or_english_notation_in_minor_units() {
         let mut d = draft(vec![line("A", "1", "2000", "20")]);
         d.deposits = "1 234,56".into();
-        assert_eq!(validate_draft(&d, today()).expect("valid").deposits, 123_456);
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            123_456
+        );
         d.deposits = "1234.56".into();
-        assert_eq!(validate_draft(&d, today()).expect("valid").deposits, 123_456);
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            123_456
+        );
         d.deposits = "1\u{a0}000".into();
-        assert_eq!(validate_draft(&d, today()).expect("valid").deposits, 100_000);
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            100_000
+        );
         d.deposits = "  ".into();
         assert_eq!(validate_draft(&d, today()).expect("valid").deposits, 0);
     }
@@ -467,7 +479,10 @@ mod tests {
         // 2,000 HT + 20 % = 2,400.00 TTC.
         let mut d = draft(vec![line("A", "1", "2000", "20")]);
         d.deposits = "2400".into();
-        assert_eq!(validate_draft(&d, today()).expect("valid").deposits, 240_000);
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            240_000
+        );
         d.deposits = "2400,01".into();
         let e = validate_draft(&d, today()).expect_err("invalid");
         assert_eq!(e.get("deposits"), Some(FieldProblem::TooLarge));

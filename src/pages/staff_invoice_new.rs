@@ -13,9 +13,9 @@ use crate::model::lang::Lang;
 use crate::model::staff_invoice::DraftFlash;
 use crate::model::validate::FieldErrors;
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
+use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use crate::pages::not_found::NotFoundPage;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 

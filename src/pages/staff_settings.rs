@@ -92,11 +92,13 @@ fn LogoSection() -> impl IntoView {
     let logo = Resource::new(|| (), |_| settings_logo());
     let q = move |k: &str| query.with(|m| m.get(k));
     let error = move || {
-        q("logo_err").and_then(|c| LogoProblem::parse(&c)).map(|p| match p {
-            LogoProblem::Missing => t_string!(i18n, settings_logo_err_missing).to_string(),
-            LogoProblem::NotAnImage => t_string!(i18n, settings_logo_err_type).to_string(),
-            LogoProblem::TooLarge => t_string!(i18n, settings_logo_err_size).to_string(),
-        })
+        q("logo_err")
+            .and_then(|c| LogoProblem::parse(&c))
+            .map(|p| match p {
+                LogoProblem::Missing => t_string!(i18n, settings_logo_err_missing).to_string(),
+                LogoProblem::NotAnImage => t_string!(i18n, settings_logo_err_type).to_string(),
+                LogoProblem::TooLarge => t_string!(i18n, settings_logo_err_size).to_string(),
+            })
     };
     let done = move || match q("logo").as_deref() {
         Some("saved") => Some(t_string!(i18n, settings_logo_saved).to_string()),

@@ -81,11 +81,7 @@ async fn read_logo_field(multipart: &mut Multipart) -> Result<Vec<u8>, LogoProbl
 /// The version of a logo: the start of the SHA-256 of its bytes.
 pub fn etag_of(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    digest
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `POST /staff/settings/logo` (multipart, field `logo`): admins only. Back
@@ -126,8 +122,8 @@ pub async fn upload(
     if let Err(e) = company::save_logo(&state.db.pool, &logo).await {
         return internal(AppError::internal("save logo", e));
     }
-    let _ = super::db::audit::record(&state.db.pool, Some(actor), "logo_saved", "company", "")
-        .await;
+    let _ =
+        super::db::audit::record(&state.db.pool, Some(actor), "logo_saved", "company", "").await;
     Redirect::to(&format!("{SETTINGS}?logo=saved")).into_response()
 }
 
@@ -140,8 +136,8 @@ pub async fn remove(State(state): State<AppState>, session: Session) -> Response
     if let Err(e) = company::delete_logo(&state.db.pool).await {
         return internal(AppError::internal("remove logo", e));
     }
-    let _ = super::db::audit::record(&state.db.pool, Some(actor), "logo_removed", "company", "")
-        .await;
+    let _ =
+        super::db::audit::record(&state.db.pool, Some(actor), "logo_removed", "company", "").await;
     Redirect::to(&format!("{SETTINGS}?logo=removed")).into_response()
 }
 

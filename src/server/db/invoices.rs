@@ -358,13 +358,14 @@ pub async fn correction_links(pool: &AnyPool, id: i64) -> Result<CorrectionLinks
         ))
     })
     .transpose()?;
-    let replaced_by = sqlx::query("SELECT id, number FROM invoices WHERE replaces_invoice_id = $1 ORDER BY id")
-        .bind(id)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("number")?)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let replaced_by =
+        sqlx::query("SELECT id, number FROM invoices WHERE replaces_invoice_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("number")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(CorrectionLinks {
         replaces,
         replaced_by,

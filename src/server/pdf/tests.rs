@@ -420,7 +420,10 @@ fn the_logo_is_drawn_once_at_its_own_pixel_size() {
     assert_eq!(images(&pdf), vec![(240, 80)]);
     assert_eq!(images(&render_pdf(&doc, Lang::Fr).expect("render")), vec![]);
     let text = normalize(&poppler("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf));
-    assert!(text.contains(&doc.number), "the rest of the invoice is still there");
+    assert!(
+        text.contains(&doc.number),
+        "the rest of the invoice is still there"
+    );
 }
 
 #[test]

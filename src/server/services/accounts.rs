@@ -346,9 +346,9 @@ async fn queue_invoice_email(
     let pdf = tokio::task::spawn_blocking(move || {
         crate::server::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
     })
-        .await
-        .map_err(|e| AppError::internal("pdf task failed", e))?
-        .map_err(|e| AppError::internal("invoice pdf for email", e))?;
+    .await
+    .map_err(|e| AppError::internal("pdf task failed", e))?
+    .map_err(|e| AppError::internal("invoice pdf for email", e))?;
     let attachment = Attachment {
         name,
         content_type: "application/pdf".into(),

@@ -98,7 +98,13 @@ async fn build(
     };
     let issue_date = date(&rec.issue_date, today);
     let due_date = date(&rec.due_date, issue_date);
-    let bal = balance(rec.total_ttc, rec.deposits, rec.amount_paid, rec.amount_credited).max(0);
+    let bal = balance(
+        rec.total_ttc,
+        rec.deposits,
+        rec.amount_paid,
+        rec.amount_credited,
+    )
+    .max(0);
     Ok(InvoiceDocument {
         kind: if rec.kind == "credit_note" {
             DocKind::CreditNote

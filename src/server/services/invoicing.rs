@@ -1,8 +1,8 @@
 //! Creating, issuing and crediting invoices. Each operation is one transaction.
 use crate::error::AppError;
+use crate::model::correction::correction_block;
 use crate::model::document::{Buyer, DocLine, Seller, Terms};
 use crate::model::draft::{DraftInput, ValidLine, validate_draft};
-use crate::model::correction::correction_block;
 use crate::model::invoice::{InvoiceStatus, Settlement};
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
