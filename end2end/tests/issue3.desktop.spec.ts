@@ -39,7 +39,7 @@ test('an admin uploads a logo that every invoice then shows, on desktop and on a
   await page.screenshot({ path: 'test-results/screens/settings-logo.png', fullPage: true });
 
   // On the staff invoice page, with the company name as its text alternative.
-  await page.goto('/staff/invoices?status=open');
+  await page.goto('/staff/invoices?status=to_pay');
   await page.getByTestId('staff-invoice-row').first().getByRole('link').click();
   const docLogo = page.getByTestId('doc-logo');
   await expectLoaded(docLogo);
