@@ -8,6 +8,10 @@ export DATABASE_URL="sqlite://$DIR/e2e.db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3199}"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=quittance
 export RUST_LOG=${RUST_LOG:-warn}
+# Unoptimised, the staff invoice page renders deeper than tokio's 2 MiB worker
+# stacks (the server aborts with "has overflowed its stack"); tokio leaves its
+# workers at std's default, which RUST_MIN_STACK sets.
+export RUST_MIN_STACK=${RUST_MIN_STACK:-8388608}
 # Mail is written as .eml files there; the account tests read their links from them.
 export OUTBOX_DIR="$DIR/outbox"
 unset SMTP_URL
