@@ -74,6 +74,7 @@ fn Correction(id: i64, info: CorrectionInfo) -> impl IntoView {
         })
         .map(block_text);
     view! {
+        <div class="correction">
         {move || refused().map(|m| view! { <p class="alert" role="alert" data-testid="correct-error">{m}</p> })}
         {move || corrected().then(|| view! {
             <p class="notice" role="status" data-testid="corrected-notice">{t!(i18n, correct_done)}</p>
@@ -98,6 +99,7 @@ fn Correction(id: i64, info: CorrectionInfo) -> impl IntoView {
                 <p class="hint" data-testid="correct-unavailable">{m}</p>
             </section>
         })}
+        </div>
     }
 }
 
