@@ -12,6 +12,7 @@ test('without JavaScript a deposit over the total is refused next to its field a
   await draft.save();
   await expect(page.locator('#err-deposits')).toBeVisible();
   await expect(draft.deposits()).toHaveValue('500');
+  await page.screenshot({ path: 'test-results/screens/draft-deposit-refused-nojs.png', fullPage: true });
   await expect(page.getByTestId('line-0-description')).toHaveValue('Maintenance');
   await draft.deposits().fill('20,00');
   await draft.save();
