@@ -154,6 +154,7 @@ fn twenty_lines(customer_id: i64) -> DraftInput {
         currency: "EUR".into(),
         sale_date: String::new(),
         due_date: String::new(),
+        deposits: String::new(),
         lines: (0..20)
             .map(|i| DraftLineInput {
                 description: format!(

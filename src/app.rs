@@ -14,7 +14,7 @@ use crate::pages::{
     staff::StaffPage,
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
     staff_invoice::StaffInvoicePage,
-    staff_invoice_new::StaffInvoiceNewPage,
+    staff_invoice_new::{StaffInvoiceEditPage, StaffInvoiceNewPage},
     staff_invoices::StaffInvoicesPage,
     staff_settings::StaffSettingsPage,
     staff_users::StaffUsersPage,
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/customers/:id") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/new") view=StaffInvoiceNewPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/:id") view=StaffInvoicePage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/invoices/:id/edit") view=StaffInvoiceEditPage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

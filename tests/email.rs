@@ -445,6 +445,7 @@ async fn an_invoice_email_carries_the_pdf_attachment_and_the_pay_link(db: &TestD
         currency: "EUR".into(),
         sale_date: String::new(),
         due_date: String::new(),
+        deposits: String::new(),
         lines: vec![DraftLineInput {
             description: "Prestation".into(),
             quantity: "2".into(),

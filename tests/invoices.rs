@@ -20,6 +20,7 @@ fn draft(customer_id: i64, price: &str) -> DraftInput {
         currency: "EUR".into(),
         sale_date: String::new(),
         due_date: String::new(),
+        deposits: String::new(),
         lines: vec![DraftLineInput {
             description: "Prestation".into(),
             quantity: "2".into(),
@@ -333,3 +334,317 @@ async fn a_pay_link_expires_some_days_after_the_invoice_is_paid(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(a_pay_link_expires_some_days_after_the_invoice_is_paid);
+
+async fn an_invoice_with_a_deposit_shows_the_customer_the_balance_less_the_deposit(db: &TestDb) {
+    use quittance::model::format::format_money;
+    use quittance::model::lang::Lang;
+    use quittance::server::services::documents::{self, Viewer};
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
+    // 2 x 100 € HT at 20 % = 240 € TTC; 40 € already paid as a deposit.
+    let mut d = draft(customer, "100");
+    d.deposits = "40,00".into();
+    let id = invoicing::create_draft(&app.db, &d, today())
+        .await
+        .expect("draft");
+    let stored: i64 = sqlx::query_scalar("SELECT deposits FROM invoices WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("deposits");
+    assert_eq!(stored, 4_000, "stored in minor units");
+    let issued = invoicing::issue(&app.db, id, today(), None)
+        .await
+        .expect("issue");
+    let (_, doc) = documents::by_id(&app.db, id, Viewer::PayLink(id), today())
+        .await
+        .expect("document");
+    assert_eq!(
+        (doc.total_ttc, doc.deposits, doc.balance),
+        (24_000, 4_000, 20_000)
+    );
+    let html = app
+        .get(&format!("/pay/{}", issued.pay_token))
+        .await
+        .text()
+        .await
+        .expect("page");
+    let due = |lang| format_money(20_000, "EUR", lang);
+    assert!(
+        html.contains(&due(Lang::Fr)) || html.contains(&due(Lang::En)),
+        "the pay page asks for 200 €, not 240 €"
+    );
+    let deposit = |lang| format_money(-4_000, "EUR", lang);
+    assert!(html.contains(&deposit(Lang::Fr)) || html.contains(&deposit(Lang::En)));
+    let pdf = app.get(&format!("/pay/{}/pdf", issued.pay_token)).await;
+    assert_eq!(pdf.status(), 200);
+    let mut over = draft(customer, "100");
+    over.deposits = "240.01".into();
+    match invoicing::create_draft(&app.db, &over, today()).await {
+        Err(AppError::Validation(e)) => assert!(e.get("deposits").is_some()),
+        other => panic!("a deposit over the total must be refused, got {other:?}"),
+    }
+    app.stop().await;
+}
+on_both_databases!(an_invoice_with_a_deposit_shows_the_customer_the_balance_less_the_deposit);
+
+async fn status_of(app: &TestApp, id: i64) -> (String, i64) {
+    sqlx::query_as("SELECT status, amount_credited FROM invoices WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("row")
+}
+
+async fn correcting_an_invoice_credits_it_in_full_and_opens_a_draft_with_the_same_lines(
+    db: &TestDb,
+) {
+    use quittance::server::db::invoices;
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
+    let year = today().format("%Y");
+    // A first credit note elsewhere, so the correction takes the next AV number.
+    let other = invoicing::create_draft(&app.db, &draft(customer, "10"), today())
+        .await
+        .expect("draft");
+    invoicing::issue(&app.db, other, today(), None)
+        .await
+        .expect("issue");
+    let gesture = CreditRequest::Partial {
+        amount_ht: 100,
+        vat_rate: VatRate::Standard20,
+        description: "Geste".into(),
+    };
+    invoicing::credit(&app.db, other, &gesture, today(), None)
+        .await
+        .expect("credit");
+    let mut d = draft(customer, "100");
+    d.sale_date = "2026-01-15".into();
+    d.deposits = "40".into();
+    d.lines.push(DraftLineInput {
+        description: "Déplacement".into(),
+        quantity: "1,5".into(),
+        unit: "jour".into(),
+        unit_price: "80".into(),
+        vat_rate: "10".into(),
+        discount_pct: "5".into(),
+    });
+    let id = invoicing::create_draft(&app.db, &d, today())
+        .await
+        .expect("draft");
+    invoicing::issue(&app.db, id, today(), None)
+        .await
+        .expect("issue");
+    let done = invoicing::correct(&app.db, id, today(), None)
+        .await
+        .expect("correct");
+    assert_eq!(done.credit_note.number, format!("AV-{year}-000002"));
+    let total: i64 = sqlx::query_scalar("SELECT total_ttc FROM invoices WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("total");
+    assert_eq!(status_of(&app, id).await, ("credited".into(), total));
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let old = invoices::get(&mut conn, id)
+        .await
+        .expect("get")
+        .expect("old");
+    let new = invoices::get(&mut conn, done.draft_id)
+        .await
+        .expect("get")
+        .expect("draft");
+    assert_eq!(new.kind, "invoice");
+    assert_eq!(new.status, quittance::model::invoice::InvoiceStatus::Draft);
+    assert_eq!(new.number, None);
+    assert_eq!(new.customer_id, old.customer_id);
+    assert_eq!(new.currency, old.currency);
+    assert_eq!(new.sale_date.as_deref(), Some("2026-01-15"));
+    assert_eq!(new.deposits, 4_000);
+    assert_eq!(new.total_ttc, old.total_ttc);
+    assert_eq!(
+        invoices::lines(&mut conn, done.draft_id)
+            .await
+            .expect("lines"),
+        invoices::lines(&mut conn, id).await.expect("lines"),
+        "the new draft has the same lines"
+    );
+    let credit_note = invoices::get(&mut conn, done.credit_note.id)
+        .await
+        .expect("get")
+        .expect("credit note");
+    drop(conn);
+    assert_eq!(credit_note.corrects_invoice_id, Some(id));
+    assert_eq!(credit_note.total_ttc, total);
+    let links = invoices::correction_links(&app.db.pool, done.draft_id)
+        .await
+        .expect("links");
+    assert_eq!(
+        links.replaces,
+        Some((id, old.number.clone().unwrap_or_default()))
+    );
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log WHERE subject = $1 ORDER BY id")
+            .bind(old.number.clone().unwrap_or_default())
+            .fetch_all(&app.db.pool)
+            .await
+            .expect("audit");
+    assert!(
+        audit.contains(&format!("corrected:draft:{}", done.draft_id)),
+        "{audit:?}"
+    );
+    // The new draft can be issued as the replacement.
+    let replacement = invoicing::issue(&app.db, done.draft_id, today(), None)
+        .await
+        .expect("issue the replacement");
+    assert_eq!(replacement.number, format!("F-{year}-000003"));
+    app.stop().await;
+}
+on_both_databases!(correcting_an_invoice_credits_it_in_full_and_opens_a_draft_with_the_same_lines);
+
+async fn drafts_credit_notes_and_paid_invoices_are_not_corrected_and_nothing_is_written(
+    db: &TestDb,
+) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
+    let draft_id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
+        .await
+        .expect("draft");
+    let paid = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
+        .await
+        .expect("draft");
+    invoicing::issue(&app.db, paid, today(), None)
+        .await
+        .expect("issue");
+    sqlx::query("UPDATE invoices SET amount_paid = 5000, status = 'partially_paid' WHERE id = $1")
+        .bind(paid)
+        .execute(&app.db.pool)
+        .await
+        .expect("pay");
+    let credited = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
+        .await
+        .expect("draft");
+    invoicing::issue(&app.db, credited, today(), None)
+        .await
+        .expect("issue");
+    let av = invoicing::credit(&app.db, credited, &CreditRequest::Full, today(), None)
+        .await
+        .expect("credit");
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM invoices")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("count")
+    };
+    let before = count().await;
+    for id in [draft_id, paid, credited, av.id] {
+        let refused = invoicing::correct(&app.db, id, today(), None).await;
+        assert_eq!(refused.err(), Some(AppError::Conflict), "document {id}");
+    }
+    assert_eq!(count().await, before, "a refusal writes nothing");
+    assert_eq!(status_of(&app, paid).await, ("partially_paid".into(), 0));
+    app.stop().await;
+}
+on_both_databases!(drafts_credit_notes_and_paid_invoices_are_not_corrected_and_nothing_is_written);
+
+async fn staff_correct_an_invoice_with_a_plain_form_post_and_customers_may_not(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let id: i64 = sqlx::query_scalar(
+        "SELECT id FROM invoices WHERE kind = 'invoice' AND status = 'issued' AND amount_paid = 0 \
+         AND amount_credited = 0 ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("an open invoice in the demo data");
+    app.login("client@demo.test", "client-demo-1").await;
+    let res = app
+        .call("/api/correct_invoice", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(res.status(), 403, "customers may not correct invoices");
+    app.form_post("/api/logout", &[]).await;
+    app.login("agent@demo.test", "agent-demo-1").await;
+    let res = app
+        .form_post("/api/correct_invoice", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(res.status(), 302);
+    let to = location(&res);
+    assert!(
+        to.starts_with("/staff/invoices/") && to.ends_with("?done=corrected"),
+        "{to}"
+    );
+    let draft: String = to
+        .trim_start_matches("/staff/invoices/")
+        .trim_end_matches("?done=corrected")
+        .to_string();
+    let info: serde_json::Value = app
+        .call("/api/invoice_correction", &[("id", &draft)])
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        info["replaces"][0].as_i64(),
+        Some(id),
+        "the draft names what it replaces: {info}"
+    );
+    let again = app
+        .form_post("/api/correct_invoice", &[("id", &id.to_string())])
+        .await;
+    assert_eq!(
+        location(&again),
+        format!("/staff/invoices/{id}?correct_err=credited")
+    );
+    app.stop().await;
+}
+on_both_databases!(staff_correct_an_invoice_with_a_plain_form_post_and_customers_may_not);
+
+async fn a_draft_is_edited_in_place_until_it_is_issued(db: &TestDb) {
+    use quittance::server::db::invoices;
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "c@example.test").await;
+    let id = invoicing::create_draft(&app.db, &draft(customer, "100"), today())
+        .await
+        .expect("draft");
+    let mut fixed = draft(customer, "90");
+    fixed.deposits = "10".into();
+    fixed.lines.push(DraftLineInput {
+        description: "Support".into(),
+        quantity: "1".into(),
+        unit: String::new(),
+        unit_price: "50".into(),
+        vat_rate: "10".into(),
+        discount_pct: String::new(),
+    });
+    invoicing::update_draft(&app.db, id, &fixed, today())
+        .await
+        .expect("update");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let rec = invoices::get(&mut conn, id)
+        .await
+        .expect("get")
+        .expect("draft");
+    // 2 x 90 = 180 HT at 20 % (216 TTC) + 50 HT at 10 % (55 TTC).
+    assert_eq!((rec.total_ttc, rec.deposits), (27_100, 1_000));
+    let lines = invoices::lines(&mut conn, id).await.expect("lines");
+    drop(conn);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].unit_price_ht, 9_000);
+    let mut bad = fixed.clone();
+    bad.lines[0].vat_rate = "19.6".into();
+    assert!(matches!(
+        invoicing::update_draft(&app.db, id, &bad, today()).await,
+        Err(AppError::Validation(_))
+    ));
+    invoicing::issue(&app.db, id, today(), None)
+        .await
+        .expect("issue");
+    assert_eq!(
+        invoicing::update_draft(&app.db, id, &fixed, today())
+            .await
+            .err(),
+        Some(AppError::Conflict),
+        "an issued invoice is never edited"
+    );
+    app.stop().await;
+}
+on_both_databases!(a_draft_is_edited_in_place_until_it_is_issued);

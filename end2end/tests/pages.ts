@@ -44,6 +44,100 @@ export class InvoicesPage {
   }
 }
 
+export class ForgotPasswordPage {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/forgot-password');
+  }
+
+  async request(email: string) {
+    await this.page.locator('#field-email').fill(email);
+    await this.page.getByTestId('forgot-submit').click();
+  }
+
+  answer() {
+    return this.page.getByTestId('forgot-sent');
+  }
+}
+
+/** `/reset-password/:token` and `/invite/:token`: one new password. */
+export class AccountLinkPage {
+  constructor(private readonly page: Page) {}
+
+  async setPassword(password: string, submit: 'reset-submit' | 'invite-submit') {
+    await this.page.locator('#field-password').fill(password);
+    await this.page.getByTestId(submit).click();
+  }
+
+  account() {
+    return this.page.getByTestId('account-email');
+  }
+}
+
+/** The logo part of `/staff/settings`. */
+export class LogoSettings {
+  constructor(private readonly page: Page) {}
+
+  async upload(file: string | { name: string; mimeType: string; buffer: Buffer }) {
+    await this.page.getByTestId('logo-file').setInputFiles(file);
+    await this.page.getByTestId('logo-upload').click();
+  }
+
+  preview() {
+    return this.page.getByTestId('logo-preview');
+  }
+
+  error() {
+    return this.page.getByTestId('logo-error');
+  }
+
+  async remove() {
+    await this.page.getByTestId('logo-remove').click();
+  }
+}
+
+/** `/staff/invoices/new`. */
+export class DraftFormPage {
+  constructor(private readonly page: Page) {}
+
+  async line(i: number, description: string, quantity: string, price: string, vat: string) {
+    await this.page.getByTestId(`line-${i}-description`).fill(description);
+    await this.page.getByTestId(`line-${i}-quantity`).fill(quantity);
+    await this.page.getByTestId(`line-${i}-unit_price`).fill(price);
+    await this.page.getByTestId(`line-${i}-vat_rate`).fill(vat);
+  }
+
+  deposits() {
+    return this.page.getByTestId('draft-deposits');
+  }
+
+  async save() {
+    await this.page.getByTestId('save-draft').click();
+  }
+}
+
+/** `/staff/invoices/:id`. */
+export class StaffInvoicePage {
+  constructor(private readonly page: Page) {}
+
+  number() {
+    return this.page.getByTestId('doc-number');
+  }
+
+  status() {
+    return this.page.getByTestId('doc-status');
+  }
+
+  async issue() {
+    await this.page.getByTestId('issue').click();
+  }
+
+  async correct() {
+    await this.page.getByTestId('correct-invoice').click();
+  }
+}
+
 export async function waitForHydration(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
 }

@@ -2,7 +2,9 @@
 //! establishes who is asking (see `ctx`), then calls a service.
 pub mod accounts;
 pub mod auth;
+pub mod corrections;
 pub mod customers;
+pub mod drafts;
 pub mod invoices;
 pub mod payments;
 pub mod settings;

@@ -58,3 +58,15 @@ pub async fn save_settings(settings: SettingsInput) -> Result<(), AppError> {
         }
     }
 }
+
+/// The URL of the current company logo, if one was uploaded (admins only).
+/// Uploading and removing it are plain form posts to `/staff/settings/logo`
+/// and `/staff/settings/logo/remove` (see `server/logo.rs`).
+#[server(endpoint = "settings_logo")]
+pub async fn settings_logo() -> Result<Option<String>, AppError> {
+    let (state, _) = crate::api::ctx::require_admin().await?;
+    crate::api::ctx::no_store();
+    Ok(crate::server::db::company::logo_etag(&state.db.pool)
+        .await?
+        .map(|etag| crate::model::settings::logo_url(&etag)))
+}

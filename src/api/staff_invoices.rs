@@ -110,11 +110,15 @@ pub async fn staff_invoice(id: i64) -> Result<StaffInvoiceView, AppError> {
     let (rec, doc) = documents::by_id(&state.db, id, Viewer::Staff, ctx::today())
         .await
         .map_err(ctx::fail)?;
-    let subject = rec.number.clone().unwrap_or_else(|| format!("draft:{id}"));
+    // A draft's events are all under `draft:{id}`; an issued one adds its number's.
+    let numbered = match &rec.number {
+        Some(n) => audit::for_subject(&state.db.pool, n).await?,
+        None => Vec::new(),
+    };
     let mut history: Vec<HistoryEntry> = audit::for_subject(&state.db.pool, &format!("draft:{id}"))
         .await?
         .into_iter()
-        .chain(audit::for_subject(&state.db.pool, &subject).await?)
+        .chain(numbered)
         .map(|(at, action, actor)| HistoryEntry { at, action, actor })
         .collect();
     history.sort_by_key(|h| h.at);

@@ -46,6 +46,9 @@ pub fn DocumentView(
     let money = move |m: i64| format_money(m, &cur, lang);
     view! {
         <article class="document" data-testid="invoice-document">
+            {doc.logo_url.clone().map(|src| view! {
+                <img class="doc-logo" src=src alt=doc.seller.legal_name.clone() data-testid="doc-logo" />
+            })}
             <header class="doc-head">
                 <h1>
                     {title} " " <span data-testid="doc-number">{doc.number.clone()}</span>

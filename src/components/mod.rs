@@ -1,4 +1,5 @@
 //! Shared UI pieces.
+pub mod correct_invoice;
 pub mod document;
 pub mod errors;
 pub mod labels;

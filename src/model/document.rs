@@ -100,6 +100,10 @@ pub struct InvoiceDocument {
     pub corrects_number: Option<String>,
     /// The pay link, when the viewer may see it.
     pub pay_url: Option<String>,
+    /// The company logo's URL (versioned), when one was uploaded. Not part of
+    /// the frozen snapshot: an issued invoice shows the current logo.
+    #[serde(default)]
+    pub logo_url: Option<String>,
 }
 
 impl DocLine {

@@ -3,7 +3,7 @@
 //! show it in place; nothing is saved unless everything is valid.
 use super::format::minor_digits;
 use super::validate::{FieldErrors, FieldProblem};
-use super::vat::{LineAmounts, VatRate};
+use super::vat::{LineAmounts, VatRate, compute_totals};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -36,6 +36,10 @@ pub struct DraftInput {
     /// Optional explicit due date, `YYYY-MM-DD`; otherwise the company's terms apply at issue.
     pub due_date: String,
     pub lines: Vec<DraftLineInput>,
+    /// Deposits (acomptes) already paid, incl. VAT, in major units as typed;
+    /// empty means none.
+    #[serde(default)]
+    pub deposits: String,
 }
 
 /// A line that passed every rule, ready to store.
@@ -54,14 +58,43 @@ pub struct ValidDraft {
     pub sale_date: NaiveDate,
     pub due_date: Option<NaiveDate>,
     pub lines: Vec<ValidLine>,
+    /// Deposits already paid, incl. VAT, minor units (0 when none).
+    pub deposits: i64,
 }
 
 fn parse_decimal(s: &str) -> Option<Decimal> {
-    let t = s.trim().replace(',', ".").replace([' ', '\u{a0}'], "");
+    let t = s
+        .trim()
+        .replace(',', ".")
+        .replace([' ', '\u{a0}', '\u{202f}'], "");
     if t.is_empty() {
         return None;
     }
     t.parse::<Decimal>().ok()
+}
+
+/// Deposits already paid (incl. VAT) as typed (`1 234,56` or `1234.56`):
+/// empty is none; otherwise at least zero, in whole minor units, and not over
+/// the draft's total incl. VAT (`total_ttc`, minor units).
+pub fn parse_deposits(s: &str, currency: &str, total_ttc: i64) -> Result<i64, FieldProblem> {
+    if s.trim().is_empty() {
+        return Ok(0);
+    }
+    let d = parse_decimal(s).ok_or(FieldProblem::NotANumber)?;
+    if d < Decimal::ZERO {
+        return Err(FieldProblem::OutOfRange);
+    }
+    let digits = minor_digits(currency);
+    if d.normalize().scale() > digits {
+        return Err(FieldProblem::TooManyDecimals);
+    }
+    let minor = (d * Decimal::from(10_i64.pow(digits)))
+        .to_i64()
+        .ok_or(FieldProblem::TooLarge)?;
+    if minor > total_ttc {
+        return Err(FieldProblem::TooLarge);
+    }
+    Ok(minor)
 }
 
 fn check_line(
@@ -218,15 +251,69 @@ pub fn validate_draft(input: &DraftInput, today: NaiveDate) -> Result<ValidDraft
         .map(|(i, l)| check_line(i, l, &currency, &mut errors))
         .collect();
     if !errors.is_empty() {
+        // Deposits are only checked against the total once the lines are right.
+        if parse_deposits(&input.deposits, &currency, i64::MAX) == Err(FieldProblem::NotANumber) {
+            errors.add("deposits", FieldProblem::NotANumber);
+        }
         return Err(errors);
     }
+    let lines: Vec<ValidLine> = lines.into_iter().flatten().collect();
+    let amounts: Vec<LineAmounts> = lines.iter().map(|l| l.amounts.clone()).collect();
+    let total_ttc = compute_totals(&amounts).total_ttc;
+    let deposits = parse_deposits(&input.deposits, &currency, total_ttc).map_err(|p| {
+        let mut e = FieldErrors::default();
+        e.add("deposits", p);
+        e
+    })?;
     Ok(ValidDraft {
         customer_id: input.customer_id,
         currency,
         sale_date: sale_date.unwrap_or(today),
         due_date,
-        lines: lines.into_iter().flatten().collect(),
+        lines,
+        deposits,
     })
+}
+
+/// The form values that reproduce a stored draft, for editing it again:
+/// amounts in major units, rates in percent, as the form takes them.
+pub fn draft_input_of(
+    customer_id: i64,
+    currency: &str,
+    sale_date: &str,
+    due_date: &str,
+    lines: &[super::document::DocLine],
+    deposits: i64,
+) -> DraftInput {
+    let major = |minor: i64| super::format::to_decimal(minor, currency).to_string();
+    DraftInput {
+        customer_id,
+        currency: currency.to_string(),
+        sale_date: sale_date.to_string(),
+        due_date: due_date.to_string(),
+        lines: lines
+            .iter()
+            .map(|l| DraftLineInput {
+                description: l.description.clone(),
+                quantity: l.quantity.clone(),
+                unit: l.unit.clone(),
+                unit_price: major(l.unit_price_ht),
+                vat_rate: Decimal::new(l.vat_rate.basis_points(), 2)
+                    .normalize()
+                    .to_string(),
+                discount_pct: if l.discount_pct == "0" {
+                    String::new()
+                } else {
+                    l.discount_pct.clone()
+                },
+            })
+            .collect(),
+        deposits: if deposits == 0 {
+            String::new()
+        } else {
+            major(deposits)
+        },
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +342,7 @@ mod tests {
             sale_date: String::new(),
             due_date: String::new(),
             lines,
+            deposits: String::new(),
         }
     }
 
@@ -362,5 +450,99 @@ mod tests {
             e.get("lines[0].vat_rate"),
             Some(FieldProblem::VatRateNotAllowed)
         );
+    }
+
+    #[test]
+    fn deposits_are_read_in_french_or_english_notation_in_minor_units() {
+        let mut d = draft(vec![line("A", "1", "2000", "20")]);
+        d.deposits = "1 234,56".into();
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            123_456
+        );
+        d.deposits = "1234.56".into();
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            123_456
+        );
+        d.deposits = "1\u{a0}000".into();
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            100_000
+        );
+        d.deposits = "  ".into();
+        assert_eq!(validate_draft(&d, today()).expect("valid").deposits, 0);
+    }
+
+    #[test]
+    fn deposits_may_equal_the_total_incl_vat_but_not_exceed_it() {
+        // 2,000 HT + 20 % = 2,400.00 TTC.
+        let mut d = draft(vec![line("A", "1", "2000", "20")]);
+        d.deposits = "2400".into();
+        assert_eq!(
+            validate_draft(&d, today()).expect("valid").deposits,
+            240_000
+        );
+        d.deposits = "2400,01".into();
+        let e = validate_draft(&d, today()).expect_err("invalid");
+        assert_eq!(e.get("deposits"), Some(FieldProblem::TooLarge));
+    }
+
+    #[test]
+    fn negative_unreadable_or_sub_cent_deposits_are_refused() {
+        assert_eq!(
+            parse_deposits("-1", "EUR", 10_000),
+            Err(FieldProblem::OutOfRange)
+        );
+        assert_eq!(
+            parse_deposits("abc", "EUR", 10_000),
+            Err(FieldProblem::NotANumber)
+        );
+        assert_eq!(
+            parse_deposits("1.005", "EUR", 10_000),
+            Err(FieldProblem::TooManyDecimals)
+        );
+        assert_eq!(parse_deposits("0", "EUR", 0), Ok(0));
+        assert_eq!(parse_deposits("10.50", "EUR", 10_000), Ok(1_050));
+    }
+
+    #[test]
+    fn an_unreadable_deposit_is_reported_with_the_other_field_errors() {
+        let mut d = draft(vec![line("", "1", "10", "20")]);
+        d.deposits = "abc".into();
+        let e = validate_draft(&d, today()).expect_err("invalid");
+        assert_eq!(e.get("lines[0].description"), Some(FieldProblem::Required));
+        assert_eq!(e.get("deposits"), Some(FieldProblem::NotANumber));
+    }
+
+    #[test]
+    fn a_stored_draft_reads_back_as_the_same_valid_draft() {
+        let mut d = draft(vec![
+            line("Conseil", "1,5", "120,50", "5.5"),
+            line("Licence", "3", "99", "20"),
+        ]);
+        d.lines[1].discount_pct = "12.5".into();
+        d.deposits = "100".into();
+        d.sale_date = "2026-11-01".into();
+        let v = validate_draft(&d, today()).expect("valid");
+        let stored: Vec<super::super::document::DocLine> = v
+            .lines
+            .iter()
+            .map(|l| super::super::document::DocLine {
+                description: l.description.clone(),
+                quantity: l.quantity.normalize().to_string(),
+                unit: l.unit.clone(),
+                unit_price_ht: l.amounts.unit_price_ht,
+                vat_rate: l.amounts.vat_rate,
+                discount_pct: l.amounts.discount_pct.normalize().to_string(),
+                total_ht: l.amounts.net_rounded(),
+            })
+            .collect();
+        let again = draft_input_of(1, "EUR", "2026-11-01", "", &stored, v.deposits);
+        assert_eq!(again.lines[0].unit_price, "120.50");
+        assert_eq!(again.lines[0].vat_rate, "5.5");
+        assert_eq!(again.deposits, "100.00");
+        let v2 = validate_draft(&again, today()).expect("still valid");
+        assert_eq!(v2, v);
     }
 }

@@ -180,6 +180,70 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldEr
     })
 }
 
+/// The largest company logo accepted, in bytes.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+/// Why a logo upload was refused; carried back to the form in `?logo_err=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LogoProblem {
+    /// No file was chosen.
+    Missing,
+    /// The file is not a PNG or JPEG image (whatever its name says).
+    NotAnImage,
+    /// The file is over [`MAX_LOGO_BYTES`].
+    TooLarge,
+}
+
+impl LogoProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            LogoProblem::Missing => "missing",
+            LogoProblem::NotAnImage => "type",
+            LogoProblem::TooLarge => "size",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LogoProblem> {
+        [
+            LogoProblem::Missing,
+            LogoProblem::NotAnImage,
+            LogoProblem::TooLarge,
+        ]
+        .into_iter()
+        .find(|p| p.code() == s)
+    }
+}
+
+/// The image type of a file from its first bytes (its magic number), never
+/// from its name: `image/png` or `image/jpeg`.
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF];
+    if bytes.starts_with(PNG) {
+        Some("image/png")
+    } else if bytes.starts_with(JPEG) {
+        Some("image/jpeg")
+    } else {
+        None
+    }
+}
+
+/// Where the logo of version `etag` is served (the version lets browsers keep it).
+pub fn logo_url(etag: &str) -> String {
+    format!("/company/logo?v={etag}")
+}
+
+/// Checks an uploaded logo; returns its content type.
+pub fn check_logo(bytes: &[u8]) -> Result<&'static str, LogoProblem> {
+    if bytes.is_empty() {
+        return Err(LogoProblem::Missing);
+    }
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(LogoProblem::TooLarge);
+    }
+    sniff_image(bytes).ok_or(LogoProblem::NotAnImage)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,5 +295,38 @@ mod tests {
         let e = validate_settings(&i).expect_err("invalid");
         assert_eq!(e.get("payment_terms_days"), Some(FieldProblem::OutOfRange));
         assert_eq!(e.get("siret"), Some(FieldProblem::InvalidSiren));
+    }
+
+    #[test]
+    fn a_logo_is_typed_from_its_magic_bytes_not_its_name() {
+        assert_eq!(check_logo(b"\x89PNG\r\n\x1a\n rest"), Ok("image/png"));
+        assert_eq!(
+            check_logo(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Ok("image/jpeg")
+        );
+        assert_eq!(check_logo(b"GIF89a..."), Err(LogoProblem::NotAnImage));
+        assert_eq!(check_logo(b"<svg></svg>"), Err(LogoProblem::NotAnImage));
+        assert_eq!(check_logo(b""), Err(LogoProblem::Missing));
+    }
+
+    #[test]
+    fn a_logo_over_512_kb_is_refused() {
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(MAX_LOGO_BYTES, 0);
+        assert_eq!(check_logo(&big), Ok("image/png"));
+        big.push(0);
+        assert_eq!(check_logo(&big), Err(LogoProblem::TooLarge));
+    }
+
+    #[test]
+    fn logo_problems_round_trip_through_their_codes() {
+        for p in [
+            LogoProblem::Missing,
+            LogoProblem::NotAnImage,
+            LogoProblem::TooLarge,
+        ] {
+            assert_eq!(LogoProblem::parse(p.code()), Some(p));
+        }
+        assert_eq!(LogoProblem::parse("nonsense"), None);
     }
 }

@@ -186,8 +186,10 @@ fn LinkPage(kind: LinkKind, form: fn(String, String) -> AnyView) -> impl IntoVie
     let title = page_title(i18n, kind);
     let heading = title.clone();
     view! {
-        // The token is a secret: keep it out of other sites' logs.
-        <Meta name="referrer" content="no-referrer" />
+        // The token is a secret: keep it out of other sites' logs. Not
+        // "no-referrer": with it, browsers send `Origin: null` on this page's
+        // own form posts, which the same-origin guard refuses.
+        <Meta name="referrer" content="same-origin" />
         <Title text=title />
         <section class="panel narrow">
             <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>

@@ -20,8 +20,10 @@ pub fn PayPage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
     let doc = Resource::new(token, pay_link_invoice);
     view! {
-        // The token is a secret: keep it out of other sites' logs.
-        <Meta name="referrer" content="no-referrer" />
+        // The token is a secret: keep it out of other sites' logs. Not
+        // "no-referrer": with it, browsers send `Origin: null` on this page's
+        // own form posts, which the same-origin guard refuses.
+        <Meta name="referrer" content="same-origin" />
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || doc.get().map(|r| match r {
                 Ok(doc) => {

@@ -76,6 +76,7 @@ fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
             </div>
             <aside class="actions-col" aria-label=move || t_string!(i18n, inv_actions)>
                 <Actions v=v.clone() />
+                <crate::components::correct_invoice::CorrectInvoice id=v.id />
                 {(!v.draft && !v.credit_note).then(|| view! { <StaffPaymentsPanel invoice_id=v.id /> })}
                 <History v />
             </aside>

@@ -1,19 +1,23 @@
 //! `/staff/invoices/new`: a draft with lines. Works as a plain form (more rows
 //! with `?rows=N`; a refused form comes back from the session with every error
 //! next to its field); hydrated, totals update as you type.
+use crate::api::drafts::{UpdateDraft, draft_for_edit};
 use crate::api::staff_invoices::{CreateDraft, customer_options, take_draft_flash};
 use crate::components::errors::{FormAlert, error_text, problem_text};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::draft::{DraftInput, DraftLineInput};
+use crate::model::draft::{DraftInput, DraftLineInput, parse_deposits};
 use crate::model::format::format_money;
+use crate::model::invoice::balance;
 use crate::model::lang::Lang;
 use crate::model::staff_invoice::DraftFlash;
 use crate::model::validate::FieldErrors;
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
+use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 const MAX_ROWS: usize = 50;
 
@@ -91,11 +95,43 @@ pub fn StaffInvoiceNewPage() -> impl IntoView {
     }
 }
 
+/// `/staff/invoices/:id/edit`: the same form over a draft as stored (or as
+/// refused a moment ago), saved in place.
 #[component]
-fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
+pub fn StaffInvoiceEditPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let form = Resource::new(id, draft_for_edit);
+    view! {
+        <Title text=t_string!(i18n, draft_edit_title).to_string() />
+        <section class="panel wide">
+            <p class="back"><a href=move || format!("/staff/invoices/{}", id())>"← " {t!(i18n, draft_back)}</a></p>
+            <h1>{t!(i18n, draft_edit_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || form.get().map(|r| match r {
+                    Ok(f) => view! { <DraftForm flash=Some(f) edit=id() /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
+                    Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The draft form: a new draft, or the draft `edit` saved in place.
+#[component]
+fn DraftForm(flash: Option<DraftFlash>, #[prop(optional)] edit: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let action = ServerAction::<CreateDraft>::new();
+    let create = ServerAction::<CreateDraft>::new();
+    let update = ServerAction::<UpdateDraft>::new();
     let DraftFlash { input, errors } = flash.unwrap_or_default();
     let wanted = query
         .with_untracked(|q| q.get("rows"))
@@ -106,19 +142,29 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
         .map(|i| LineSignals::new(input.lines.get(i).unwrap_or(&DraftLineInput::default())))
         .collect();
     let flash_errors = errors;
-    let errors = Signal::derive(move || match action.value().get() {
-        Some(Err(AppError::Validation(e))) => e,
-        _ => flash_errors.clone(),
+    let errors = Signal::derive(move || {
+        let answer = match edit {
+            Some(_) => update.value().get().and_then(Result::err),
+            None => create.value().get().and_then(Result::err),
+        };
+        match answer {
+            Some(AppError::Validation(e)) => e,
+            _ => flash_errors.clone(),
+        }
     });
     let alert = Signal::derive(move || {
         let e = errors.get();
         (!e.is_empty()).then(|| t_string!(i18n, form_has_errors).to_string())
     });
     let lines_for_totals = lines.clone();
-    let more = format!("/staff/invoices/new?rows={}", (rows + 1).min(MAX_ROWS));
-    view! {
-        <FormAlert message=alert />
-        <ActionForm action=action attr:class="stack draft-form" attr:novalidate=true>
+    let deposits = RwSignal::new(input.deposits.clone());
+    let here = match edit {
+        Some(id) => format!("/staff/invoices/{id}/edit"),
+        None => "/staff/invoices/new".to_string(),
+    };
+    let more = format!("{here}?rows={}", (rows + 1).min(MAX_ROWS));
+    let fields = move || {
+        view! {
             <DraftHeader input=input.clone() errors />
             <fieldset>
                 <legend>{t!(i18n, draft_lines)}</legend>
@@ -126,9 +172,26 @@ fn DraftForm(flash: Option<DraftFlash>) -> impl IntoView {
                 {lines.into_iter().enumerate().map(|(i, l)| view! { <LineRow i l errors /> }).collect_view()}
                 <a href=more class="chip" rel="external">{t!(i18n, draft_add_line)}</a>
             </fieldset>
-            <LiveTotals lines=lines_for_totals />
+            <DepositsField deposits errors />
+            <LiveTotals lines=lines_for_totals deposits />
             <button type="submit" class="primary" data-testid="save-draft">{t!(i18n, draft_save)}</button>
-        </ActionForm>
+        }
+    };
+    view! {
+        <FormAlert message=alert />
+        {match edit {
+            Some(id) => view! {
+                <ActionForm action=update attr:class="stack draft-form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id.to_string() />
+                    {fields()}
+                </ActionForm>
+            }.into_any(),
+            None => view! {
+                <ActionForm action=create attr:class="stack draft-form" attr:novalidate=true>
+                    {fields()}
+                </ActionForm>
+            }.into_any(),
+        }}
     }
 }
 
@@ -216,9 +279,35 @@ fn LineRow(i: usize, l: LineSignals, errors: Signal<FieldErrors>) -> impl IntoVi
     }
 }
 
-/// Totals of the lines typed so far (empty or unreadable lines are skipped).
+/// Deposits (acomptes) already received, incl. VAT; deducted from the balance.
 #[component]
-fn LiveTotals(lines: Vec<LineSignals>) -> impl IntoView {
+fn DepositsField(deposits: RwSignal<String>, errors: Signal<FieldErrors>) -> impl IntoView {
+    let i18n = use_i18n();
+    let invalid = move || errors.get().get("deposits").is_some();
+    view! {
+        <div class="field deposits" class:has-error=invalid>
+            <label for="d-deposits">{t!(i18n, draft_deposits)}</label>
+            <p class="hint" id="d-deposits-hint">{t!(i18n, draft_deposits_hint)}</p>
+            <input
+                id="d-deposits"
+                name="draft[deposits]"
+                inputmode="decimal"
+                aria-describedby=move || if invalid() { "d-deposits-hint err-deposits" } else { "d-deposits-hint" }
+                aria-invalid=move || invalid().then_some("true")
+                prop:value=move || deposits.get()
+                value=deposits.get_untracked()
+                on:input=move |ev| deposits.set(event_target_value(&ev))
+                data-testid="draft-deposits"
+            />
+            <FieldMessage errors name="deposits".to_string() />
+        </div>
+    }
+}
+
+/// Totals of the lines typed so far (empty or unreadable lines are skipped),
+/// less the deposits when some are typed.
+#[component]
+fn LiveTotals(lines: Vec<LineSignals>, deposits: RwSignal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let totals = Memo::new(move |_| {
@@ -229,11 +318,17 @@ fn LiveTotals(lines: Vec<LineSignals>) -> impl IntoView {
             .collect();
         compute_totals(&amounts)
     });
+    // What is typed so far, when it reads as an amount (the server checks the rest).
+    let deposit = move || parse_deposits(&deposits.get(), "EUR", i64::MAX).unwrap_or(0);
     view! {
         <dl class="grand live-totals" aria-live="polite" data-testid="live-totals">
             <div><dt>{t!(i18n, doc_total_ht)}</dt><dd>{move || format_money(totals.get().total_ht, "EUR", lang)}</dd></div>
             <div><dt>{t!(i18n, doc_total_vat)}</dt><dd>{move || format_money(totals.get().total_vat, "EUR", lang)}</dd></div>
             <div class="ttc"><dt>{t!(i18n, doc_total_ttc)}</dt><dd data-testid="live-ttc">{move || format_money(totals.get().total_ttc, "EUR", lang)}</dd></div>
+            {move || (deposit() > 0).then(|| view! {
+                <div><dt>{t!(i18n, doc_deposits)}</dt><dd data-testid="live-deposits">{format_money(-deposit(), "EUR", lang)}</dd></div>
+                <div><dt>{t!(i18n, doc_balance)}</dt><dd data-testid="live-balance">{format_money(balance(totals.get().total_ttc, deposit(), 0, 0), "EUR", lang)}</dd></div>
+            })}
         </dl>
     }
 }

@@ -1,9 +1,9 @@
 //! `/staff/settings`: the company's legal identity and default terms (admins).
-use crate::api::settings::{SaveSettings, get_settings};
+use crate::api::settings::{SaveSettings, get_settings, settings_logo};
 use crate::components::errors::{FormAlert, error_text, problem_text};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::settings::SettingsInput;
+use crate::model::settings::{LogoProblem, SettingsInput};
 use crate::model::validate::FieldErrors;
 use crate::pages::forbidden::ForbiddenPage;
 use leptos::prelude::*;
@@ -21,7 +21,7 @@ pub fn StaffSettingsPage() -> impl IntoView {
             <h1>{t!(i18n, settings_title)}</h1>
             <Suspense fallback=|| ()>
                 {move || form.get().map(|r| match r {
-                    Ok((input, errors)) => view! { <SettingsForm input errors /> }.into_any(),
+                    Ok((input, errors)) => view! { <LogoSection /> <SettingsForm input errors /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/settings" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
@@ -80,5 +80,63 @@ fn SettingsForm(input: SettingsInput, errors: FieldErrors) -> impl IntoView {
             <p class="hint">{t!(i18n, settings_indemnity_note)}</p>
             <button type="submit" class="primary" data-testid="save-settings">{t!(i18n, customer_save)}</button>
         </ActionForm>
+    }
+}
+
+/// The logo: a plain multipart form (no JavaScript needed) that posts to
+/// `/staff/settings/logo`, which redirects back with `?logo=` or `?logo_err=`.
+#[component]
+fn LogoSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let logo = Resource::new(|| (), |_| settings_logo());
+    let q = move |k: &str| query.with(|m| m.get(k));
+    let error = move || {
+        q("logo_err")
+            .and_then(|c| LogoProblem::parse(&c))
+            .map(|p| match p {
+                LogoProblem::Missing => t_string!(i18n, settings_logo_err_missing).to_string(),
+                LogoProblem::NotAnImage => t_string!(i18n, settings_logo_err_type).to_string(),
+                LogoProblem::TooLarge => t_string!(i18n, settings_logo_err_size).to_string(),
+            })
+    };
+    let done = move || match q("logo").as_deref() {
+        Some("saved") => Some(t_string!(i18n, settings_logo_saved).to_string()),
+        Some("removed") => Some(t_string!(i18n, settings_logo_removed).to_string()),
+        _ => None,
+    };
+    view! {
+        <section class="logo-settings" aria-labelledby="logo-h">
+            <h2 id="logo-h">{t!(i18n, settings_logo_title)}</h2>
+            {move || done().map(|m| view! { <p class="notice" role="status" data-testid="logo-done">{m}</p> })}
+            <Suspense fallback=|| ()>
+                {move || logo.get().and_then(Result::ok).map(|url| match url {
+                    Some(src) => view! {
+                        <img class="logo-preview" src=src alt=t_string!(i18n, settings_logo_current).to_string() data-testid="logo-preview" />
+                        <form method="post" action="/staff/settings/logo/remove">
+                            <button type="submit" class="link-button" data-testid="logo-remove">{t!(i18n, settings_logo_remove)}</button>
+                        </form>
+                    }.into_any(),
+                    None => view! { <p class="hint" data-testid="logo-none">{t!(i18n, settings_logo_none)}</p> }.into_any(),
+                })}
+            </Suspense>
+            <form class="stack" method="post" action="/staff/settings/logo" enctype="multipart/form-data">
+                <div class="field" class:has-error=move || error().is_some()>
+                    <label for="logo-file">{t!(i18n, settings_logo_file)}</label>
+                    <p class="hint" id="logo-hint">{t!(i18n, settings_logo_hint)}</p>
+                    <input
+                        id="logo-file"
+                        type="file"
+                        name="logo"
+                        accept="image/png,image/jpeg"
+                        aria-describedby=move || if error().is_some() { "logo-hint logo-error" } else { "logo-hint" }
+                        aria-invalid=move || error().is_some().then_some("true")
+                        data-testid="logo-file"
+                    />
+                    {move || error().map(|m| view! { <p class="field-error" id="logo-error" role="alert" data-testid="logo-error">{m}</p> })}
+                </div>
+                <button type="submit" class="secondary" data-testid="logo-upload">{t!(i18n, settings_logo_upload)}</button>
+            </form>
+        </section>
     }
 }

@@ -9,9 +9,9 @@ use super::state::AppState;
 use crate::app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use std::net::SocketAddr;
@@ -126,6 +126,12 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .route("/lang/{code}", get(routes::switch_lang))
         .route("/invoices/{number}/pdf", get(super::downloads::invoice_pdf))
         .route("/pay/{token}/pdf", get(super::downloads::pay_link_pdf))
+        .route("/company/logo", get(super::logo::serve))
+        .route(
+            "/staff/settings/logo",
+            post(super::logo::upload).layer(DefaultBodyLimit::max(super::logo::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/staff/settings/logo/remove", post(super::logo::remove))
         .route(
             "/pay/{token}/receipts/{id}/pdf",
             get(super::downloads::pay_link_receipt_pdf),

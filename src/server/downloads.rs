@@ -29,9 +29,18 @@ fn error_response(e: AppError) -> Response {
     }
 }
 
-async fn pdf_response(doc: InvoiceDocument, lang: Lang) -> Response {
+async fn pdf_response(state: &AppState, doc: InvoiceDocument, lang: Lang) -> Response {
     let name = format!("{}.pdf", doc.number);
-    rendered_pdf(name, move || super::pdf::render_pdf(&doc, lang)).await
+    // The current logo: the snapshot freezes the seller's identity, not its artwork.
+    let logo = super::db::company::logo(&state.db.pool)
+        .await
+        .ok()
+        .flatten()
+        .map(|l| l.bytes);
+    rendered_pdf(name, move || {
+        super::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
+    })
+    .await
 }
 
 /// Renders off the async threads and answers with the PDF, never cached.
@@ -86,7 +95,7 @@ pub async fn invoice_pdf(
     let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
         .await
         .unwrap_or_default();
-    pdf_response(doc, lang).await
+    pdf_response(&state, doc, lang).await
 }
 
 /// `GET /pay/{token}/pdf`: the invoice of a live pay link.
@@ -102,7 +111,7 @@ pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<Strin
     let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
         .await
         .unwrap_or_default();
-    pdf_response(doc, lang).await
+    pdf_response(&state, doc, lang).await
 }
 
 /// The receipt PDF of a payment of invoice `invoice_id`, in the customer's language.

@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod downloads;
 pub mod email;
+pub mod logo;
 pub mod payments;
 pub mod pdf;
 pub mod routes;

@@ -256,6 +256,7 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
             currency: "EUR".into(),
             sale_date: issued.format("%Y-%m-%d").to_string(),
             due_date: String::new(),
+            deposits: String::new(),
             lines: demo_lines(n),
         };
         let id = invoicing::create_draft(db, &input, issued).await?;
@@ -277,6 +278,7 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
             currency: "EUR".into(),
             sale_date: today.format("%Y-%m-%d").to_string(),
             due_date: String::new(),
+            deposits: String::new(),
             lines: demo_lines(customer_id as usize),
         };
         invoicing::create_draft(db, &input, today).await?;

@@ -93,3 +93,59 @@ pub async fn save(
     .await?;
     Ok(())
 }
+
+/// The company logo as stored: PNG or JPEG bytes, checked on upload.
+#[derive(Debug, Clone)]
+pub struct Logo {
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    /// A hash of the bytes: the version in the logo's URL and its HTTP ETag.
+    pub etag: String,
+}
+
+/// The logo, if one was uploaded.
+pub async fn logo(pool: &AnyPool) -> Result<Option<Logo>, sqlx::Error> {
+    sqlx::query("SELECT content_type, bytes, etag FROM company_logo WHERE id = 1")
+        .fetch_optional(pool)
+        .await?
+        .map(|r| {
+            Ok(Logo {
+                content_type: r.try_get("content_type")?,
+                bytes: r.try_get("bytes")?,
+                etag: r.try_get("etag")?,
+            })
+        })
+        .transpose()
+}
+
+/// The logo's version only (pages link to it without loading the bytes).
+pub async fn logo_etag(pool: &AnyPool) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT etag FROM company_logo WHERE id = 1")
+        .fetch_optional(pool)
+        .await
+}
+
+/// Replaces the logo.
+pub async fn save_logo(pool: &AnyPool, logo: &Logo) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO company_logo (id, content_type, bytes, etag, updated_at) VALUES (1, $1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, \
+         etag = excluded.etag, updated_at = excluded.updated_at",
+    )
+    .bind(&logo.content_type)
+    .bind(&logo.bytes)
+    .bind(&logo.etag)
+    .bind(super::now_ts())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Removes the logo; returns whether there was one.
+pub async fn delete_logo(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM company_logo WHERE id = 1")
+        .execute(pool)
+        .await?
+        .rows_affected()
+        > 0)
+}

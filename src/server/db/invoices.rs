@@ -163,6 +163,10 @@ pub struct NewDraft<'a> {
     pub due_date: Option<&'a str>,
     pub totals: &'a crate::model::vat::Totals,
     pub corrects_invoice_id: Option<i64>,
+    /// Deposits already paid, incl. VAT, minor units.
+    pub deposits: i64,
+    /// For the new draft of a corrected invoice: the invoice it replaces.
+    pub replaces_invoice_id: Option<i64>,
 }
 
 pub async fn insert_draft(
@@ -171,8 +175,9 @@ pub async fn insert_draft(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "INSERT INTO invoices (customer_id, kind, number, status, issue_date, due_date, sale_date, currency, total_ht, \
-         total_vat, total_ttc, amount_paid, amount_credited, deposits, corrects_invoice_id, created_at) \
-         VALUES ($1, $2, NULL, 'draft', NULL, $3, $4, $5, $6, $7, $8, 0, 0, 0, $9, $10) RETURNING id",
+         total_vat, total_ttc, amount_paid, amount_credited, deposits, corrects_invoice_id, created_at, \
+         replaces_invoice_id) \
+         VALUES ($1, $2, NULL, 'draft', NULL, $3, $4, $5, $6, $7, $8, 0, 0, $9, $10, $11, $12) RETURNING id",
     )
     .bind(d.customer_id)
     .bind(d.kind)
@@ -182,8 +187,10 @@ pub async fn insert_draft(
     .bind(d.totals.total_ht)
     .bind(d.totals.total_vat)
     .bind(d.totals.total_ttc)
+    .bind(d.deposits)
     .bind(d.corrects_invoice_id)
     .bind(super::now_ts())
+    .bind(d.replaces_invoice_id)
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")
@@ -326,4 +333,75 @@ pub async fn credit_note_numbers(
         .fetch_all(pool)
         .await?;
     rows.iter().map(|r| r.try_get("number")).collect()
+}
+
+/// How an invoice and the drafts made by "correct" point at each other.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorrectionLinks {
+    /// The invoice this document replaces: id and number.
+    pub replaces: Option<(i64, String)>,
+    /// The documents that replace this invoice: id and number (`None` while a draft).
+    pub replaced_by: Vec<(i64, Option<String>)>,
+}
+
+pub async fn correction_links(pool: &AnyPool, id: i64) -> Result<CorrectionLinks, sqlx::Error> {
+    let replaces = sqlx::query(
+        "SELECT o.id, o.number FROM invoices i JOIN invoices o ON o.id = i.replaces_invoice_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| -> Result<(i64, String), sqlx::Error> {
+        Ok((
+            r.try_get("id")?,
+            r.try_get::<Option<String>, _>("number")?.unwrap_or_default(),
+        ))
+    })
+    .transpose()?;
+    let replaced_by =
+        sqlx::query("SELECT id, number FROM invoices WHERE replaces_invoice_id = $1 ORDER BY id")
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("number")?)))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok(CorrectionLinks {
+        replaces,
+        replaced_by,
+    })
+}
+
+/// Replaces what a draft holds (not its lines); 0 rows when it is no longer a draft.
+pub async fn update_draft(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    d: &NewDraft<'_>,
+) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE invoices SET customer_id = $1, currency = $2, sale_date = $3, due_date = $4, total_ht = $5, \
+         total_vat = $6, total_ttc = $7, deposits = $8 WHERE id = $9 AND status = 'draft' AND kind = 'invoice'",
+    )
+    .bind(d.customer_id)
+    .bind(d.currency)
+    .bind(d.sale_date)
+    .bind(d.due_date)
+    .bind(d.totals.total_ht)
+    .bind(d.totals.total_vat)
+    .bind(d.totals.total_ttc)
+    .bind(d.deposits)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
+/// Removes a draft's lines before they are written again (refused by the
+/// database for an issued invoice).
+pub async fn delete_lines(conn: &mut sqlx::AnyConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -332,6 +332,7 @@ mod tests {
             terms: Terms::default(),
             corrects_number: None,
             pay_url: None,
+            logo_url: None,
         }
     }
 

@@ -8,7 +8,7 @@ use super::PdfError;
 use super::font::{Face, Faces, Weight};
 use krilla::Document;
 use krilla::color::rgb;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
@@ -93,6 +93,13 @@ enum Op {
         w: f32,
         h: f32,
         gray: Gray,
+    },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: krilla::image::Image,
     },
 }
 
@@ -199,6 +206,11 @@ impl<'f> Canvas<'f> {
         self.push(Op::Frame { x, y, w, h, gray });
     }
 
+    /// A bitmap drawn into the box whose top-left corner is (x, y).
+    pub fn image(&mut self, x: f32, y: f32, w: f32, h: f32, image: krilla::image::Image) {
+        self.push(Op::Image { x, y, w, h, image });
+    }
+
     pub fn rule(&mut self, x1: f32, x2: f32, y: f32, width: f32, gray: Gray) {
         self.push(Op::Rule {
             x1,
@@ -253,6 +265,13 @@ impl<'f> Canvas<'f> {
                             surface.set_stroke(None);
                         }
                     }
+                    Op::Image { x, y, w, h, image } => {
+                        if let Some(size) = Size::from_wh(*w, *h) {
+                            surface.push_transform(&Transform::from_translate(*x, *y));
+                            surface.draw_image(image.clone(), size);
+                            surface.pop();
+                        }
+                    }
                     Op::Rule {
                         x1,
                         y1,
@@ -302,4 +321,25 @@ fn rect_path(x: f32, y: f32, w: f32, h: f32) -> Option<krilla::geom::Path> {
     let mut pb = PathBuilder::new();
     pb.push_rect(Rect::from_xywh(x, y, w, h)?);
     pb.finish()
+}
+
+/// A PNG or JPEG as krilla reads it, or `None` when it cannot (only its
+/// header is read here; the pixels are decoded when the PDF is written).
+pub(super) fn bitmap(bytes: &[u8]) -> Option<krilla::image::Image> {
+    let data = krilla::Data::from(bytes.to_vec());
+    match crate::model::settings::sniff_image(bytes)? {
+        "image/png" => krilla::image::Image::from_png(data, true).ok(),
+        _ => krilla::image::Image::from_jpeg(data, true).ok(),
+    }
+}
+
+/// The size of an image of `(w, h)` pixels scaled to fit a `(box_w, box_h)`
+/// box, keeping its aspect ratio.
+pub(super) fn fit_box((w, h): (u32, u32), (box_w, box_h): (f32, f32)) -> Option<(f32, f32)> {
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let (w, h) = (w as f32, h as f32);
+    let scale = (box_w / w).min(box_h / h);
+    Some((w * scale, h * scale))
 }

@@ -12,6 +12,9 @@ pub(super) const STRONG: Style = Style::new(Weight::Bold, 8.5);
 pub(super) const SMALL: Style = Style::new(Weight::Regular, 7.5);
 const HEADING: Style = Style::new(Weight::Bold, 9.5);
 
+/// The box the logo is scaled into: 40 mm x 20 mm.
+const LOGO_BOX: (f32, f32) = (113.4, 56.7);
+
 /// Left edge of the right-hand column (dates, buyer, totals).
 pub(super) const RIGHT_COL: f32 = 320.0;
 const GUTTER: f32 = 16.0;
@@ -21,6 +24,8 @@ pub(super) struct Ctx<'a> {
     pub doc: &'a InvoiceDocument,
     pub lang: Lang,
     pub labels: Labels,
+    /// The company logo, drawn above the seller.
+    pub logo: Option<krilla::image::Image>,
 }
 
 impl Ctx<'_> {
@@ -73,10 +78,17 @@ pub(super) fn heading(c: &mut Canvas, ctx: &Ctx) {
     let left_w = RIGHT_COL - MARGIN_X - GUTTER;
     let top = c.y;
 
+    let mut y = top;
+    if let Some(logo) = &ctx.logo
+        && let Some((w, h)) = super::canvas::fit_box(logo.size(), LOGO_BOX)
+    {
+        c.image(MARGIN_X, top, w, h, logo.clone());
+        y += h + 8.0;
+    }
     let mut y = lines_at(
         c,
         MARGIN_X,
-        top,
+        y,
         SMALL.muted(),
         std::slice::from_ref(&lb.seller),
     );

@@ -36,11 +36,40 @@ pub enum PdfError {
 
 /// Renders an invoice or a credit note as a PDF file, in the given language.
 pub fn render_pdf(doc: &InvoiceDocument, lang: Lang) -> Result<Vec<u8>, PdfError> {
+    render(doc, lang, None)
+}
+
+/// The same, with the company logo (PNG or JPEG bytes) at the top left of the
+/// seller block. A logo that cannot be read is left out: it never costs the
+/// customer their invoice.
+pub fn render_pdf_with_logo(
+    doc: &InvoiceDocument,
+    lang: Lang,
+    logo: Option<&[u8]>,
+) -> Result<Vec<u8>, PdfError> {
+    let Some(image) = logo.and_then(canvas::bitmap) else {
+        return render(doc, lang, None);
+    };
+    match render(doc, lang, Some(image)) {
+        Ok(pdf) => Ok(pdf),
+        Err(e) => {
+            tracing::warn!(error = %e, number = %doc.number, "PDF without the logo, which could not be drawn");
+            render(doc, lang, None)
+        }
+    }
+}
+
+fn render(
+    doc: &InvoiceDocument,
+    lang: Lang,
+    logo: Option<krilla::image::Image>,
+) -> Result<Vec<u8>, PdfError> {
     let faces = font::Faces::load()?;
     let ctx = layout::Ctx {
         doc,
         lang,
         labels: labels::Labels::new(lang),
+        logo,
     };
     let mut canvas = canvas::Canvas::new(&faces);
     layout::heading(&mut canvas, &ctx);

@@ -118,6 +118,7 @@ fn sample_invoice(n: usize) -> InvoiceDocument {
         },
         corrects_number: None,
         pay_url: Some("https://pay.example.test/i/F-2026-0042".to_owned()),
+        logo_url: None,
     }
 }
 
@@ -393,4 +394,58 @@ fn text_is_measured_with_the_font_metrics() {
             .iter()
             .all(|g| g.glyph_id.to_u32() != 0)
     );
+}
+
+const LOGO: &[u8] = include_bytes!("../../../tests/fixtures/logo.png");
+
+/// The images of a PDF as `pdfimages -list` reports them: (width, height) in pixels.
+fn images(pdf: &[u8]) -> Vec<(u32, u32)> {
+    poppler("pdfimages", &["-list"], pdf)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            // page num type width height … ; the soft mask of the alpha channel is listed too.
+            (cols.get(2) == Some(&"image"))
+                .then(|| Some((cols.get(3)?.parse().ok()?, cols.get(4)?.parse().ok()?)))
+                .flatten()
+        })
+        .collect()
+}
+
+#[test]
+fn the_logo_is_drawn_once_at_its_own_pixel_size() {
+    let doc = sample_invoice(3);
+    let pdf = super::render_pdf_with_logo(&doc, Lang::Fr, Some(LOGO)).expect("render");
+    assert_eq!(images(&pdf), vec![(240, 80)]);
+    assert_eq!(images(&render_pdf(&doc, Lang::Fr).expect("render")), vec![]);
+    let text = normalize(&poppler("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf));
+    assert!(
+        text.contains(&doc.number),
+        "the rest of the invoice is still there"
+    );
+}
+
+#[test]
+fn an_unreadable_logo_is_left_out_rather_than_failing_the_invoice() {
+    let doc = sample_invoice(3);
+    // A PNG signature and header followed by garbage: it reads as a PNG, but
+    // its pixels cannot be decoded when the PDF is written.
+    let mut broken = LOGO[..33].to_vec();
+    broken.extend_from_slice(&[0xAB; 64]);
+    for logo in [&broken[..], b"not an image at all"] {
+        let pdf = super::render_pdf_with_logo(&doc, Lang::En, Some(logo)).expect("render");
+        assert_eq!(images(&pdf), vec![]);
+    }
+}
+
+#[test]
+fn a_logo_is_scaled_into_its_box_keeping_its_proportions() {
+    use super::canvas::fit_box;
+    let bx = (113.4, 56.7);
+    let (w, h) = fit_box((240, 80), bx).expect("fits");
+    assert!((w - 113.4).abs() < 1e-3 && (h - 37.8).abs() < 1e-3);
+    let (w, h) = fit_box((100, 400), bx).expect("fits");
+    assert!((h - 56.7).abs() < 1e-3 && (w - 14.175).abs() < 1e-3);
+    assert_eq!(fit_box((0, 10), bx), None);
 }

@@ -340,10 +340,15 @@ async fn queue_invoice_email(
     });
     let name = messages::invoice_file_name(lang, &doc.number);
     let number = doc.number.clone();
-    let pdf = tokio::task::spawn_blocking(move || crate::server::pdf::render_pdf(&doc, lang))
-        .await
-        .map_err(|e| AppError::internal("pdf task failed", e))?
-        .map_err(|e| AppError::internal("invoice pdf for email", e))?;
+    let logo = crate::server::db::company::logo(&db.pool)
+        .await?
+        .map(|l| l.bytes);
+    let pdf = tokio::task::spawn_blocking(move || {
+        crate::server::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
+    })
+    .await
+    .map_err(|e| AppError::internal("pdf task failed", e))?
+    .map_err(|e| AppError::internal("invoice pdf for email", e))?;
     let attachment = Attachment {
         name,
         content_type: "application/pdf".into(),

@@ -131,5 +131,10 @@ async fn build(
         terms: snapshot.terms,
         corrects_number,
         pay_url: None,
+        // The current logo, even on issued invoices: the snapshot freezes the
+        // seller's legal identity, and a logo is not a mandatory mention.
+        logo_url: company::logo_etag(&db.pool)
+            .await?
+            .map(|etag| crate::model::settings::logo_url(&etag)),
     })
 }

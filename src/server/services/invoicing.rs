@@ -1,5 +1,6 @@
 //! Creating, issuing and crediting invoices. Each operation is one transaction.
 use crate::error::AppError;
+use crate::model::correction::correction_block;
 use crate::model::document::{Buyer, DocLine, Seller, Terms};
 use crate::model::draft::{DraftInput, ValidLine, validate_draft};
 use crate::model::invoice::{InvoiceStatus, Settlement};
@@ -55,6 +56,8 @@ pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Resu
             due_date: due.as_deref(),
             totals: &totals,
             corrects_invoice_id: None,
+            deposits: valid.deposits,
+            replaces_invoice_id: None,
         },
     )
     .await?;
@@ -63,6 +66,52 @@ pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Resu
     }
     tx.commit().await?;
     Ok(id)
+}
+
+/// Replaces a draft's header, lines and totals with a valid form, or reports
+/// every bad field. Only drafts of invoices (not credit notes) are edited.
+pub async fn update_draft(
+    db: &Db,
+    id: i64,
+    input: &DraftInput,
+    today: NaiveDate,
+) -> Result<(), AppError> {
+    let valid = validate_draft(input, today).map_err(AppError::Validation)?;
+    let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
+    let totals = compute_totals(&amounts);
+    let mut tx = db.begin_write().await?;
+    if customers::buyer(&mut tx, valid.customer_id).await.is_err() {
+        let mut e = FieldErrors::default();
+        e.add("customer_id", FieldProblem::Required);
+        return Err(AppError::Validation(e));
+    }
+    let sale = valid.sale_date.format("%Y-%m-%d").to_string();
+    let due = valid.due_date.map(|d| d.format("%Y-%m-%d").to_string());
+    let changed = invoices::update_draft(
+        &mut tx,
+        id,
+        &NewDraft {
+            customer_id: valid.customer_id,
+            kind: "invoice",
+            currency: &valid.currency,
+            sale_date: &sale,
+            due_date: due.as_deref(),
+            totals: &totals,
+            corrects_invoice_id: None,
+            deposits: valid.deposits,
+            replaces_invoice_id: None,
+        },
+    )
+    .await?;
+    if changed != 1 {
+        return Err(AppError::Conflict);
+    }
+    invoices::delete_lines(&mut tx, id).await?;
+    for (i, l) in valid.lines.iter().enumerate() {
+        invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The series prefix of a document kind in a year: `F-2026-`, `AV-2026-`.
@@ -187,9 +236,31 @@ pub async fn credit(
 ) -> Result<Issued, AppError> {
     let (seller, terms, _) = company::load(&db.pool).await?;
     let mut tx = db.begin_money().await?;
+    let issued = credit_within(
+        &mut tx,
+        invoice_id,
+        request,
+        issue_date,
+        (seller, terms),
+        actor,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+/// The body of [`credit`], inside the caller's transaction.
+async fn credit_within(
+    tx: &mut AnyConnection,
+    invoice_id: i64,
+    request: &CreditRequest,
+    issue_date: NaiveDate,
+    (seller, terms): (Seller, Terms),
+    actor: Option<i64>,
+) -> Result<Issued, AppError> {
     let corrected_number: String;
     let draft_id = {
-        let inv = invoices::get(&mut tx, invoice_id)
+        let inv = invoices::get(&mut *tx, invoice_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if inv.kind != "invoice" || !inv.status.is_open() && inv.status != InvoiceStatus::Paid {
@@ -198,7 +269,7 @@ pub async fn credit(
         let number = inv.number.clone().unwrap_or_default();
         corrected_number = number.clone();
         let lines = match request {
-            CreditRequest::Full => invoices::lines(&mut tx, invoice_id).await?,
+            CreditRequest::Full => invoices::lines(&mut *tx, invoice_id).await?,
             CreditRequest::Partial {
                 amount_ht,
                 vat_rate,
@@ -236,7 +307,7 @@ pub async fn credit(
             .clone()
             .unwrap_or_else(|| issue_date.format("%Y-%m-%d").to_string());
         let id = invoices::insert_draft(
-            &mut tx,
+            &mut *tx,
             &NewDraft {
                 customer_id: inv.customer_id,
                 kind: "credit_note",
@@ -245,11 +316,13 @@ pub async fn credit(
                 due_date: Some(&issue_date.format("%Y-%m-%d").to_string()),
                 totals: &totals,
                 corrects_invoice_id: Some(invoice_id),
+                deposits: 0,
+                replaces_invoice_id: None,
             },
         )
         .await?;
         for (i, l) in lines.iter().enumerate() {
-            invoices::insert_line(&mut tx, id, i as i64, l).await?;
+            invoices::insert_line(&mut *tx, id, i as i64, l).await?;
         }
         let status = Settlement {
             total_ttc: inv.total_ttc,
@@ -258,17 +331,91 @@ pub async fn credit(
             credited: inv.amount_credited + totals.total_ttc,
         }
         .status(inv.status);
-        invoices::apply_credit(&mut tx, invoice_id, totals.total_ttc, status).await?;
+        invoices::apply_credit(&mut *tx, invoice_id, totals.total_ttc, status).await?;
         id
     };
-    let issued = issue_within(&mut tx, draft_id, issue_date, seller, terms, actor).await?;
+    let issued = issue_within(&mut *tx, draft_id, issue_date, seller, terms, actor).await?;
     audit::record_in(
-        &mut tx,
+        &mut *tx,
         actor,
         &format!("credited:{}", issued.number),
         &corrected_number,
     )
     .await?;
-    tx.commit().await?;
     Ok(issued)
+}
+
+/// What "correct" made: the credit note that cancels the invoice, and the new
+/// draft that replaces it.
+#[derive(Debug, Clone)]
+pub struct Corrected {
+    pub credit_note: Issued,
+    pub draft_id: i64,
+}
+
+/// Corrects an issued invoice in one transaction: a full credit note cancels
+/// it, and a new draft for the same customer takes its lines, currency, sale
+/// date and deposits, to be fixed and issued. Refused ([`AppError::Conflict`])
+/// for drafts, credit notes, and invoices with payments or credit notes
+/// already (those are credited partially by hand): see
+/// [`correction_block`].
+pub async fn correct(
+    db: &Db,
+    invoice_id: i64,
+    issue_date: NaiveDate,
+    actor: Option<i64>,
+) -> Result<Corrected, AppError> {
+    let company = company::load(&db.pool).await?;
+    let mut tx = db.begin_money().await?;
+    let inv = invoices::get(&mut tx, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if correction_block(&inv.kind, inv.status, inv.amount_paid, inv.amount_credited).is_some() {
+        return Err(AppError::Conflict);
+    }
+    let lines = invoices::lines(&mut tx, invoice_id).await?;
+    let credit_note = credit_within(
+        &mut tx,
+        invoice_id,
+        &CreditRequest::Full,
+        issue_date,
+        (company.0, company.1),
+        actor,
+    )
+    .await?;
+    let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
+    let totals = compute_totals(&amounts);
+    let sale = inv
+        .sale_date
+        .clone()
+        .unwrap_or_else(|| issue_date.format("%Y-%m-%d").to_string());
+    let draft_id = invoices::insert_draft(
+        &mut tx,
+        &NewDraft {
+            customer_id: inv.customer_id,
+            kind: "invoice",
+            currency: &inv.currency,
+            sale_date: &sale,
+            // The old due date may be past: the terms apply again at issue.
+            due_date: None,
+            totals: &totals,
+            corrects_invoice_id: None,
+            deposits: inv.deposits,
+            replaces_invoice_id: Some(invoice_id),
+        },
+    )
+    .await?;
+    for (i, l) in lines.iter().enumerate() {
+        invoices::insert_line(&mut tx, draft_id, i as i64, l).await?;
+    }
+    let number = inv.number.unwrap_or_default();
+    let draft = format!("draft:{draft_id}");
+    audit::record_in(&mut tx, actor, &format!("corrected:{draft}"), &number).await?;
+    audit::record_in(&mut tx, actor, "draft_created", &draft).await?;
+    audit::record_in(&mut tx, actor, &format!("replaces:{number}"), &draft).await?;
+    tx.commit().await?;
+    Ok(Corrected {
+        credit_note,
+        draft_id,
+    })
 }
