@@ -30,6 +30,7 @@ async fn issued(app: &TestApp, customer: i64, price: &str) -> Issued {
         currency: "EUR".into(),
         sale_date: String::new(),
         due_date: String::new(),
+        deposits: String::new(),
         lines: vec![DraftLineInput {
             description: "Prestation".into(),
             quantity: "1".into(),
