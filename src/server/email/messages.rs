@@ -3,6 +3,7 @@
 //! provides the figures and the absolute links, and gets a subject with a text
 //! and an HTML body saying the same thing.
 use crate::i18n::Locale;
+use crate::model::dispute::ResolutionKind;
 use crate::model::document::InvoiceDocument;
 use crate::model::format::{format_date, format_money};
 use crate::model::lang::Lang;
@@ -301,6 +302,111 @@ pub fn reset_mail(lang: Lang, company: &str, display_name: &str, link: &str) -> 
     )
 }
 
+/// A staff reply in a dispute's thread: its text and the link to the thread.
+/// Only replies reach here: internal notes are never mailed.
+pub fn dispute_reply_mail(
+    lang: Lang,
+    company: &str,
+    display_name: &str,
+    invoice_number: &str,
+    reply: &str,
+    link: &str,
+) -> Mail {
+    let l = locale(lang);
+    let number = invoice_number;
+    Body {
+        before: vec![
+            vec![greeting(lang, display_name)],
+            vec![td_string!(l, mail_dispute_reply_intro, number = number).to_string()],
+            vec![reply.to_string()],
+        ],
+        action: Some(Action {
+            lead: td_string!(l, mail_dispute_action).to_string(),
+            button: td_string!(l, mail_dispute_button).to_string(),
+            url: link.to_string(),
+        }),
+        after: vec![signature(lang, company)],
+    }
+    .into_mail(
+        td_string!(
+            l,
+            mail_dispute_reply_subject,
+            number = number,
+            company = company
+        )
+        .to_string(),
+        lang,
+    )
+}
+
+/// What a dispute's closing email says.
+#[derive(Debug, Clone, Copy)]
+pub struct DisputeResolvedMail<'a> {
+    pub lang: Lang,
+    pub company: &'a str,
+    pub display_name: &'a str,
+    pub invoice_number: &'a str,
+    pub kind: ResolutionKind,
+    /// The explanation given to the customer (for a rejection, the reason).
+    pub explanation: &'a str,
+    pub credit_note_number: Option<&'a str>,
+    pub link: &'a str,
+}
+
+fn outcome(lang: Lang, kind: ResolutionKind) -> String {
+    let l = locale(lang);
+    match kind {
+        ResolutionKind::CreditNoteFull => td_string!(l, mail_dispute_outcome_credit_note_full),
+        ResolutionKind::CreditNotePartial => {
+            td_string!(l, mail_dispute_outcome_credit_note_partial)
+        }
+        ResolutionKind::CorrectedInvoice => td_string!(l, mail_dispute_outcome_corrected_invoice),
+        ResolutionKind::PaymentPlan => td_string!(l, mail_dispute_outcome_payment_plan),
+        ResolutionKind::CommercialGesture => {
+            td_string!(l, mail_dispute_outcome_commercial_gesture)
+        }
+        ResolutionKind::Rejected => td_string!(l, mail_dispute_outcome_rejected),
+    }
+    .to_string()
+}
+
+/// The resolution of a dispute: the outcome, the explanation, the credit note.
+pub fn dispute_resolved_mail(m: DisputeResolvedMail<'_>) -> Mail {
+    let (l, lang) = (locale(m.lang), m.lang);
+    let number = m.invoice_number;
+    let mut facts = vec![outcome(lang, m.kind)];
+    if let Some(cn) = m.credit_note_number {
+        facts.push(td_string!(l, mail_dispute_credit_note, number = cn).to_string());
+    }
+    let mut before = vec![
+        vec![greeting(lang, m.display_name)],
+        vec![td_string!(l, mail_dispute_resolved_intro, number = number).to_string()],
+        facts,
+    ];
+    if !m.explanation.trim().is_empty() {
+        before.push(vec![m.explanation.trim().to_string()]);
+    }
+    Body {
+        before,
+        action: Some(Action {
+            lead: td_string!(l, mail_dispute_action).to_string(),
+            button: td_string!(l, mail_dispute_button).to_string(),
+            url: m.link.to_string(),
+        }),
+        after: vec![signature(lang, m.company)],
+    }
+    .into_mail(
+        td_string!(
+            l,
+            mail_dispute_resolved_subject,
+            number = number,
+            company = m.company
+        )
+        .to_string(),
+        lang,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,5 +556,32 @@ mod tests {
             invoice_file_name(Lang::En, "F-2026/42"),
             "invoice-F-2026_42.pdf"
         );
+    }
+
+    #[test]
+    fn a_dispute_resolution_email_gives_the_outcome_the_credit_note_and_the_link() {
+        let m = dispute_resolved_mail(DisputeResolvedMail {
+            lang: Lang::Fr,
+            company: "Test SAS",
+            display_name: "Client",
+            invoice_number: "F-2026-000001",
+            kind: ResolutionKind::CreditNotePartial,
+            explanation: "Remise <accordée>",
+            credit_note_number: Some("AV-2026-000001"),
+            link: "https://portal.test/disputes/7",
+        });
+        assert!(m.subject.contains("F-2026-000001"));
+        assert!(m.text.contains("AV-2026-000001"));
+        assert!(m.text.contains("https://portal.test/disputes/7"));
+        assert!(m.html.contains("Remise &lt;accordée&gt;"));
+        let en = dispute_reply_mail(
+            Lang::En,
+            "Test SAS",
+            "",
+            "F-1",
+            "We checked.",
+            "https://x/disputes/1",
+        );
+        assert!(en.text.contains("We checked.") && en.subject.starts_with("New reply"));
     }
 }

@@ -249,8 +249,10 @@ pub async fn credit(
     Ok(issued)
 }
 
-/// The body of [`credit`], inside the caller's transaction.
-async fn credit_within(
+/// The body of [`credit`], inside the caller's transaction (a
+/// [`Db::begin_money`] one). The invoice's status follows its money, a
+/// disputed one staying disputed: the caller closing a dispute sets it.
+pub(crate) async fn credit_within(
     tx: &mut AnyConnection,
     invoice_id: i64,
     request: &CreditRequest,
@@ -367,15 +369,28 @@ pub async fn correct(
 ) -> Result<Corrected, AppError> {
     let company = company::load(&db.pool).await?;
     let mut tx = db.begin_money().await?;
-    let inv = invoices::get(&mut tx, invoice_id)
+    let corrected = correct_within(&mut tx, invoice_id, issue_date, company, actor).await?;
+    tx.commit().await?;
+    Ok(corrected)
+}
+
+/// The body of [`correct`], inside the caller's (money) transaction.
+pub(crate) async fn correct_within(
+    tx: &mut AnyConnection,
+    invoice_id: i64,
+    issue_date: NaiveDate,
+    company: (Seller, Terms, bool),
+    actor: Option<i64>,
+) -> Result<Corrected, AppError> {
+    let inv = invoices::get(&mut *tx, invoice_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if correction_block(&inv.kind, inv.status, inv.amount_paid, inv.amount_credited).is_some() {
         return Err(AppError::Conflict);
     }
-    let lines = invoices::lines(&mut tx, invoice_id).await?;
+    let lines = invoices::lines(&mut *tx, invoice_id).await?;
     let credit_note = credit_within(
-        &mut tx,
+        &mut *tx,
         invoice_id,
         &CreditRequest::Full,
         issue_date,
@@ -390,7 +405,7 @@ pub async fn correct(
         .clone()
         .unwrap_or_else(|| issue_date.format("%Y-%m-%d").to_string());
     let draft_id = invoices::insert_draft(
-        &mut tx,
+        &mut *tx,
         &NewDraft {
             customer_id: inv.customer_id,
             kind: "invoice",
@@ -406,14 +421,13 @@ pub async fn correct(
     )
     .await?;
     for (i, l) in lines.iter().enumerate() {
-        invoices::insert_line(&mut tx, draft_id, i as i64, l).await?;
+        invoices::insert_line(&mut *tx, draft_id, i as i64, l).await?;
     }
     let number = inv.number.unwrap_or_default();
     let draft = format!("draft:{draft_id}");
-    audit::record_in(&mut tx, actor, &format!("corrected:{draft}"), &number).await?;
-    audit::record_in(&mut tx, actor, "draft_created", &draft).await?;
-    audit::record_in(&mut tx, actor, &format!("replaces:{number}"), &draft).await?;
-    tx.commit().await?;
+    audit::record_in(&mut *tx, actor, &format!("corrected:{draft}"), &number).await?;
+    audit::record_in(&mut *tx, actor, "draft_created", &draft).await?;
+    audit::record_in(&mut *tx, actor, &format!("replaces:{number}"), &draft).await?;
     Ok(Corrected {
         credit_note,
         draft_id,

@@ -1,6 +1,7 @@
 //! Business operations. Each one owns its transaction and calls `db` for SQL.
 pub mod accounts;
 pub mod auth;
+pub mod disputes;
 pub mod documents;
 pub mod invoices;
 pub mod invoicing;
