@@ -24,6 +24,9 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::InvalidSiren => t_string!(i18n, err_invalid_siren).to_string(),
         FieldProblem::InvalidVatNumber => t_string!(i18n, err_invalid_vat_number).to_string(),
         FieldProblem::AlreadyUsed => t_string!(i18n, err_already_used).to_string(),
+        FieldProblem::FileTooLarge => t_string!(i18n, err_file_too_large).to_string(),
+        FieldProblem::FileType => t_string!(i18n, err_file_type).to_string(),
+        FieldProblem::TooManyFiles => t_string!(i18n, err_too_many_files).to_string(),
     }
 }
 

@@ -10,6 +10,37 @@ pub const MAX_MESSAGE_CHARS: usize = 5000;
 pub const MAX_INSTALMENTS: usize = 24;
 /// How long after its closing a dispute may be reopened, in seconds (30 days).
 pub const REOPEN_WINDOW_SECS: i64 = 30 * 24 * 3600;
+/// The largest attachment accepted, in bytes (5 MB).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+/// The most attachments one message may carry.
+pub const MAX_ATTACHMENTS: usize = 5;
+
+/// A file attached to a message of the thread (the bytes are served by the
+/// attachment download routes, never embedded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub id: i64,
+    /// The name the uploader gave, cleaned for display.
+    pub filename: String,
+    /// `application/pdf`, `image/png` or `image/jpeg`, from the content.
+    pub content_type: String,
+    pub size_bytes: i64,
+}
+
+/// One dispute in the customer's own list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDisputeRow {
+    pub id: i64,
+    pub invoice_number: String,
+    pub reason: DisputeReason,
+    pub status: DisputeStatus,
+    pub disputed_amount: i64,
+    pub currency: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last message the customer may read.
+    pub last_message_at: i64,
+}
 
 /// Why the customer disputes an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,6 +294,7 @@ pub struct ThreadMessage {
     pub body: String,
     /// Unix seconds.
     pub created_at: i64,
+    pub attachments: Vec<AttachmentView>,
 }
 
 /// A message as staff see it, internal notes included.
@@ -274,6 +306,7 @@ pub struct StaffMessage {
     pub body: String,
     pub internal: bool,
     pub created_at: i64,
+    pub attachments: Vec<AttachmentView>,
 }
 
 /// The recorded outcome of a dispute.

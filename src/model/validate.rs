@@ -24,9 +24,15 @@ pub enum FieldProblem {
     InvalidSiren,
     InvalidVatNumber,
     AlreadyUsed,
+    /// An attachment above the size limit.
+    FileTooLarge,
+    /// An attachment that is not a PDF, PNG or JPEG by its content.
+    FileType,
+    /// More attachments than one message may carry.
+    TooManyFiles,
 }
 
-const PROBLEM_CODES: [(FieldProblem, &str); 16] = [
+const PROBLEM_CODES: [(FieldProblem, &str); 19] = [
     (FieldProblem::Required, "required"),
     (FieldProblem::TooLong, "too_long"),
     (FieldProblem::InvalidEmail, "invalid_email"),
@@ -43,6 +49,9 @@ const PROBLEM_CODES: [(FieldProblem, &str); 16] = [
     (FieldProblem::InvalidSiren, "invalid_siren"),
     (FieldProblem::InvalidVatNumber, "invalid_vat_number"),
     (FieldProblem::AlreadyUsed, "already_used"),
+    (FieldProblem::FileTooLarge, "file_too_large"),
+    (FieldProblem::FileType, "file_type"),
+    (FieldProblem::TooManyFiles, "too_many_files"),
 ];
 
 impl FieldProblem {

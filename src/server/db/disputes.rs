@@ -223,6 +223,7 @@ pub async fn customer_messages(
                 author_name: r.try_get("author_name")?,
                 body: r.try_get("body")?,
                 created_at: r.try_get("created_at")?,
+                attachments: Vec::new(),
             })
         })
         .collect()
@@ -247,6 +248,7 @@ pub async fn staff_messages(
                 body: r.try_get("body")?,
                 internal: r.try_get::<i64, _>("internal")? == 1,
                 created_at: r.try_get("created_at")?,
+                attachments: Vec::new(),
             })
         })
         .collect()
