@@ -596,3 +596,78 @@ async fn a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_paymen
     app.stop().await;
 }
 on_both_databases!(a_storm_of_duplicated_shuffled_concurrent_deliveries_counts_each_payment_once);
+
+/// Opens a dispute from the pay link of `invoice_id` on `amount` minor units.
+async fn dispute_part(app: &TestApp, invoice_id: i64, amount: Option<i64>) {
+    use quittance::model::dispute::DisputeReason;
+    use quittance::server::services::disputes::{self, OpenDispute, Viewer};
+    let input = OpenDispute {
+        invoice_id,
+        reason: DisputeReason::Quality,
+        disputed_amount: amount,
+        lines: Vec::new(),
+        message: "Une partie de la livraison est abîmée.".into(),
+    };
+    disputes::open(
+        &app.db,
+        Viewer::PayLink(invoice_id),
+        &input,
+        chrono::Utc::now().timestamp(),
+    )
+    .await
+    .expect("dispute opened");
+}
+
+async fn only_the_undisputed_part_can_be_paid_while_a_dispute_is_open(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    dispute_part(&app, inv.id, Some(5_000)).await;
+
+    let page = app.get(&format!("/pay/{}", inv.pay_token)).await;
+    let html = page.text().await.expect("page");
+    assert!(
+        html.contains("data-testid=\"pay-disputed\""),
+        "the page says what is set aside"
+    );
+    let refused = start_from_link(&app, &inv.pay_token, "120").await;
+    assert!(refused.contains("pay_error=too_large"), "{refused}");
+    start_from_link(&app, &inv.pay_token, "").await;
+    let amount = count(
+        &app,
+        "SELECT amount FROM checkout_sessions WHERE status = 'open'",
+    )
+    .await;
+    assert_eq!(
+        amount, 7_000,
+        "the session asks for the balance less the disputed amount"
+    );
+    app.stop().await;
+}
+on_both_databases!(only_the_undisputed_part_can_be_paid_while_a_dispute_is_open);
+
+async fn nothing_can_be_paid_while_the_whole_balance_is_disputed(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    dispute_part(&app, inv.id, None).await;
+
+    let html = app
+        .get(&format!("/pay/{}", inv.pay_token))
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        !html.contains("data-testid=\"pay-button\""),
+        "no pay button"
+    );
+    let refused = start_from_link(&app, &inv.pay_token, "").await;
+    assert!(refused.contains("pay_error=conflict"), "{refused}");
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM checkout_sessions").await,
+        0
+    );
+    app.stop().await;
+}
+on_both_databases!(nothing_can_be_paid_while_the_whole_balance_is_disputed);

@@ -266,7 +266,7 @@ pub async fn staff_payments(invoice_id: i64) -> Result<StaffPaymentsData, AppErr
         timeline: payments::timeline(&state.db, invoice_id)
             .await
             .map_err(ctx::fail)?,
-        balance_open: options.payable > 0 || !options.processing.is_empty(),
+        balance_open: options.payable + options.disputed > 0 || !options.processing.is_empty(),
         currency: options.currency,
         today: ctx::today().format("%Y-%m-%d").to_string(),
     })

@@ -91,8 +91,17 @@ fn PayNotices(panel: PayPanelData) -> impl IntoView {
             </p>
         }
     });
+    let disputed = (panel.options.disputed > 0 && panel.options.payable > 0).then(|| {
+        let amount = format_money(panel.options.disputed, &currency, lang);
+        view! {
+            <p class="notice" role="status" data-testid="pay-disputed">
+                {t!(i18n, pay_disputed_part, amount = amount)}
+            </p>
+        }
+    });
     view! {
         {cancelled.then(|| view! { <p class="notice" role="status" data-testid="pay-cancelled">{t!(i18n, pay_cancelled)}</p> })}
+        {disputed}
         {processing}
         {failure}
     }
@@ -106,10 +115,12 @@ fn PayForm(kind: &'static str, key: String, panel: PayPanelData) -> impl IntoVie
     let start = ServerAction::<StartPayment>::new();
     let o = panel.options;
     if o.payable <= 0 {
-        let text = if o.processing.is_empty() {
-            t_string!(i18n, pay_nothing_due).to_string()
-        } else {
+        let text = if !o.processing.is_empty() {
             t_string!(i18n, pay_wait_bank).to_string()
+        } else if o.disputed > 0 {
+            t_string!(i18n, pay_all_disputed).to_string()
+        } else {
+            t_string!(i18n, pay_nothing_due).to_string()
         };
         return view! { <p data-testid="pay-nothing">{text}</p> }.into_any();
     }

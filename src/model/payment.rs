@@ -130,8 +130,11 @@ pub enum PayRefusal {
 /// How much can be paid now and how, for the pay form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayOptions {
-    /// Balance minus what is being processed: the most one may pay now.
+    /// Balance minus what is being processed and what is disputed: the most
+    /// one may pay now.
     pub payable: i64,
+    /// The amount under an open dispute, left out of `payable`.
+    pub disputed: i64,
     pub currency: String,
     pub partial_allowed: bool,
     /// Payments the bank has not settled yet (amount, date started).

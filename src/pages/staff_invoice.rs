@@ -188,6 +188,9 @@ fn history_label(action: &str) -> String {
         "pay_link_revoked" => t_string!(i18n, hist_link_revoked).to_string(),
         "payment_recorded" => t_string!(i18n, tl_offline_recorded).to_string(),
         "refund_requested" => t_string!(i18n, tl_refund_requested).to_string(),
+        "corrected" => t_string!(i18n, hist_corrected).to_string(),
+        "replaces" => t_string!(i18n, hist_replaces).to_string(),
+        "draft_updated" => t_string!(i18n, hist_draft_updated).to_string(),
         other => other.to_string(),
     };
     if detail.is_empty() {

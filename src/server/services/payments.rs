@@ -4,6 +4,7 @@
 //! invoice paid from the browser: only verified webhooks do (see `webhooks`),
 //! and offline payments recorded by staff.
 use crate::error::AppError;
+use crate::model::dispute::undisputed_payable;
 use crate::model::format::parse_amount_in;
 use crate::model::invoice::Settlement;
 use crate::model::lang::Lang;
@@ -47,10 +48,20 @@ pub async fn pay_options(db: &Db, invoice_id: i64) -> Result<PayOptions, AppErro
     let rows = pay::for_invoice(&mut conn, invoice_id).await?;
     drop(conn);
     let (_, _, partial_allowed) = company::load(&db.pool).await?;
-    Ok(options_from(&inv, &rows, partial_allowed))
+    let disputed = crate::server::db::disputes::balance_and_disputed(&db.pool, invoice_id)
+        .await?
+        .map_or(0, |(_, d)| d);
+    Ok(options_from(&inv, &rows, partial_allowed, disputed))
 }
 
-fn options_from(inv: &InvoiceRecord, rows: &[PaymentRow], partial_allowed: bool) -> PayOptions {
+/// What may be paid now: the balance less what is on its way, less the amount
+/// under an open dispute (the undisputed part stays payable).
+fn options_from(
+    inv: &InvoiceRecord,
+    rows: &[PaymentRow],
+    partial_allowed: bool,
+    disputed: i64,
+) -> PayOptions {
     let processing: Vec<PendingPayment> = rows
         .iter()
         .filter(|p| p.status == PaymentStatus::Processing)
@@ -69,10 +80,14 @@ fn options_from(inv: &InvoiceRecord, rows: &[PaymentRow], partial_allowed: bool)
         .map(|p| p.failure_reason.clone().unwrap_or_default());
     PayOptions {
         payable: if open {
-            payable(settlement(inv).balance(), in_flight)
+            payable(
+                undisputed_payable(settlement(inv).balance(), disputed),
+                in_flight,
+            )
         } else {
             0
         },
+        disputed: if open { disputed } else { 0 },
         currency: inv.currency.clone(),
         partial_allowed,
         processing,
