@@ -33,7 +33,14 @@ pub(crate) mod payer {
                 let id = pay_links::resolve(&state.db, key)
                     .await
                     .map_err(ctx::fail)?;
-                let back = return_to(&state, id, format!("/pay/{key}")).await?;
+                let customer = {
+                    let mut conn = state.db.pool.acquire().await?;
+                    crate::server::db::invoices::get(&mut conn, id)
+                        .await?
+                        .ok_or(AppError::NotFound)?
+                        .customer_id
+                };
+                let back = return_to(&state, customer, format!("/pay/{key}")).await?;
                 Ok((state, id, back))
             }
             "invoice" => {
@@ -49,7 +56,7 @@ pub(crate) mod payer {
                 )
                 .await
                 .map_err(ctx::fail)?;
-                let back = return_to(&state, rec.id, format!("/invoices/{key}")).await?;
+                let back = return_to(&state, rec.customer_id, format!("/invoices/{key}")).await?;
                 Ok((state, rec.id, back))
             }
             _ => Err(ctx::fail(AppError::NotFound)),
@@ -58,15 +65,11 @@ pub(crate) mod payer {
 
     async fn return_to(
         state: &AppState,
-        invoice_id: i64,
+        customer_id: i64,
         path: String,
     ) -> Result<ReturnTo, AppError> {
         let mut conn = state.db.pool.acquire().await?;
-        let rec = crate::server::db::invoices::get(&mut conn, invoice_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let contact =
-            crate::server::db::outbox::customer_contact(&mut conn, rec.customer_id).await?;
+        let contact = crate::server::db::outbox::customer_contact(&mut conn, customer_id).await?;
         let (email, lang) = contact
             .map(|(e, l, _)| (Some(e), Lang::parse(&l).unwrap_or_default()))
             .unwrap_or((None, Lang::default()));

@@ -333,16 +333,11 @@ async fn receipt_in(
 /// transaction (so it is sent if and only if the payment is recorded).
 pub async fn queue_receipt(
     conn: &mut AnyConnection,
+    inv: &InvoiceRecord,
     payment_id: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let Some(p) = pay::by_id(conn, payment_id).await? else {
-        return Ok(());
-    };
-    let receipt = receipt_in(conn, p.invoice_id, payment_id).await?;
-    let inv = invoices::get(conn, p.invoice_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let receipt = receipt_in(conn, inv.id, payment_id).await?;
     let Some((to, lang, _)) = outbox::customer_contact(conn, inv.customer_id).await? else {
         return Ok(());
     };
@@ -455,7 +450,7 @@ pub async fn record_offline(
     )
     .await?;
     super::webhooks::recompute(&mut tx, invoice_id, now).await?;
-    queue_receipt(&mut tx, id, now).await?;
+    queue_receipt(&mut tx, &inv, id, now).await?;
     crate::server::db::audit::record_in(
         &mut tx,
         Some(actor),

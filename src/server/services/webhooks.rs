@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::model::invoice::Settlement;
 use crate::model::payment::PaymentStatus;
-use crate::server::db::payments::{self as pay, LogEntry, NewPayment};
+use crate::server::db::payments::{self as pay, LogEntry, NewPayment, PaymentRow};
 use crate::server::db::{Db, invoices, now_ts};
 use crate::server::payments::events::{Event, Fact, PaymentFact};
 use sqlx::AnyConnection;
@@ -78,8 +78,14 @@ pub async fn apply(db: &Db, event: &Event) -> Result<Applied, AppError> {
 
 /// The invoice a payment fact belongs to: its metadata, its session, or a
 /// payment already stored under the same provider id.
-async fn invoice_of(conn: &mut AnyConnection, f: &PaymentFact) -> Result<Option<i64>, sqlx::Error> {
-    if let Some(p) = pay::by_provider_id(conn, &f.payment_ref).await? {
+/// The invoice a payment fact is about: its known payment's, its checkout
+/// session's, or the one its metadata names.
+async fn invoice_of(
+    conn: &mut AnyConnection,
+    f: &PaymentFact,
+    known: Option<&PaymentRow>,
+) -> Result<Option<i64>, sqlx::Error> {
+    if let Some(p) = known {
         return Ok(Some(p.invoice_id));
     }
     if let Some(sid) = &f.session_id
@@ -95,7 +101,8 @@ async fn payment(
     f: &PaymentFact,
     now: i64,
 ) -> Result<&'static str, AppError> {
-    let Some(invoice_id) = invoice_of(conn, f).await? else {
+    let known = pay::by_provider_id(conn, &f.payment_ref).await?;
+    let Some(invoice_id) = invoice_of(conn, f, known.as_ref()).await? else {
         return Ok("unmatched: no invoice");
     };
     let Some(inv) = invoices::get(conn, invoice_id).await? else {
@@ -109,7 +116,7 @@ async fn payment(
     {
         pay::close_session(conn, sid, "complete").await?;
     }
-    let (payment_id, before) = match pay::by_provider_id(conn, &f.payment_ref).await? {
+    let (payment_id, before) = match known {
         Some(existing) => {
             let status = existing.status.merge(f.status);
             let method = existing.method.merge(f.method);
@@ -205,7 +212,7 @@ async fn payment(
             )
             .await?;
         }
-        super::payments::queue_receipt(conn, payment_id, now).await?;
+        super::payments::queue_receipt(conn, &inv, payment_id, now).await?;
     }
     Ok(after.as_str())
 }
