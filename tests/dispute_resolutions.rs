@@ -324,6 +324,11 @@ async fn a_full_credit_note_cancels_the_invoice_resolves_the_dispute_and_mails_t
     assert_eq!(mails.len(), 1, "one resolution email");
     assert!(mails[0].0.contains(&expected), "{}", mails[0].0);
     assert!(kinds(&history(&app, &p, id).await).contains(&"resolved"));
+
+    let before = footprint(&app, id, inv.id).await;
+    let again = disputes::resolve(&app.db, id, p.staff, &resolution, today(), now_ts()).await;
+    assert_eq!(again.expect_err("already resolved"), AppError::Conflict);
+    assert_eq!(footprint(&app, id, inv.id).await, before);
     app.stop().await;
 }
 on_both_databases!(
@@ -409,6 +414,23 @@ async fn a_commercial_gesture_credits_the_amount_excl_vat_at_its_rate_and_the_in
         invoice_state(&app, inv.id).await,
         ("disputed".to_string(), 0, 10_000)
     );
+
+    let before = footprint(&app, id, inv.id).await;
+    for (amount_ht, problem) in [
+        (0, FieldProblem::MustBePositive),
+        (20_000, FieldProblem::TooLarge),
+    ] {
+        let refused = Resolution::CommercialGesture {
+            amount_ht,
+            vat_rate: VatRate::Intermediate10,
+            explanation: "Geste.".into(),
+        };
+        let e = disputes::resolve(&app.db, id, p.staff, &refused, today(), now_ts())
+            .await
+            .expect_err("refused");
+        assert_eq!(field_problem(e, "amount"), Some(problem));
+    }
+    assert_eq!(footprint(&app, id, inv.id).await, before);
 
     let gesture = Resolution::CommercialGesture {
         amount_ht: 1_000,
