@@ -149,7 +149,10 @@ mod tests {
     fn attachments_are_typed_from_their_magic_bytes_only() {
         assert_eq!(sniff_attachment(PDF), Some("application/pdf"));
         assert_eq!(sniff_attachment(PNG), Some("image/png"));
-        assert_eq!(sniff_attachment(&[0xFF, 0xD8, 0xFF, 0xDB]), Some("image/jpeg"));
+        assert_eq!(
+            sniff_attachment(&[0xFF, 0xD8, 0xFF, 0xDB]),
+            Some("image/jpeg")
+        );
         assert_eq!(sniff_attachment(b"%PDF"), None);
         assert_eq!(sniff_attachment(b"<html>%PDF-1.4"), None);
         assert_eq!(sniff_attachment(b"GIF89a"), None);

@@ -125,7 +125,10 @@ fn dispute_routes() -> Router<AppState> {
             "/invoices/{number}/disputes",
             post(d::open_from_invoice).layer(limit),
         )
-        .route("/pay/{token}/disputes", post(d::open_from_pay_link).layer(limit))
+        .route(
+            "/pay/{token}/disputes",
+            post(d::open_from_pay_link).layer(limit),
+        )
         .route("/disputes/{id}/reply", post(d::customer_reply).layer(limit))
         .route(
             "/pay/{token}/disputes/{id}/reply",

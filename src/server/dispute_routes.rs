@@ -171,7 +171,12 @@ struct Back<'a> {
 }
 
 /// Back to the form with the error and what was typed (never the files).
-fn refused(back: &Back<'_>, error: &str, form: &DisputeForm, with_dispute_fields: bool) -> Response {
+fn refused(
+    back: &Back<'_>,
+    error: &str,
+    form: &DisputeForm,
+    with_dispute_fields: bool,
+) -> Response {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair(back.param, error);
     if with_dispute_fields {
@@ -257,9 +262,8 @@ async fn open_from_form(
         .ok_or(AppError::NotFound)?;
     drop(conn);
     let input = opening(form, invoice_id, &invoice.currency)?;
-    let id =
-        disputes::open_with_files(&state.db, viewer, &input, &form.files, super::db::now_ts())
-            .await?;
+    let id = disputes::open_with_files(&state.db, viewer, &input, &form.files, super::db::now_ts())
+        .await?;
     Ok(format!("{thread_base}/{id}?done=opened"))
 }
 
@@ -304,7 +308,11 @@ async fn form_of(
 
 /// The signed-in customer contact as a viewer; the login redirect when
 /// signed out, 404 for staff and anyone else.
-async fn customer_viewer(state: &AppState, session: &Session, page: &str) -> Result<Viewer, Response> {
+async fn customer_viewer(
+    state: &AppState,
+    session: &Session,
+    page: &str,
+) -> Result<Viewer, Response> {
     match current_user(session, &state.db.pool).await {
         Ok(Some(u)) if !u.role.is_staff() => match u.customer_id {
             Some(customer_id) => Ok(Viewer::Customer {
@@ -532,7 +540,10 @@ mod tests {
             amount: " ".into(),
             ..form()
         };
-        assert_eq!(opening(&whole, 7, "EUR").expect("valid").disputed_amount, None);
+        assert_eq!(
+            opening(&whole, 7, "EUR").expect("valid").disputed_amount,
+            None
+        );
     }
 
     #[test]

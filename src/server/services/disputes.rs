@@ -9,8 +9,8 @@
 use crate::error::AppError;
 use crate::model::attachment::{CheckedFile, Upload, check_uploads};
 use crate::model::dispute::{
-    AttachmentView, AuthorKind, CustomerThread, DisputeHeader, DisputeReason, DisputeStatus, Instalment,
-    QueueFilter, QueueRow, ResolutionKind, ResolutionView, StaffThread, Transition,
+    AttachmentView, AuthorKind, CustomerThread, DisputeHeader, DisputeReason, DisputeStatus,
+    Instalment, QueueFilter, QueueRow, ResolutionKind, ResolutionView, StaffThread, Transition,
     check_disputed_amount, check_message, check_plan, may_reopen, undisputed_payable,
 };
 use crate::model::invoice::{InvoiceStatus, Settlement};
