@@ -191,6 +191,25 @@ async fn issued(app: &TestApp, customer: i64) -> Issued {
         .expect("issue")
 }
 
+/// The app on `db`, its parties, and an issued invoice of the customer's.
+async fn started(db: &TestDb) -> (TestApp, Parties, Issued) {
+    let app = TestApp::start(db, false).await;
+    let p = parties(&app).await;
+    let inv = issued(&app, p.customer_id).await;
+    (app, p, inv)
+}
+
+/// Opens a dispute as the signed-in customer, from the invoice page; its id.
+async fn opened_on_the_portal(app: &TestApp, p: &Parties, inv: &Issued) -> i64 {
+    let res = Form::opening("", "Ouverture.")
+        .post(
+            &p.customer,
+            app.url(&format!("/invoices/{}/disputes", inv.number)),
+        )
+        .await;
+    id_after(&location(&res), "/disputes/")
+}
+
 async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(&app.db.pool)
@@ -263,9 +282,7 @@ async fn download(client: &reqwest::Client, url: String, content_type: &str) -> 
 async fn opening_a_dispute_from_the_pay_link_with_a_png_and_a_pdf_stores_both_and_everyone_entitled_downloads_them_unchanged(
     db: &TestDb,
 ) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
+    let (app, p, inv) = started(db).await;
     let res = Form::opening("12,50", "La remise n'a pas été appliquée.")
         .file("C:\\scans\\photo.png", &png())
         .file("reçu.pdf", &pdf())
@@ -336,9 +353,7 @@ on_both_databases!(
 async fn another_customer_and_another_pay_link_get_not_found_and_signed_out_visitors_are_sent_to_log_in(
     db: &TestDb,
 ) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
+    let (app, p, inv) = started(db).await;
     let elsewhere = issued(&app, p.customer_id).await;
     let res = Form::opening("", "Voir la pièce jointe.")
         .file("photo.png", &png())
@@ -410,9 +425,7 @@ async fn assert_nothing_saved(app: &TestApp, inv: &Issued) {
 }
 
 async fn a_text_file_named_png_is_refused_as_a_file_type_and_nothing_is_saved(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
+    let (app, p, inv) = started(db).await;
     let loc = refused_opening(
         &app,
         &inv,
@@ -438,9 +451,7 @@ on_both_databases!(a_text_file_named_png_is_refused_as_a_file_type_and_nothing_i
 async fn a_file_one_byte_over_five_megabytes_and_a_sixth_file_are_refused_with_their_own_codes(
     db: &TestDb,
 ) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
+    let (app, p, inv) = started(db).await;
     let mut big = pdf();
     big.resize(5 * 1024 * 1024 + 1, b' ');
     let loc = refused_opening(&app, &inv, &[("big.pdf", big)]).await;
@@ -462,9 +473,7 @@ on_both_databases!(
 );
 
 async fn an_empty_message_is_refused_and_the_typed_amount_comes_back_in_the_redirect(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
+    let (app, p, inv) = started(db).await;
     let url = app.url(&format!("/invoices/{}/disputes", inv.number));
     let res = Form::opening("12,50", "   ")
         .file("photo.png", &png())
@@ -496,9 +505,7 @@ async fn an_empty_message_is_refused_and_the_typed_amount_comes_back_in_the_redi
 on_both_databases!(an_empty_message_is_refused_and_the_typed_amount_comes_back_in_the_redirect);
 
 async fn a_second_dispute_on_the_same_invoice_is_refused_as_already_used(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
+    let (app, p, inv) = started(db).await;
     let url = app.url(&format!("/pay/{}/disputes", inv.pay_token));
     let first = Form::opening("", "Premier.")
         .post(&browser(), url.clone())
@@ -525,16 +532,8 @@ on_both_databases!(a_second_dispute_on_the_same_invoice_is_refused_as_already_us
 async fn customer_pay_link_and_staff_replies_carry_their_files_and_internal_files_stay_with_staff(
     db: &TestDb,
 ) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
-    let res = Form::opening("", "Ouverture.")
-        .post(
-            &p.customer,
-            app.url(&format!("/invoices/{}/disputes", inv.number)),
-        )
-        .await;
-    let id = id_after(&location(&res), "/disputes/");
+    let (app, p, inv) = started(db).await;
+    let id = opened_on_the_portal(&app, &p, &inv).await;
 
     let res = Form::default()
         .text("message", "Voici la photo.")
@@ -642,16 +641,8 @@ on_both_databases!(
 );
 
 async fn a_customer_reply_on_a_closed_dispute_is_refused_as_a_conflict(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
-    let p = parties(&app).await;
-    let inv = issued(&app, p.customer_id).await;
-    let res = Form::opening("", "Ouverture.")
-        .post(
-            &p.customer,
-            app.url(&format!("/invoices/{}/disputes", inv.number)),
-        )
-        .await;
-    let id = id_after(&location(&res), "/disputes/");
+    let (app, p, inv) = started(db).await;
+    let id = opened_on_the_portal(&app, &p, &inv).await;
     let rejected = Resolution::Rejected {
         reason: "La facture est conforme au devis.".into(),
     };

@@ -54,6 +54,20 @@ struct DisputeForm {
     unreadable: Option<FieldProblem>,
 }
 
+impl DisputeForm {
+    /// A body that could not be read to its end is refused on the field "files".
+    fn readable(&self) -> Result<(), AppError> {
+        match self.unreadable {
+            Some(p) => {
+                let mut e = FieldErrors::default();
+                e.add("files", p);
+                Err(AppError::Validation(e))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
 /// Reads a field to its end, keeping at most `keep` bytes (none at all past
 /// it). Returns the bytes and the real size, or the status that cut the stream.
 async fn read_field(mut field: Field<'_>, keep: usize) -> Result<(Vec<u8>, usize), StatusCode> {
@@ -242,49 +256,90 @@ fn opening(form: &DisputeForm, invoice_id: i64, currency: &str) -> Result<OpenDi
     }
 }
 
-/// Opens a dispute from a form already read; returns the thread's address
-/// (under `thread_base`) or the error.
-async fn open_from_form(
+/// What a post is about: the invoice of an opening or the dispute of a reply.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Invoice(i64),
+    Dispute(i64),
+}
+
+/// Reads the form and hands it to the service. Returns the form (to carry
+/// back what was typed) and the new dispute's or message's id.
+async fn submit(
+    state: &AppState,
+    viewer: Viewer,
+    target: Target,
+    headers: &HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> (DisputeForm, Result<i64, AppError>) {
+    let form = form_of(headers, multipart).await;
+    let result = match form.readable() {
+        Ok(()) => send(state, viewer, target, &form).await,
+        Err(e) => Err(e),
+    };
+    (form, result)
+}
+
+async fn send(
+    state: &AppState,
+    viewer: Viewer,
+    target: Target,
+    form: &DisputeForm,
+) -> Result<i64, AppError> {
+    let now = super::db::now_ts();
+    match target {
+        Target::Invoice(invoice_id) => {
+            let mut conn = state.db.pool.acquire().await?;
+            let invoice = super::db::invoices::get(&mut conn, invoice_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            drop(conn);
+            let input = opening(form, invoice_id, &invoice.currency)?;
+            disputes::open_with_files(&state.db, viewer, &input, &form.files, now).await
+        }
+        Target::Dispute(id) => {
+            disputes::reply_with_files(&state.db, id, viewer, &form.message, &form.files, now).await
+        }
+    }
+}
+
+/// Opens a dispute: to its thread (under `threads`) on success, back to
+/// the invoice's form (`page`) otherwise.
+async fn open(
     state: &AppState,
     viewer: Viewer,
     invoice_id: i64,
-    form: &DisputeForm,
-    thread_base: &str,
-) -> Result<String, AppError> {
-    if let Some(p) = form.unreadable {
-        let mut e = FieldErrors::default();
-        e.add("files", p);
-        return Err(AppError::Validation(e));
-    }
-    let mut conn = state.db.pool.acquire().await?;
-    let invoice = super::db::invoices::get(&mut conn, invoice_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let input = opening(form, invoice_id, &invoice.currency)?;
-    let id = disputes::open_with_files(&state.db, viewer, &input, &form.files, super::db::now_ts())
-        .await?;
-    Ok(format!("{thread_base}/{id}?done=opened"))
+    (page, threads): (&str, &str),
+    (headers, multipart): (&HeaderMap, Result<Multipart, MultipartRejection>),
+) -> Response {
+    let target = Target::Invoice(invoice_id);
+    let (form, result) = submit(state, viewer, target, headers, multipart).await;
+    let back = Back {
+        page,
+        param: "dispute_error",
+        anchor: "dispute",
+    };
+    let to = result.map(|id| format!("{threads}/{id}?done=opened"));
+    answer(to, &back, &form, true)
 }
 
-/// Replies from a form already read; returns the thread's address with the
-/// new message's anchor, or the error.
-async fn reply_from_form(
+/// Posts a reply: to the thread at the new message on success, back to the
+/// reply form otherwise.
+async fn reply(
     state: &AppState,
     viewer: Viewer,
     id: i64,
-    form: &DisputeForm,
     thread: &str,
-) -> Result<String, AppError> {
-    if let Some(p) = form.unreadable {
-        let mut e = FieldErrors::default();
-        e.add("files", p);
-        return Err(AppError::Validation(e));
-    }
-    let now = super::db::now_ts();
-    let mid =
-        disputes::reply_with_files(&state.db, id, viewer, &form.message, &form.files, now).await?;
-    Ok(format!("{thread}?done=replied#m{mid}"))
+    (headers, multipart): (&HeaderMap, Result<Multipart, MultipartRejection>),
+) -> Response {
+    let (form, result) = submit(state, viewer, Target::Dispute(id), headers, multipart).await;
+    let back = Back {
+        page: thread,
+        param: "reply_error",
+        anchor: "reply",
+    };
+    let to = result.map(|mid| format!("{thread}?done=replied#m{mid}"));
+    answer(to, &back, &form, false)
 }
 
 /// A form whose body is over the limit, refused unread.
@@ -357,14 +412,8 @@ pub async fn open_from_invoice(
     {
         return not_found();
     }
-    let form = form_of(&headers, multipart).await;
-    let result = open_from_form(&state, viewer, invoice.id, &form, "/disputes").await;
-    let back = Back {
-        page: &page,
-        param: "dispute_error",
-        anchor: "dispute",
-    };
-    answer(result, &back, &form, true)
+    let places = (page.as_str(), "/disputes");
+    open(&state, viewer, invoice.id, places, (&headers, multipart)).await
 }
 
 /// `POST /pay/{token}/disputes`: the holder of the invoice's pay link.
@@ -374,29 +423,14 @@ pub async fn open_from_pay_link(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let invoice_id = match pay_links::resolve(&state.db, &token).await {
-        Ok(id) => id,
-        Err(_) => return not_found(),
+    let Ok(invoice_id) = pay_links::resolve(&state.db, &token).await else {
+        return not_found();
     };
-    let form = form_of(&headers, multipart).await;
     let page = format!("/pay/{token}");
     let threads = format!("{page}/disputes");
     let viewer = Viewer::PayLink(invoice_id);
-    let result = open_from_form(&state, viewer, invoice_id, &form, &threads).await;
-    let back = Back {
-        page: &page,
-        param: "dispute_error",
-        anchor: "dispute",
-    };
-    answer(result, &back, &form, true)
-}
-
-fn reply_back(thread: &str) -> Back<'_> {
-    Back {
-        page: thread,
-        param: "reply_error",
-        anchor: "reply",
-    }
+    let places = (page.as_str(), threads.as_str());
+    open(&state, viewer, invoice_id, places, (&headers, multipart)).await
 }
 
 /// `POST /disputes/{id}/reply`: a signed-in contact of the dispute's customer.
@@ -408,13 +442,10 @@ pub async fn customer_reply(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let thread = format!("/disputes/{id}");
-    let viewer = match customer_viewer(&state, &session, &thread).await {
-        Ok(v) => v,
-        Err(res) => return res,
-    };
-    let form = form_of(&headers, multipart).await;
-    let result = reply_from_form(&state, viewer, id, &form, &thread).await;
-    answer(result, &reply_back(&thread), &form, false)
+    match customer_viewer(&state, &session, &thread).await {
+        Ok(viewer) => reply(&state, viewer, id, &thread, (&headers, multipart)).await,
+        Err(res) => res,
+    }
 }
 
 /// `POST /pay/{token}/disputes/{id}/reply`: the pay-link holder of its invoice.
@@ -424,15 +455,12 @@ pub async fn pay_link_reply(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let invoice_id = match pay_links::resolve(&state.db, &token).await {
-        Ok(id) => id,
-        Err(_) => return not_found(),
+    let Ok(invoice_id) = pay_links::resolve(&state.db, &token).await else {
+        return not_found();
     };
     let thread = format!("/pay/{token}/disputes/{id}");
-    let form = form_of(&headers, multipart).await;
     let viewer = Viewer::PayLink(invoice_id);
-    let result = reply_from_form(&state, viewer, id, &form, &thread).await;
-    answer(result, &reply_back(&thread), &form, false)
+    reply(&state, viewer, id, &thread, (&headers, multipart)).await
 }
 
 /// `POST /staff/disputes/{id}/reply`: agents and admins.
@@ -450,9 +478,7 @@ pub async fn staff_reply(
         Ok(None) => return to_login(&thread),
         Err(e) => return internal(e),
     };
-    let form = form_of(&headers, multipart).await;
-    let result = reply_from_form(&state, viewer, id, &form, &thread).await;
-    answer(result, &reply_back(&thread), &form, false)
+    reply(&state, viewer, id, &thread, (&headers, multipart)).await
 }
 
 /// The file as a download: its own type, never sniffed by the browser, never cached.
