@@ -425,7 +425,7 @@ async fn assert_nothing_saved(app: &TestApp, inv: &Issued) {
 }
 
 async fn a_text_file_named_png_is_refused_as_a_file_type_and_nothing_is_saved(db: &TestDb) {
-    let (app, p, inv) = started(db).await;
+    let (app, _, inv) = started(db).await;
     let loc = refused_opening(
         &app,
         &inv,
@@ -451,7 +451,7 @@ on_both_databases!(a_text_file_named_png_is_refused_as_a_file_type_and_nothing_i
 async fn a_file_one_byte_over_five_megabytes_and_a_sixth_file_are_refused_with_their_own_codes(
     db: &TestDb,
 ) {
-    let (app, p, inv) = started(db).await;
+    let (app, _, inv) = started(db).await;
     let mut big = pdf();
     big.resize(5 * 1024 * 1024 + 1, b' ');
     let loc = refused_opening(&app, &inv, &[("big.pdf", big)]).await;
@@ -505,7 +505,7 @@ async fn an_empty_message_is_refused_and_the_typed_amount_comes_back_in_the_redi
 on_both_databases!(an_empty_message_is_refused_and_the_typed_amount_comes_back_in_the_redirect);
 
 async fn a_second_dispute_on_the_same_invoice_is_refused_as_already_used(db: &TestDb) {
-    let (app, p, inv) = started(db).await;
+    let (app, _, inv) = started(db).await;
     let url = app.url(&format!("/pay/{}/disputes", inv.pay_token));
     let first = Form::opening("", "Premier.")
         .post(&browser(), url.clone())
