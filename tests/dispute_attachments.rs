@@ -443,6 +443,14 @@ async fn a_text_file_named_png_is_refused_as_a_file_type_and_nothing_is_saved(db
             inv.pay_token
         )
     );
+    let plain = browser()
+        .post(app.url(&format!("/pay/{}/disputes", inv.pay_token)))
+        .form(&[("reason", "other"), ("message", "Sans fichier.")])
+        .send()
+        .await
+        .expect("post");
+    let loc = location(&plain);
+    assert!(loc.contains("?dispute_error=bad_request&"), "{loc}");
     assert_nothing_saved(&app, &inv).await;
     app.stop().await;
 }

@@ -50,19 +50,22 @@ struct DisputeForm {
     lines: Vec<String>,
     message: String,
     files: Vec<Upload>,
-    /// Why the body could not be read to its end, if it could not.
-    unreadable: Option<FieldProblem>,
+    /// Why the body could not be read to its end: too large (a problem of
+    /// the field "files"), or `None` inside when it was malformed.
+    unreadable: Option<Option<FieldProblem>>,
 }
 
 impl DisputeForm {
-    /// A body that could not be read to its end is refused on the field "files".
+    /// A body over the size limit is refused on the field "files", a
+    /// malformed one as a bad request.
     fn readable(&self) -> Result<(), AppError> {
         match self.unreadable {
-            Some(p) => {
+            Some(Some(p)) => {
                 let mut e = FieldErrors::default();
                 e.add("files", p);
                 Err(AppError::Validation(e))
             }
+            Some(None) => Err(AppError::BadRequest),
             None => Ok(()),
         }
     }
@@ -94,12 +97,13 @@ fn text(bytes: Vec<u8>) -> String {
 }
 
 /// Reads the whole form. A body cut by the size limit is "too many files"
-/// when more than five came, "file too large" otherwise.
+/// when more than five came, "file too large" otherwise; any other cut makes
+/// it malformed.
 async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> DisputeForm {
     let mut form = DisputeForm::default();
     let Ok(mut multipart) = multipart else {
         tracing::warn!("dispute form: not a multipart body");
-        form.unreadable = Some(FieldProblem::Required);
+        form.unreadable = Some(None);
         return form;
     };
     let cut = loop {
@@ -143,10 +147,12 @@ async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> DisputeF
     };
     if let Some(status) = cut {
         tracing::warn!(%status, "dispute form: body cut short");
-        form.unreadable = Some(if form.files.len() >= MAX_ATTACHMENTS {
-            FieldProblem::TooManyFiles
+        form.unreadable = Some(if status != StatusCode::PAYLOAD_TOO_LARGE {
+            None
+        } else if form.files.len() >= MAX_ATTACHMENTS {
+            Some(FieldProblem::TooManyFiles)
         } else {
-            FieldProblem::FileTooLarge
+            Some(FieldProblem::FileTooLarge)
         });
     }
     form
@@ -345,7 +351,7 @@ async fn reply(
 /// A form whose body is over the limit, refused unread.
 fn oversize_form() -> DisputeForm {
     DisputeForm {
-        unreadable: Some(FieldProblem::FileTooLarge),
+        unreadable: Some(Some(FieldProblem::FileTooLarge)),
         ..DisputeForm::default()
     }
 }
