@@ -1,4 +1,5 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
+pub mod attachment;
 pub mod correction;
 pub mod customer;
 pub mod dispute;

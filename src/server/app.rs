@@ -115,6 +115,39 @@ fn session_layer(store: DbSessionStore, secure: bool) -> SessionManagerLayer<DbS
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)))
 }
 
+/// The disputes' multipart posts (with their larger body limit, on these
+/// routes only) and attachment downloads.
+fn dispute_routes() -> Router<AppState> {
+    use super::dispute_routes as d;
+    let limit = DefaultBodyLimit::max(d::DISPUTE_BODY_LIMIT);
+    Router::new()
+        .route(
+            "/invoices/{number}/disputes",
+            post(d::open_from_invoice).layer(limit),
+        )
+        .route(
+            "/pay/{token}/disputes",
+            post(d::open_from_pay_link).layer(limit),
+        )
+        .route("/disputes/{id}/reply", post(d::customer_reply).layer(limit))
+        .route(
+            "/pay/{token}/disputes/{id}/reply",
+            post(d::pay_link_reply).layer(limit),
+        )
+        .route(
+            "/staff/disputes/{id}/reply",
+            post(d::staff_reply).layer(limit),
+        )
+        .route(
+            "/disputes/{id}/attachments/{aid}",
+            get(d::customer_attachment),
+        )
+        .route(
+            "/pay/{token}/disputes/{id}/attachments/{aid}",
+            get(d::pay_link_attachment),
+        )
+}
+
 /// The route table: Leptos pages and server functions, plus plain routes.
 pub fn router(state: AppState, store: DbSessionStore) -> Router {
     let routes = generate_route_list(App);
@@ -132,6 +165,7 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
             post(super::logo::upload).layer(DefaultBodyLimit::max(super::logo::UPLOAD_BODY_LIMIT)),
         )
         .route("/staff/settings/logo/remove", post(super::logo::remove))
+        .merge(dispute_routes())
         .route(
             "/pay/{token}/receipts/{id}/pdf",
             get(super::downloads::pay_link_receipt_pdf),

@@ -4,6 +4,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod dispute_routes;
 pub mod downloads;
 pub mod email;
 pub mod logo;

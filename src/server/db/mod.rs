@@ -5,6 +5,7 @@ pub mod account_tokens;
 pub mod audit;
 pub mod company;
 pub mod customers;
+pub mod dispute_attachments;
 pub mod disputes;
 pub mod invoices;
 pub mod listing;

@@ -4,16 +4,20 @@
 //! transaction. Every change is written to the dispute's history; replies and
 //! resolutions are mailed to the customer through the outbox, in the same
 //! transaction. Internal notes are only ever loaded into staff types.
+//! Attachments are checked with the other fields, before anything is written,
+//! and stored with their message in its transaction.
 use crate::error::AppError;
+use crate::model::attachment::{CheckedFile, Upload, check_uploads};
 use crate::model::dispute::{
-    AuthorKind, CustomerThread, DisputeHeader, DisputeReason, DisputeStatus, Instalment,
-    QueueFilter, QueueRow, ResolutionKind, ResolutionView, StaffThread, Transition,
+    AttachmentView, AuthorKind, CustomerThread, DisputeHeader, DisputeReason, DisputeStatus,
+    Instalment, QueueFilter, QueueRow, ResolutionKind, ResolutionView, StaffThread, Transition,
     check_disputed_amount, check_message, check_plan, may_reopen, undisputed_payable,
 };
 use crate::model::invoice::{InvoiceStatus, Settlement};
 use crate::model::lang::Lang;
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::model::vat::VatRate;
+use crate::server::db::dispute_attachments::{self as files_store, NewAttachment};
 use crate::server::db::disputes::{self as store, Closing, DisputeRecord, NewDispute};
 use crate::server::db::invoices::{self, InvoiceRecord};
 use crate::server::db::{Db, audit, company, outbox};
@@ -85,6 +89,18 @@ pub struct OpenDispute {
 /// becomes "disputed" (reminders pause) in the same transaction. A second
 /// dispute while one is open is refused on the field "invoice".
 pub async fn open(db: &Db, viewer: Viewer, input: &OpenDispute, now: i64) -> Result<i64, AppError> {
+    open_with_files(db, viewer, input, &[], now).await
+}
+
+/// [`open`] with the files of the first message, stored in the same
+/// transaction; they are checked with the other fields (field "files").
+pub async fn open_with_files(
+    db: &Db,
+    viewer: Viewer,
+    input: &OpenDispute,
+    files: &[Upload],
+    now: i64,
+) -> Result<i64, AppError> {
     let mut tx = db.begin_money().await?;
     let inv = invoices::get(&mut tx, input.invoice_id)
         .await?
@@ -104,7 +120,7 @@ pub async fn open(db: &Db, viewer: Viewer, input: &OpenDispute, now: i64) -> Res
     if store::open_for_invoice(&mut tx, inv.id).await?.is_some() {
         return Err(field("invoice", FieldProblem::AlreadyUsed));
     }
-    let (message, amount) = check_open(&mut tx, input, balance).await?;
+    let (message, amount, checked) = check_open(&mut tx, input, files, balance).await?;
     let (_, user) = viewer.actor();
     let new = NewDispute {
         invoice_id: inv.id,
@@ -121,7 +137,7 @@ pub async fn open(db: &Db, viewer: Viewer, input: &OpenDispute, now: i64) -> Res
         }
         Err(e) => return Err(e.into()),
     };
-    store::insert_message(
+    let message_id = store::insert_message(
         &mut tx,
         id,
         AuthorKind::Customer,
@@ -131,6 +147,7 @@ pub async fn open(db: &Db, viewer: Viewer, input: &OpenDispute, now: i64) -> Res
         now,
     )
     .await?;
+    store_files(&mut tx, id, message_id, &checked, now).await?;
     store::insert_event(
         &mut tx,
         id,
@@ -146,18 +163,16 @@ pub async fn open(db: &Db, viewer: Viewer, input: &OpenDispute, now: i64) -> Res
     Ok(id)
 }
 
-/// Checks the form of a new dispute: message, amount, lines. Returns the
-/// trimmed message and the disputed amount.
-async fn check_open(
+/// Checks the form of a new dispute: amount, lines, message, files (in the
+/// form's order). Returns the trimmed message, the disputed amount and the
+/// checked files.
+async fn check_open<'f>(
     conn: &mut AnyConnection,
     input: &OpenDispute,
+    files: &'f [Upload],
     balance: i64,
-) -> Result<(String, i64), AppError> {
+) -> Result<(String, i64, Vec<CheckedFile<'f>>), AppError> {
     let mut e = FieldErrors::default();
-    let message = check_message(&input.message).unwrap_or_else(|p| {
-        e.add("message", p);
-        String::new()
-    });
     let amount = input.disputed_amount.unwrap_or(balance);
     if let Err(p) = check_disputed_amount(amount, balance) {
         e.add("amount", p);
@@ -171,11 +186,74 @@ async fn check_open(
         }
         seen.push(*l);
     }
+    let (message, checked) = check_message_and_files(&mut e, &input.message, files);
     if e.is_empty() {
-        Ok((message, amount))
+        Ok((message, amount, checked))
     } else {
         Err(AppError::Validation(e))
     }
+}
+
+/// Checks a message and its files, adding their problems to `e`.
+fn check_message_and_files<'f>(
+    e: &mut FieldErrors,
+    body: &str,
+    files: &'f [Upload],
+) -> (String, Vec<CheckedFile<'f>>) {
+    let body = check_message(body).unwrap_or_else(|p| {
+        e.add("message", p);
+        String::new()
+    });
+    let checked = check_uploads(files).unwrap_or_else(|p| {
+        e.add("files", p);
+        Vec::new()
+    });
+    (body, checked)
+}
+
+/// Checks a reply: its message and its files, both problems at once.
+fn check_reply<'f>(
+    body: &str,
+    files: &'f [Upload],
+) -> Result<(String, Vec<CheckedFile<'f>>), AppError> {
+    let mut e = FieldErrors::default();
+    let checked = check_message_and_files(&mut e, body, files);
+    if e.is_empty() {
+        Ok(checked)
+    } else {
+        Err(AppError::Validation(e))
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Stores the checked files of a message, inside the caller's transaction.
+async fn store_files(
+    conn: &mut AnyConnection,
+    dispute_id: i64,
+    message_id: i64,
+    files: &[CheckedFile<'_>],
+    now: i64,
+) -> Result<(), AppError> {
+    for f in files {
+        let sha256 = sha256_hex(f.bytes);
+        let new = NewAttachment {
+            dispute_id,
+            message_id,
+            filename: &f.filename,
+            content_type: f.content_type,
+            sha256: &sha256,
+            content: f.bytes,
+        };
+        files_store::insert(conn, &new, now).await?;
+    }
+    Ok(())
 }
 
 /// Loads a dispute the viewer may see, or `NotFound`.
@@ -208,14 +286,28 @@ pub async fn reply(
     body: &str,
     now: i64,
 ) -> Result<i64, AppError> {
-    let body = check_message(body).map_err(|p| field("message", p))?;
+    reply_with_files(db, id, viewer, body, &[], now).await
+}
+
+/// [`reply`] with files, stored with the message in its transaction. Someone
+/// who may not see the dispute gets `NotFound` whatever they sent.
+pub async fn reply_with_files(
+    db: &Db,
+    id: i64,
+    viewer: Viewer,
+    body: &str,
+    files: &[Upload],
+    now: i64,
+) -> Result<i64, AppError> {
     let mut tx = db.begin_write().await?;
     let d = visible(&mut tx, id, viewer).await?;
     if d.status.is_closed() {
         return Err(AppError::Conflict);
     }
+    let (body, checked) = check_reply(body, files)?;
     let (kind, user) = viewer.actor();
     let message_id = store::insert_message(&mut tx, id, kind, user, &body, false, now).await?;
+    store_files(&mut tx, id, message_id, &checked, now).await?;
     if kind == AuthorKind::Staff {
         queue_reply_mail(&mut tx, &d, message_id, &body, now).await?;
     }
@@ -679,9 +771,15 @@ async fn resolution_view(
 pub async fn customer_thread(db: &Db, id: i64, viewer: Viewer) -> Result<CustomerThread, AppError> {
     let mut conn = db.pool.acquire().await?;
     let d = visible(&mut conn, id, viewer).await?;
+    let mut messages = store::customer_messages(&mut conn, id).await?;
+    // Files of internal notes are not even loaded for the customer.
+    let mut files = files_store::for_dispute(&mut conn, id, false).await?;
+    for m in &mut messages {
+        m.attachments = take_files(&mut files, m.id);
+    }
     Ok(CustomerThread {
         header: header(&mut conn, &d).await?,
-        messages: store::customer_messages(&mut conn, id).await?,
+        messages,
         resolution: resolution_view(&mut conn, &d).await?,
     })
 }
@@ -691,14 +789,48 @@ pub async fn staff_thread(db: &Db, id: i64, viewer: Viewer) -> Result<StaffThrea
     require_staff(viewer)?;
     let mut conn = db.pool.acquire().await?;
     let d = visible(&mut conn, id, viewer).await?;
+    let mut messages = store::staff_messages(&mut conn, id).await?;
+    let mut files = files_store::for_dispute(&mut conn, id, true).await?;
+    for m in &mut messages {
+        m.attachments = take_files(&mut files, m.id);
+    }
     Ok(StaffThread {
         header: header(&mut conn, &d).await?,
         customer_name: d.customer_name.clone(),
         assignee: d.assignee_id.zip(d.assignee_name.clone()),
-        messages: store::staff_messages(&mut conn, id).await?,
+        messages,
         events: store::events(&mut conn, id).await?,
         resolution: resolution_view(&mut conn, &d).await?,
     })
+}
+
+/// Moves the files of message `message_id` out of `files`, in upload order.
+fn take_files(files: &mut Vec<(i64, AttachmentView)>, message_id: i64) -> Vec<AttachmentView> {
+    let (mine, rest) = std::mem::take(files)
+        .into_iter()
+        .partition(|(m, _)| *m == message_id);
+    *files = rest;
+    mine.into_iter().map(|(_, f)| f).collect()
+}
+
+/// One attachment with its bytes, for a viewer who may see its dispute;
+/// `NotFound` otherwise, and always for a file of an internal note unless the
+/// viewer is staff.
+pub async fn attachment(
+    db: &Db,
+    dispute_id: i64,
+    attachment_id: i64,
+    viewer: Viewer,
+) -> Result<(AttachmentView, Vec<u8>), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    visible(&mut conn, dispute_id, viewer).await?;
+    let found = files_store::get(&mut conn, dispute_id, attachment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if found.internal && !matches!(viewer, Viewer::Staff(_)) {
+        return Err(AppError::NotFound);
+    }
+    Ok((found.view, found.content))
 }
 
 /// The staff queue: unanswered disputes first, the longest waiting first,
