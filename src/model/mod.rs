@@ -1,6 +1,7 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
 pub mod correction;
 pub mod customer;
+pub mod customer_dispute;
 pub mod dispute;
 pub mod document;
 pub mod draft;
