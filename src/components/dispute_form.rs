@@ -225,17 +225,17 @@ fn DisputeForm(data: DisputeSectionData, action: String) -> impl IntoView {
     });
     let has_field_error = refused.is_some() && general.is_none();
     view! {
-        <details class="dispute-details" open=refused.is_some()>
+        <details class="dispute-details" open=refused.is_some() data-testid="dispute-details">
             <summary data-testid="dispute-toggle">{t!(i18n, dispute_open_summary)}</summary>
             <p class="intro">{t!(i18n, dispute_intro)}</p>
             {general.map(|m| view! { <p class="alert" role="alert" data-testid="dispute-error-form">{m}</p> })}
             {has_field_error.then(|| view! { <p class="alert" role="alert">{t!(i18n, dispute_err_form)}</p> })}
             <form method="post" enctype="multipart/form-data" action=action class="stack dispute-form" data-testid="dispute-form">
-                <ReasonField typed=typed.clone() />
-                <AmountField typed=typed.clone() balance=data.balance currency=data.currency.clone() />
-                <LinesField typed=typed.clone() lines=data.lines.clone() currency=data.currency.clone() />
-                <MessageField typed=typed.clone() />
-                <FilesField error=field_error(&typed, "files") refused=typed.refusal.is_some() prefix="dispute" />
+                {view! { <ReasonField typed=typed.clone() /> }.into_any()}
+                {view! { <AmountField typed=typed.clone() balance=data.balance currency=data.currency.clone() /> }.into_any()}
+                {view! { <LinesField typed=typed.clone() lines=data.lines.clone() currency=data.currency.clone() /> }.into_any()}
+                {view! { <MessageField typed=typed.clone() /> }.into_any()}
+                {view! { <FilesField error=field_error(&typed, "files") refused=typed.refusal.is_some() prefix="dispute" /> }.into_any()}
                 <button type="submit" class="primary" data-testid="dispute-submit">{t!(i18n, dispute_submit)}</button>
             </form>
         </details>

@@ -55,13 +55,13 @@ pub fn DisputeThreadView(page: ThreadPage, place: ThreadPlace) -> impl IntoView 
         <article class="dispute-thread" data-testid="dispute-thread">
             <h1>{title}</h1>
             <DoneNotice />
-            <Facts header=header.clone() lines=page.lines.clone() invoice_href=place.invoice_href.clone() />
+            {view! { <Facts header=header.clone() lines=page.lines.clone() invoice_href=place.invoice_href.clone() /> }.into_any()}
             <h2>{t!(i18n, dispute_messages_title)}</h2>
-            <Messages messages=page.thread.messages.clone() company=page.company.clone() base=place.base.clone() />
-            {page.thread.resolution.clone().map(|r| view! { <Resolution r currency=header.currency.clone() id=header.id /> })}
-            {(!closed).then(|| view! { <ReplyForm action=format!("{}/reply", place.base) /> })}
+            {view! { <Messages messages=page.thread.messages.clone() company=page.company.clone() base=place.base.clone() /> }.into_any()}
+            {page.thread.resolution.clone().map(|r| view! { <Resolution r currency=header.currency.clone() id=header.id /> }.into_any())}
+            {(!closed).then(|| view! { <ReplyForm action=format!("{}/reply", place.base) /> }.into_any())}
             {closed.then(|| view! { <p class="muted" data-testid="dispute-closed">{t!(i18n, dispute_closed_note)}</p> })}
-            {reopen_until.map(|until| view! { <Reopen place=place.clone() id=header.id until /> })}
+            {reopen_until.map(|until| view! { <Reopen place=place.clone() id=header.id until /> }.into_any())}
         </article>
     }
 }
@@ -119,7 +119,7 @@ fn Facts(header: DisputeHeader, lines: Vec<DisputeLine>, invoice_href: String) -
 fn Messages(messages: Vec<ThreadMessage>, company: String, base: String) -> impl IntoView {
     let items = messages
         .into_iter()
-        .map(|m| view! { <Message m company=company.clone() base=base.clone() /> })
+        .map(|m| view! { <Message m company=company.clone() base=base.clone() /> }.into_any())
         .collect_view();
     view! { <ol class="thread">{items}</ol> }
 }
