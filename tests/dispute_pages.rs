@@ -238,9 +238,11 @@ async fn a_refused_dispute_comes_back_with_its_error_next_to_the_field_and_what_
         "line kept"
     );
     assert!(!tag(&html, r#"id="dispute-line-0""#).contains("checked"));
+    let message = &html[html.find(r#"id="dispute-message""#).expect("message")..];
     assert!(
-        html.contains("Trop cher &lt;b&gt;"),
-        "message kept, as text"
+        message.contains("Trop cher &lt;b&gt;</textarea>"),
+        "message kept, as text: {}",
+        &message[..message.len().min(400)]
     );
     assert!(html.contains(r#"data-testid="dispute-files-again""#));
 
@@ -319,6 +321,12 @@ async fn the_thread_shows_messages_as_escaped_text_and_never_an_internal_note(db
         assert!(html.contains(&format!(r#"action="{path}/reply""#)));
         assert!(html.contains("Formation des équipes"), "the disputed line");
     }
+    // What was typed comes back into the reply box as text, never as markup.
+    let typed = "reply_error=files%3Afile_type&message=%3C%2Ftextarea%3E%3Cscript%3Ealert(2)%3C%2Fscript%3E";
+    let (_, html) = page(&app, &format!("/disputes/{id}?{typed}")).await;
+    assert!(!html.contains("<script>alert(2)"), "{html}");
+    assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;</textarea>"));
+    assert!(html.contains(r#"data-testid="reply-error-files""#));
     app.stop().await;
 }
 on_both_databases_as_served!(the_thread_shows_messages_as_escaped_text_and_never_an_internal_note);

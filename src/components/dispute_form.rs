@@ -331,9 +331,8 @@ fn MessageField(typed: Typed) -> impl IntoView {
     view! {
         <div class="field" class:has-error=invalid>
             <label for="dispute-message">{t!(i18n, dispute_message_label)}</label>
-            <textarea id="dispute-message" name="message" rows="6" required=true maxlength=MAX_MESSAGE_CHARS.to_string()
-                data-testid="dispute-message" aria-invalid=invalid.then_some("true")
-                aria-describedby=described_by("message", true, &error)>{typed.message.clone()}</textarea>
+            <MessageBox id="dispute-message" invalid described_by=described_by("message", true, &error)
+                text=typed.message.clone() />
             <p class="hint" id="dispute-message-hint">{t!(i18n, dispute_message_hint)}</p>
             <FieldError field="message" text=error />
         </div>
@@ -370,5 +369,48 @@ pub fn FilesField(
             {refused.then(|| view! { <p class="hint files-again" data-testid=format!("{prefix}-files-again")>{t!(i18n, dispute_files_again)}</p> })}
             {error.map(|m| view! { <p class="field-error" id=error_id data-testid=format!("{prefix}-error-files")>{m}</p> })}
         </div>
+    }
+}
+
+/// A message textarea, holding what was typed before a refusal. tachys writes
+/// a textarea's children unescaped, so the server escapes the text itself (the
+/// browser decodes it; hydration keeps the server's text node), and an empty
+/// textarea gets no child at all (an empty text node would not hydrate).
+#[component]
+pub fn MessageBox(
+    /// Also the test id.
+    id: &'static str,
+    invalid: bool,
+    described_by: Option<String>,
+    text: String,
+) -> impl IntoView {
+    let max = MAX_MESSAGE_CHARS.to_string();
+    let invalid = invalid.then_some("true");
+    if text.is_empty() {
+        view! {
+            <textarea id=id name="message" rows="6" required=true maxlength=max data-testid=id
+                aria-invalid=invalid aria-describedby=described_by></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <textarea id=id name="message" rows="6" required=true maxlength=max data-testid=id
+                aria-invalid=invalid aria-describedby=described_by>{textarea_text(text)}</textarea>
+        }
+        .into_any()
+    }
+}
+
+/// The text of a textarea as the server must write it (see [`MessageBox`]).
+fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text
     }
 }

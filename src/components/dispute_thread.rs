@@ -6,15 +6,14 @@
 //! HTML. Replies are plain multipart posts; a refusal comes back in the query
 //! string (`reply_error=FIELD:CODE&message=…#reply`).
 use crate::api::disputes::{ReopenDispute, problem_code};
-use crate::components::dispute_form::{FilesField, PlanView};
+use crate::components::dispute_form::{FilesField, MessageBox, PlanView};
 use crate::components::dispute_labels::{
     Refusal, StatusBadge, file_size, format_instant, iso_instant, reason_label, resolution_label,
 };
 use crate::i18n::*;
 use crate::model::customer_dispute::{AgreedPlan, DisputeLine, ThreadPage};
 use crate::model::dispute::{
-    AuthorKind, DisputeHeader, MAX_MESSAGE_CHARS, REOPEN_WINDOW_SECS, ResolutionView,
-    ThreadMessage, may_reopen,
+    AuthorKind, DisputeHeader, REOPEN_WINDOW_SECS, ResolutionView, ThreadMessage, may_reopen,
 };
 use crate::model::format::{format_instant_date, format_money};
 use crate::model::lang::Lang;
@@ -224,9 +223,7 @@ fn ReplyForm(action: String) -> impl IntoView {
             <form method="post" enctype="multipart/form-data" action=action id="reply" class="stack reply-form" data-testid="reply-form">
                 <div class="field" class:has-error=invalid>
                     <label for="reply-message">{t!(i18n, dispute_reply_label)}</label>
-                    <textarea id="reply-message" name="message" rows="5" required=true maxlength=MAX_MESSAGE_CHARS.to_string()
-                        data-testid="reply-message" aria-invalid=invalid.then_some("true")
-                        aria-describedby=described>{typed}</textarea>
+                    <MessageBox id="reply-message" invalid described_by=Some(described.to_string()) text=typed />
                     <p class="hint" id="reply-message-hint">{t!(i18n, dispute_message_hint)}</p>
                     {message_error.map(|m| view! { <p class="field-error" id="reply-message-error" data-testid="reply-error-message">{m}</p> })}
                 </div>
@@ -253,7 +250,7 @@ fn Reopen(place: ThreadPlace, id: i64, until: i64) -> impl IntoView {
         <section class="reopen" id="reopen">
             <p>{t_string!(i18n, dispute_reopen_text, date = date).to_string()}</p>
             {move || refusal.get().map(|r| {
-                let text = r.text(&t_string!(i18n, dispute_err_reopen).to_string());
+                let text = r.text(t_string!(i18n, dispute_err_reopen));
                 view! { <p class="alert" role="alert" data-testid="reopen-error">{text}</p> }
             })}
             <ActionForm action=reopen>
