@@ -3,6 +3,8 @@ use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
     accounts::{ForgotPasswordPage, InvitePage, ResetPasswordPage},
+    dispute_thread::{CustomerDisputePage, PayLinkDisputePage},
+    disputes::DisputesPage,
     home::HomePage,
     invoice_detail::InvoiceDetailPage,
     invoices::InvoicesPage,
@@ -74,6 +76,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invoices/:number/return") view=CheckoutReturnPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/checkout/simulated/:id") view=SimulatedCheckoutPage ssr=SsrMode::Async />
+                        <Route path=path!("/disputes") view=DisputesPage ssr=SsrMode::Async />
+                        <Route path=path!("/disputes/:id") view=CustomerDisputePage ssr=SsrMode::Async />
+                        <Route path=path!("/pay/:token/disputes/:id") view=PayLinkDisputePage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=StaffPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices") view=StaffInvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers") view=StaffCustomersPage ssr=SsrMode::Async />

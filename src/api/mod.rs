@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod auth;
 pub mod corrections;
 pub mod customers;
+pub mod disputes;
 pub mod drafts;
 pub mod invoices;
 pub mod payments;

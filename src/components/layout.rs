@@ -40,7 +40,11 @@ fn UserNav(user: SessionUser) -> impl IntoView {
     let area = if user.role.is_staff() {
         view! { <a href="/staff">{t!(i18n, nav_staff)}</a> }.into_any()
     } else {
-        view! { <a href="/invoices">{t!(i18n, nav_invoices)}</a> }.into_any()
+        view! {
+            <a href="/invoices">{t!(i18n, nav_invoices)}</a>
+            <a href="/disputes" data-testid="nav-disputes">{t!(i18n, dispute_nav)}</a>
+        }
+        .into_any()
     };
     view! {
         <nav class="user-nav" aria-label=move || t_string!(i18n, nav_main)>

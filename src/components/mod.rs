@@ -1,5 +1,8 @@
 //! Shared UI pieces.
 pub mod correct_invoice;
+pub mod dispute_form;
+pub mod dispute_labels;
+pub mod dispute_thread;
 pub mod document;
 pub mod errors;
 pub mod labels;

@@ -2,6 +2,7 @@
 pub mod attachment;
 pub mod correction;
 pub mod customer;
+pub mod customer_dispute;
 pub mod dispute;
 pub mod document;
 pub mod draft;

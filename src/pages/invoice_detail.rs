@@ -1,5 +1,6 @@
 //! `/invoices/{number}`: one invoice with every legal mention and its PDF.
 use crate::api::invoices::invoice_detail;
+use crate::components::dispute_form::DisputeSection;
 use crate::components::document::DocumentView;
 use crate::components::errors::error_text;
 use crate::components::pay_panel::PayPanelView;
@@ -27,6 +28,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                         <Title text=doc.number.clone() />
                         <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
                         <PayPanelView kind="invoice" key=doc.number.clone() base />
+                        <DisputeSection kind="invoice" key=doc.number.clone() />
                         <DocumentView doc pdf_href=pdf />
                     }
                     .into_any()

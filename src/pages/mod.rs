@@ -1,5 +1,7 @@
 //! One module per route.
 pub mod accounts;
+pub mod dispute_thread;
+pub mod disputes;
 pub mod forbidden;
 pub mod home;
 pub mod invoice_detail;

@@ -2,6 +2,7 @@
 //! invoice, its PDF, the amount due and the bank details; nothing else of the
 //! customer's account. Unknown, revoked or expired links give a plain 404.
 use crate::api::invoices::{PayLinkSignup, pay_link_invoice};
+use crate::components::dispute_form::DisputeSection;
 use crate::components::document::DocumentView;
 use crate::components::pay_panel::PayPanelView;
 use crate::error::AppError;
@@ -39,6 +40,7 @@ pub fn PayPage() -> impl IntoView {
                             <p>{t!(i18n, pay_by_transfer)}</p>
                         </section>
                         <PayPanelView kind="link" key=token() base=format!("/pay/{}", token()) />
+                        <DisputeSection kind="link" key=token() />
                         <DocumentView doc pdf_href=pdf />
                         <SignupOffer token=token() />
                     }

@@ -560,3 +560,82 @@ fn queue_record(r: &AnyRow) -> Result<QueueRecord, sqlx::Error> {
         last_customer_message_at: r.try_get("last_customer_message_at")?,
     })
 }
+
+// ---- The customer's side: disputes of an invoice, the customer's list, the
+// ---- invoice lines a dispute may name.
+
+/// Every dispute of an invoice, newest first.
+pub async fn of_invoice(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<DisputeRecord>, sqlx::Error> {
+    sqlx::query(&format!(
+        "{SELECT} WHERE d.invoice_id = $1 ORDER BY d.created_at DESC, d.id DESC"
+    ))
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(record)
+    .collect()
+}
+
+/// The disputes of a customer account, newest first, with the time of the
+/// last message the customer may read (internal notes never count).
+pub async fn of_customer(
+    pool: &AnyPool,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<crate::model::dispute::CustomerDisputeRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT d.id, i.number AS invoice_number, d.reason, d.status, d.disputed_amount, i.currency, \
+         d.created_at, COALESCE((SELECT MAX(m.created_at) FROM dispute_messages m \
+         WHERE m.dispute_id = d.id AND m.internal = 0), d.created_at) AS last_message_at \
+         FROM disputes d JOIN invoices i ON i.id = d.invoice_id WHERE d.customer_id = $1 \
+         ORDER BY d.created_at DESC, d.id DESC LIMIT $2",
+    )
+    .bind(customer_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(customer_row).collect()
+}
+
+fn customer_row(r: &AnyRow) -> Result<crate::model::dispute::CustomerDisputeRow, sqlx::Error> {
+    let reason: String = r.try_get("reason")?;
+    let status: String = r.try_get("status")?;
+    Ok(crate::model::dispute::CustomerDisputeRow {
+        id: r.try_get("id")?,
+        invoice_number: r
+            .try_get::<Option<String>, _>("invoice_number")?
+            .unwrap_or_default(),
+        reason: DisputeReason::parse(&reason).ok_or_else(|| bad("reason", &reason))?,
+        status: DisputeStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+        disputed_amount: r.try_get("disputed_amount")?,
+        currency: r.try_get("currency")?,
+        created_at: r.try_get("created_at")?,
+        last_message_at: r.try_get("last_message_at")?,
+    })
+}
+
+/// (position, description, amount excl. VAT) of each line of an invoice, in order.
+pub async fn invoice_lines_brief(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT position, description, total_ht FROM invoice_lines WHERE invoice_id = $1 ORDER BY position",
+    )
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("position")?,
+                r.try_get("description")?,
+                r.try_get("total_ht")?,
+            ))
+        })
+        .collect()
+}

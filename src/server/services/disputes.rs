@@ -869,3 +869,129 @@ pub async fn amount_due_not_disputed(db: &Db, invoice_id: i64) -> Result<i64, Ap
         undisputed_payable(balance, disputed)
     }))
 }
+
+// ---- The customer's side: the dispute section of an invoice, the customer's
+// ---- list and the thread page.
+
+fn line_views(rows: Vec<(i64, String, i64)>) -> Vec<crate::model::customer_dispute::DisputeLine> {
+    rows.into_iter()
+        .map(
+            |(position, description, total_ht)| crate::model::customer_dispute::DisputeLine {
+                position,
+                description,
+                total_ht,
+            },
+        )
+        .collect()
+}
+
+/// The id of the issued invoice with this number, if the viewer is its
+/// customer; `NotFound` otherwise (staff: `Forbidden`).
+pub async fn customer_invoice_id(db: &Db, viewer: Viewer, number: &str) -> Result<i64, AppError> {
+    let Viewer::Customer { customer_id, .. } = viewer else {
+        return Err(AppError::Forbidden);
+    };
+    let inv = invoices::get_by_number(&db.pool, number)
+        .await?
+        .filter(|i| i.customer_id == customer_id && i.status != InvoiceStatus::Draft)
+        .ok_or(AppError::NotFound)?;
+    Ok(inv.id)
+}
+
+/// The dispute section of an invoice of the viewer's: the open dispute, the
+/// closed ones, the payment plan a resolution agreed, and what the form to
+/// open one needs. Credit notes have none of it.
+pub async fn invoice_disputes(
+    db: &Db,
+    viewer: Viewer,
+    invoice_id: i64,
+) -> Result<crate::model::customer_dispute::DisputeSectionData, AppError> {
+    use crate::model::customer_dispute::{AgreedPlan, DisputeSectionData, DisputeSummary};
+    let mut conn = db.pool.acquire().await?;
+    let inv = invoices::get(&mut conn, invoice_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let owns = match viewer {
+        Viewer::Customer { customer_id, .. } => inv.customer_id == customer_id,
+        Viewer::PayLink(id) => inv.id == id,
+        Viewer::Staff(_) => return Err(AppError::Forbidden),
+    };
+    if !owns || inv.status == InvoiceStatus::Draft {
+        return Err(AppError::NotFound);
+    }
+    if inv.kind != "invoice" {
+        return Ok(DisputeSectionData::none(inv.currency));
+    }
+    let all = store::of_invoice(&mut conn, inv.id).await?;
+    let mut plan = None;
+    if let Some(d) = all
+        .iter()
+        .find(|d| d.resolution_kind == Some(ResolutionKind::PaymentPlan))
+    {
+        let instalments = store::instalments(&mut conn, d.id).await?;
+        plan = Some(AgreedPlan {
+            dispute_id: d.id,
+            instalments,
+        });
+    }
+    let summary = |d: &DisputeRecord| DisputeSummary {
+        id: d.id,
+        status: d.status,
+        resolution: d.resolution_kind,
+        created_at: d.created_at,
+    };
+    let open = all.iter().find(|d| !d.status.is_closed()).map(summary);
+    let balance = settlement(&inv).balance();
+    Ok(DisputeSectionData {
+        can_open: open.is_none() && inv.status.is_open() && balance > 0,
+        balance,
+        open,
+        past: all
+            .iter()
+            .filter(|d| d.status.is_closed())
+            .map(summary)
+            .collect(),
+        plan,
+        lines: line_views(store::invoice_lines_brief(&mut conn, inv.id).await?),
+        currency: inv.currency,
+    })
+}
+
+/// The signed-in customer's own disputes, newest first (staff: `Forbidden`).
+pub async fn customer_disputes(
+    db: &Db,
+    viewer: Viewer,
+) -> Result<Vec<crate::model::dispute::CustomerDisputeRow>, AppError> {
+    let Viewer::Customer { customer_id, .. } = viewer else {
+        return Err(AppError::Forbidden);
+    };
+    Ok(store::of_customer(&db.pool, customer_id, 500).await?)
+}
+
+/// The customer's thread page: the thread (never an internal note), the
+/// disputed lines in words and the company's name. Staff use their own page.
+pub async fn thread_page(
+    db: &Db,
+    id: i64,
+    viewer: Viewer,
+    now: i64,
+) -> Result<crate::model::customer_dispute::ThreadPage, AppError> {
+    if matches!(viewer, Viewer::Staff(_)) {
+        return Err(AppError::Forbidden);
+    }
+    let thread = customer_thread(db, id, viewer).await?;
+    let mut conn = db.pool.acquire().await?;
+    let d = visible(&mut conn, id, viewer).await?;
+    let disputed = &thread.header.lines;
+    let lines = store::invoice_lines_brief(&mut conn, d.invoice_id)
+        .await?
+        .into_iter()
+        .filter(|(position, _, _)| disputed.contains(position))
+        .collect();
+    Ok(crate::model::customer_dispute::ThreadPage {
+        lines: line_views(lines),
+        company: company_name(&mut conn).await?,
+        thread,
+        now,
+    })
+}
