@@ -354,7 +354,7 @@ mod ssr {
                 Ok(())
             }
             Err(e) => {
-                let mut q = format!("{form}_error={}", enc(&problem(&e)));
+                let mut q = format!("{form}_error={}", problem(&e));
                 for (k, v) in typed.iter().filter(|(_, v)| !v.is_empty()) {
                     q.push_str(&format!("&{k}={}", enc(v)));
                 }
