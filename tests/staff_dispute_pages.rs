@@ -49,34 +49,26 @@ async fn page(app: &TestApp, path: &str) -> String {
     app.get(path).await.text().await.expect("page")
 }
 
-async fn one(app: &TestApp, sql: &str, id: i64) -> String {
-    sqlx::query(sql)
+/// The first column of the row `sql` returns for `id`.
+async fn scalar<T>(app: &TestApp, sql: &str, id: i64) -> T
+where
+    T: Send + Unpin + for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any>,
+{
+    sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(&app.db.pool)
         .await
         .expect("row")
-        .get::<String, _>(0)
 }
 
 /// (status, balance) of an invoice.
 async fn invoice_state(app: &TestApp, id: i64) -> (String, i64) {
-    let r = sqlx::query(
-        "SELECT status, total_ttc - deposits - amount_paid - amount_credited AS balance \
-         FROM invoices WHERE id = $1",
+    let balance =
+        "SELECT total_ttc - deposits - amount_paid - amount_credited FROM invoices WHERE id = $1";
+    (
+        scalar(app, "SELECT status FROM invoices WHERE id = $1", id).await,
+        scalar(app, balance, id).await,
     )
-    .bind(id)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("invoice");
-    (r.get("status"), r.get("balance"))
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query(sql)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("count")
-        .get::<i64, _>(0)
 }
 
 fn rows(html: &str) -> usize {
@@ -177,7 +169,7 @@ async fn staff_add_a_note_assign_and_move_the_status_with_plain_form_posts(db: &
         "{}",
         location(&res)
     );
-    let assignee = one(
+    let assignee = scalar::<String>(
         &app,
         "SELECT u.email FROM disputes d JOIN users u ON u.id = d.assignee_id WHERE d.id = $1",
         id,
@@ -195,7 +187,7 @@ async fn staff_add_a_note_assign_and_move_the_status_with_plain_form_posts(db: &
         "{}",
         location(&res)
     );
-    let status = one(&app, "SELECT status FROM disputes WHERE id = $1", id).await;
+    let status = scalar::<String>(&app, "SELECT status FROM disputes WHERE id = $1", id).await;
     assert_eq!(status, "in_review");
     let refused = app
         .form_post(
@@ -284,11 +276,16 @@ async fn a_plan_that_does_not_add_up_is_refused_with_the_error_and_nothing_is_sa
         "{to}"
     );
     assert_eq!(
-        count(&app, "SELECT COUNT(*) FROM payment_plan_instalments").await,
+        scalar::<i64>(
+            &app,
+            "SELECT COUNT(*) FROM payment_plan_instalments WHERE dispute_id = $1",
+            id
+        )
+        .await,
         0
     );
     assert_eq!(
-        one(&app, "SELECT status FROM disputes WHERE id = $1", id).await,
+        scalar::<String>(&app, "SELECT status FROM disputes WHERE id = $1", id).await,
         "open"
     );
     assert_eq!(invoice_state(&app, invoice).await.0, "disputed");
@@ -312,9 +309,9 @@ async fn customers_are_refused_every_staff_action_and_never_see_the_staff_thread
         .await
         .expect("note");
     let sid = id.to_string();
-    let messages = "SELECT COUNT(*) FROM dispute_messages";
+    let messages = "SELECT COUNT(*) FROM dispute_messages WHERE dispute_id = $1";
     let before = (
-        count(&app, messages).await,
+        scalar::<i64>(&app, messages, id).await,
         invoice_state(&app, invoice).await,
     );
     app.login("client@demo.test", "client-demo-1").await;
@@ -342,12 +339,12 @@ async fn customers_are_refused_every_staff_action_and_never_see_the_staff_thread
         );
     }
     let after = (
-        count(&app, messages).await,
+        scalar::<i64>(&app, messages, id).await,
         invoice_state(&app, invoice).await,
     );
     assert_eq!(before, after, "nothing changed");
     assert_eq!(
-        one(&app, "SELECT status FROM disputes WHERE id = $1", id).await,
+        scalar::<String>(&app, "SELECT status FROM disputes WHERE id = $1", id).await,
         "open"
     );
     let html = page(&app, &format!("/staff/disputes/{id}")).await;
