@@ -468,3 +468,73 @@ mod ssr {
         }
     }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::ssr::ResolveForm;
+    use crate::error::AppError;
+    use crate::model::validate::FieldProblem;
+    use crate::model::vat::VatRate;
+    use crate::server::services::disputes::Resolution;
+
+    fn form(kind: &str, amount: &str, dates: &[&str], amounts: &[&str]) -> ResolveForm {
+        ResolveForm {
+            kind: kind.into(),
+            explanation: "Vu.".into(),
+            amount_ht: amount.into(),
+            vat_rate: "20".into(),
+            dates: dates.iter().map(|s| s.to_string()).collect(),
+            amounts: amounts.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn problem(r: Result<Resolution, AppError>, field: &str) -> Option<FieldProblem> {
+        match r {
+            Err(AppError::Validation(e)) => e.get(field),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_partial_credit_note_reads_the_amount_in_the_invoice_currency() {
+        let r = form("credit_note_partial", "20,50", &[], &[]).resolution("EUR");
+        assert_eq!(
+            r,
+            Ok(Resolution::CreditNotePartial {
+                amount_ht: 2_050,
+                vat_rate: VatRate::Standard20,
+                explanation: "Vu.".into()
+            })
+        );
+        let yen = form("commercial_gesture", "1500", &[], &[]).resolution("JPY");
+        assert!(matches!(
+            yen,
+            Ok(Resolution::CommercialGesture {
+                amount_ht: 1_500,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn empty_plan_rows_are_ignored_and_half_filled_ones_refused() {
+        let ok = form("payment_plan", "", &["2030-01-01", "", ""], &["10", "", ""]);
+        match ok.resolution("EUR") {
+            Ok(Resolution::PaymentPlan { instalments, .. }) => assert_eq!(instalments.len(), 1),
+            other => panic!("{other:?}"),
+        }
+        let half = form("payment_plan", "", &["2030-01-01", ""], &["10", "5"]);
+        assert_eq!(
+            problem(half.resolution("EUR"), "instalments"),
+            Some(FieldProblem::InvalidDate)
+        );
+    }
+
+    #[test]
+    fn an_unknown_kind_or_a_missing_amount_is_refused_on_its_field() {
+        let none = form("", "", &[], &[]).resolution("EUR");
+        assert_eq!(problem(none, "kind"), Some(FieldProblem::Required));
+        let empty = form("credit_note_partial", " ", &[], &[]).resolution("EUR");
+        assert_eq!(problem(empty, "amount_ht"), Some(FieldProblem::Required));
+    }
+}
