@@ -15,6 +15,8 @@ use crate::pages::{
     simulated_checkout::SimulatedCheckoutPage,
     staff::StaffPage,
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
+    staff_dispute::StaffDisputePage,
+    staff_disputes::StaffDisputesPage,
     staff_invoice::StaffInvoicePage,
     staff_invoice_new::{StaffInvoiceEditPage, StaffInvoiceNewPage},
     staff_invoices::StaffInvoicesPage,
@@ -89,6 +91,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/invoices/new") view=StaffInvoiceNewPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/:id") view=StaffInvoicePage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/:id/edit") view=StaffInvoiceEditPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/disputes") view=StaffDisputesPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/disputes/:id") view=StaffDisputePage ssr=SsrMode::Async />
                     </Routes>
                 </Layout>
             </Router>

@@ -10,6 +10,7 @@ pub mod invoices;
 pub mod payments;
 pub mod settings;
 pub mod staff;
+pub mod staff_disputes;
 pub mod staff_invoices;
 pub mod staff_users;
 

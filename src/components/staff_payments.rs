@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
 /// `(field, message)` of an `…_error=field:code` carried back after a refused form.
-fn carried_error(param: &str) -> Option<(String, String)> {
+pub(crate) fn carried_error(param: &str) -> Option<(String, String)> {
     let raw = use_query_map().with_untracked(|q| q.get(param))?;
     let (field, code) = raw.split_once(':').unwrap_or(("", raw.as_str()));
     let text = FieldProblem::parse(code)
@@ -26,7 +26,7 @@ fn carried_error(param: &str) -> Option<(String, String)> {
 }
 
 /// `(field, message)` of a refusal returned to the hydrated form.
-fn returned_error(e: &AppError) -> (String, String) {
+pub(crate) fn returned_error(e: &AppError) -> (String, String) {
     match e {
         AppError::Validation(f) => {
             f.0.first()

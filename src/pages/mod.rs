@@ -13,6 +13,8 @@ pub mod payment;
 pub mod simulated_checkout;
 pub mod staff;
 pub mod staff_customers;
+pub mod staff_dispute;
+pub mod staff_disputes;
 pub mod staff_invoice;
 pub mod staff_invoice_new;
 pub mod staff_invoices;

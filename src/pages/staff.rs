@@ -50,6 +50,7 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
                 <a class="chip" href="/staff/invoices" data-testid="nav-staff-invoices">{t!(i18n, nav_staff_invoices)}</a>
                 <a class="chip" href="/staff/invoices/new">{t!(i18n, staff_new_invoice)}</a>
                 <a class="chip" href="/staff/customers" data-testid="nav-staff-customers">{t!(i18n, nav_staff_customers)}</a>
+                <crate::pages::staff_disputes::DisputesNavLink />
                 {home.user.role.can_administer().then(|| view! {
                     <a class="chip" href="/staff/settings" data-testid="nav-settings">{t!(i18n, nav_settings)}</a>
                     <a class="chip" href="/staff/users" data-testid="nav-users">{t!(i18n, nav_users)}</a>

@@ -1,0 +1,110 @@
+//! `/staff/disputes/{id}`: one dispute for staff: its facts, the thread with
+//! internal notes, the reply and note forms, assignment, status, resolution
+//! (or the recorded outcome and reopening) and the history.
+use crate::api::staff_disputes::{StaffDisputeData, staff_dispute};
+use crate::components::errors::error_text;
+use crate::components::staff_dispute_header::DisputeFacts;
+use crate::components::staff_dispute_history::{DisputeHistory, ResolutionPanel};
+use crate::components::staff_dispute_manage::{AssignPanel, StatusPanel};
+use crate::components::staff_dispute_messages::MessageList;
+use crate::components::staff_dispute_resolve::ResolvePanel;
+use crate::components::staff_dispute_write::{NoteForm, ReplyForm};
+use crate::error::AppError;
+use crate::i18n::*;
+use crate::pages::forbidden::ForbiddenPage;
+use crate::pages::not_found::NotFoundPage;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+
+#[component]
+pub fn StaffDisputePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = move || {
+        params
+            .with(|p| p.get("id"))
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    // Actions redirect back here with `?done=…`: the changed query refetches.
+    let search = use_location().search;
+    let data = Resource::new(move || (id(), search.get()), |(id, _)| staff_dispute(id));
+    view! {
+        <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
+            {move || data.get().map(|r| match r {
+                Ok(d) => view! { <DisputeBody d /> }.into_any(),
+                Err(AppError::Unauthenticated) => view! { <Redirect path=format!("/login?next=/staff/disputes/{}", id()) /> }.into_any(),
+                Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
+                Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
+                Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DisputeBody(d: StaffDisputeData) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = d.thread.header.id;
+    let closed = d.thread.header.status.is_closed();
+    let title = format!(
+        "{} {}",
+        t_string!(i18n, sd_thread_title),
+        d.thread.header.invoice_number
+    );
+    view! {
+        <Title text=title />
+        <p class="back"><a href="/staff/disputes">"← " {t!(i18n, sd_back)}</a></p>
+        <DoneNotice />
+        <div class="sd-layout">
+            <div class="sd-main">
+                <DisputeFacts d=d.clone() />
+                <MessageList id messages=d.thread.messages.clone() />
+                {(!closed).then(|| view! { <ReplyForm id /> })}
+                <NoteForm id />
+            </div>
+            <aside class="sd-side" aria-label=move || t_string!(i18n, sd_actions)>
+                {(!closed).then(|| view! {
+                    <AssignPanel d=d.clone() />
+                    <StatusPanel id status=d.thread.header.status />
+                    <ResolvePanel d=d.clone() />
+                })}
+                {closed.then(|| view! { <ResolutionPanel d=d.clone() /> })}
+                <DisputeHistory d />
+            </aside>
+        </div>
+    }
+}
+
+/// What the last action did, from `?done=…` (with the credit note or draft).
+#[component]
+fn DoneNotice() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = use_query_map();
+    let get = move |k: &str| q.with_untracked(|q| q.get(k));
+    let notice = move || -> Option<_> {
+        let done = get("done")?;
+        let text = match done.as_str() {
+            "replied" => t_string!(i18n, sd_done_replied),
+            "noted" => t_string!(i18n, sd_done_noted),
+            "assigned" => t_string!(i18n, sd_done_assigned),
+            "unassigned" => t_string!(i18n, sd_done_unassigned),
+            "status" => t_string!(i18n, sd_done_status),
+            "reopened" => t_string!(i18n, sd_done_reopened),
+            "resolved" => t_string!(i18n, sd_done_resolved),
+            _ => return None,
+        };
+        let credit_note = get("credit_note").map(|n| {
+        view! { " " {t!(i18n, sd_credit_note_number)} " " <strong data-testid="sd-done-credit-note">{n}</strong> }
+    });
+        let draft = get("draft").and_then(|v| v.parse::<i64>().ok()).map(|id| {
+        view! { " " <a href=format!("/staff/invoices/{id}") data-testid="sd-done-draft">{t!(i18n, sd_open_draft)}</a> }
+    });
+        Some(view! {
+            <p class="success" role="status" data-testid="sd-done">{text.to_string()} {credit_note} {draft}</p>
+        })
+    };
+    notice()
+}
