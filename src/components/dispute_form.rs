@@ -7,9 +7,10 @@
 //! what was typed); files never come back, and the form says so.
 use crate::api::disputes::invoice_disputes;
 use crate::components::dispute_labels::{Refusal, StatusBadge, reason_label, resolution_label};
+use crate::components::textarea::TypedTextarea;
 use crate::i18n::*;
 use crate::model::customer_dispute::{AgreedPlan, DisputeLine, DisputeSectionData, DisputeSummary};
-use crate::model::dispute::{DisputeReason, MAX_MESSAGE_CHARS};
+use crate::model::dispute::DisputeReason;
 use crate::model::format::{format_date, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use leptos::prelude::*;
@@ -372,10 +373,7 @@ pub fn FilesField(
     }
 }
 
-/// A message textarea, holding what was typed before a refusal. tachys writes
-/// a textarea's children unescaped, so the server escapes the text itself (the
-/// browser decodes it; hydration keeps the server's text node), and an empty
-/// textarea gets no child at all (an empty text node would not hydrate).
+/// The message textarea of the dispute forms (see [`TypedTextarea`]).
 #[component]
 pub fn MessageBox(
     /// Also the test id.
@@ -384,33 +382,5 @@ pub fn MessageBox(
     described_by: Option<String>,
     text: String,
 ) -> impl IntoView {
-    let max = MAX_MESSAGE_CHARS.to_string();
-    let invalid = invalid.then_some("true");
-    if text.is_empty() {
-        view! {
-            <textarea id=id name="message" rows="6" required=true maxlength=max data-testid=id
-                aria-invalid=invalid aria-describedby=described_by></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <textarea id=id name="message" rows="6" required=true maxlength=max data-testid=id
-                aria-invalid=invalid aria-describedby=described_by>{textarea_text(text)}</textarea>
-        }
-        .into_any()
-    }
-}
-
-/// The text of a textarea as the server must write it (see [`MessageBox`]).
-fn textarea_text(text: String) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        text
-    }
+    view! { <TypedTextarea id name="message" rows=6 required=true invalid described_by text /> }
 }

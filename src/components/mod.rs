@@ -17,3 +17,4 @@ pub mod staff_dispute_resolve;
 pub mod staff_dispute_write;
 pub mod staff_payments;
 pub mod status;
+pub mod textarea;

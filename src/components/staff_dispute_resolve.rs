@@ -3,8 +3,9 @@
 //! hydrated, the fields that do not apply to the chosen kind are hidden.
 use crate::api::staff_disputes::{ResolveDispute, StaffDisputeData};
 use crate::components::staff_dispute_labels::{FormRefusal, kind_label, refusal, typed};
+use crate::components::textarea::TypedTextarea;
 use crate::i18n::*;
-use crate::model::dispute::{MAX_MESSAGE_CHARS, ResolutionKind};
+use crate::model::dispute::ResolutionKind;
 use crate::model::format::format_money;
 use crate::model::lang::Lang;
 use crate::model::vat::VatRate;
@@ -67,8 +68,8 @@ pub fn ResolvePanel(d: StaffDisputeData) -> impl IntoView {
                 <div class="field">
                     <label for="sd-resolve-explanation">{t!(i18n, sd_resolve_explanation)}</label>
                     <p class="hint" id="sd-resolve-explanation-hint">{t!(i18n, sd_resolve_explanation_hint)}</p>
-                    <textarea id="sd-resolve-explanation" name="explanation" rows="4" maxlength=MAX_MESSAGE_CHARS.to_string()
-                        aria-describedby="sd-resolve-explanation-hint" data-testid="sd-resolve-explanation">{t("explanation")}</textarea>
+                    <TypedTextarea id="sd-resolve-explanation" name="explanation" rows=4 required=false
+                        described_by=Some("sd-resolve-explanation-hint".to_string()) text=t("explanation") />
                     {field_error(error, "explanation")}
                 </div>
                 <button type="submit" class="primary" data-testid="sd-resolve-submit">{t!(i18n, sd_resolve_submit)}</button>

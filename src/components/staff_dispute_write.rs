@@ -2,8 +2,9 @@
 //! `POST /staff/disputes/{id}/reply`, files included) and internal notes.
 use crate::api::staff_disputes::AddInternalNote;
 use crate::components::staff_dispute_labels::{FormRefusal, refusal, typed};
+use crate::components::textarea::TypedTextarea;
 use crate::i18n::*;
-use crate::model::dispute::{MAX_ATTACHMENTS, MAX_MESSAGE_CHARS};
+use crate::model::dispute::MAX_ATTACHMENTS;
 use leptos::prelude::*;
 
 #[component]
@@ -20,8 +21,7 @@ pub fn ReplyForm(id: i64) -> impl IntoView {
                 class="stack" data-testid="sd-reply-form">
                 <div class="field">
                     <label for="sd-reply-message">{t!(i18n, sd_message)}</label>
-                    <textarea id="sd-reply-message" name="message" rows="5" required maxlength=MAX_MESSAGE_CHARS.to_string()
-                        data-testid="sd-reply-message">{typed("reply_error", "message")}</textarea>
+                    <TypedTextarea id="sd-reply-message" name="message" rows=5 required=true text=typed("reply_error", "message") />
                 </div>
                 <div class="field">
                     <label for="sd-reply-files">{t!(i18n, sd_files)}</label>
@@ -49,8 +49,7 @@ pub fn NoteForm(id: i64) -> impl IntoView {
                 <input type="hidden" name="id" value=id.to_string() />
                 <div class="field">
                     <label for="sd-note-message">{t!(i18n, sd_note_label)}</label>
-                    <textarea id="sd-note-message" name="message" rows="3" required maxlength=MAX_MESSAGE_CHARS.to_string()
-                        data-testid="sd-note-message">{typed("note_error", "message")}</textarea>
+                    <TypedTextarea id="sd-note-message" name="message" rows=3 required=true text=typed("note_error", "message") />
                 </div>
                 <button type="submit" class="secondary" data-testid="sd-note-submit">{t!(i18n, sd_note_submit)}</button>
             </ActionForm>
