@@ -12,6 +12,7 @@ pub mod payments;
 pub mod pdf;
 pub mod routes;
 pub mod seed;
+mod seed_disputes;
 pub mod services;
 pub mod session_store;
 pub mod state;

@@ -8,7 +8,6 @@ use super::db::{Db, invoices, now_ts, payments, users};
 use super::services::invoicing::{self, CreditRequest};
 use crate::error::AppError;
 use crate::model::draft::{DraftInput, DraftLineInput};
-use crate::model::invoice::InvoiceStatus;
 use crate::model::payment::{PaymentMethod, PaymentStatus};
 use crate::model::role::Role;
 use crate::model::vat::VatRate;
@@ -147,7 +146,15 @@ async fn seed_company(db: &Db) -> Result<(i64, i64), AppError> {
     Ok((c1, c2))
 }
 
-async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(), AppError> {
+/// Gives an issued invoice its demo fate; returns the dispute it opened (and
+/// the invoice's total excl. VAT), if any.
+async fn apply_fate(
+    db: &Db,
+    id: i64,
+    fate: Fate,
+    when: NaiveDate,
+    disputes_so_far: usize,
+) -> Result<Option<(i64, i64)>, AppError> {
     let mut conn = db.pool.acquire().await?;
     let rec = invoices::get(&mut conn, id)
         .await?
@@ -168,7 +175,9 @@ async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(),
             demo_payment(db, &rec, rec.total_ttc / 3, PaymentMethod::Transfer, when).await?;
         }
         Fate::Disputed => {
-            invoices::set_settlement(&mut conn, id, 0, InvoiceStatus::Disputed, None).await?
+            drop(conn);
+            let dispute = super::seed_disputes::open(db, &rec, disputes_so_far, when).await?;
+            return Ok(Some((dispute, rec.total_ht)));
         }
         Fate::FullyCredited => {
             drop(conn);
@@ -184,7 +193,7 @@ async fn apply_fate(db: &Db, id: i64, fate: Fate, when: NaiveDate) -> Result<(),
             invoicing::credit(db, id, &request, when, None).await?;
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A payment as the portal records them (a card payment through the simulated
@@ -247,6 +256,7 @@ async fn demo_payment(
 pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)>, AppError> {
     let (c1, c2) = seed_company(db).await?;
     let mut links = Vec::new();
+    let mut opened = Vec::new();
     // 34 invoices over 200 days, alternating customers, issued in date order.
     for n in 0..34usize {
         let customer_id = if n % 2 == 0 { c1 } else { c2 };
@@ -264,7 +274,14 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
         let fate = FATES[n % FATES.len()];
         // Recent invoices stay open (not yet due); older ones get their fate.
         let fate = if n >= 30 { Fate::Open } else { fate };
-        apply_fate(db, id, fate, issued + Duration::days(3)).await?;
+        let when = issued + Duration::days(3);
+        if let Some((dispute, total_ht)) = apply_fate(db, id, fate, when, opened.len()).await? {
+            opened.push(super::seed_disputes::Opened {
+                id: dispute,
+                on: when,
+                total_ht,
+            });
+        }
         if fate == Fate::Open {
             links.push((issued_inv.number, issued_inv.pay_token));
         }
@@ -283,11 +300,13 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
         };
         invoicing::create_draft(db, &input, today).await?;
     }
-    seed_users(db, c1, c2).await?;
+    let agent = seed_users(db, c1, c2).await?;
+    super::seed_disputes::staff_work(db, &opened, agent, today).await?;
     Ok(links)
 }
 
-async fn seed_users(db: &Db, c1: i64, c2: i64) -> Result<(), AppError> {
+/// The demo logins; returns the agent's id.
+async fn seed_users(db: &Db, c1: i64, c2: i64) -> Result<i64, AppError> {
     let pool = &db.pool;
     let people = [
         (Role::Customer, Some(c1), "Claire Dubois"),
@@ -295,9 +314,13 @@ async fn seed_users(db: &Db, c1: i64, c2: i64) -> Result<(), AppError> {
         (Role::Agent, None, "Alice Agent"),
         (Role::Admin, None, "Adam Admin"),
     ];
+    let mut agent = 0;
     for ((email, password, _), (role, customer, name)) in DEMO_LOGINS.iter().zip(people) {
         let hash = hash_password(password.to_string()).await?;
-        users::insert(pool, email, &hash, role, customer, name).await?;
+        let id = users::insert(pool, email, &hash, role, customer, name).await?;
+        if role == Role::Agent {
+            agent = id;
+        }
     }
-    Ok(())
+    Ok(agent)
 }
