@@ -7,6 +7,7 @@ pub mod document;
 pub mod errors;
 pub mod labels;
 pub mod layout;
+pub mod page_load;
 pub mod pay_panel;
 pub mod staff_dispute_header;
 pub mod staff_dispute_history;

@@ -2,32 +2,22 @@
 //! internal notes, the reply and note forms, assignment, status, resolution
 //! (or the recorded outcome and reopening) and the history.
 use crate::api::staff_disputes::{StaffDisputeData, staff_dispute};
-use crate::components::errors::error_text;
+use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::staff_dispute_header::DisputeFacts;
 use crate::components::staff_dispute_history::{DisputeHistory, ResolutionPanel};
 use crate::components::staff_dispute_manage::{AssignPanel, StatusPanel};
 use crate::components::staff_dispute_messages::MessageList;
 use crate::components::staff_dispute_resolve::ResolvePanel;
 use crate::components::staff_dispute_write::{NoteForm, ReplyForm};
-use crate::error::AppError;
 use crate::i18n::*;
-use crate::pages::forbidden::ForbiddenPage;
-use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 
 #[component]
 pub fn StaffDisputePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     // Actions redirect back here with `?done=…`: the changed query refetches.
     let search = use_location().search;
     let data = Resource::new(move || (id(), search.get()), |(id, _)| staff_dispute(id));
@@ -35,10 +25,7 @@ pub fn StaffDisputePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || data.get().map(|r| match r {
                 Ok(d) => view! { <DisputeBody d /> }.into_any(),
-                Err(AppError::Unauthenticated) => view! { <Redirect path=format!("/login?next=/staff/disputes/{}", id()) /> }.into_any(),
-                Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
-                Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
-                Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+                Err(error) => view! { <LoadFailed error here=format!("/staff/disputes/{}", id()) /> }.into_any(),
             })}
         </Suspense>
     }

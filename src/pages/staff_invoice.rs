@@ -6,29 +6,21 @@ use crate::api::staff_invoices::{
 };
 use crate::components::document::DocumentView;
 use crate::components::errors::error_text;
+use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::staff_payments::StaffPaymentsPanel;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::staff_invoice::StaffInvoiceView;
 use crate::model::vat::VatRate;
-use crate::pages::forbidden::ForbiddenPage;
-use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::{use_location, use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 
 #[component]
 pub fn StaffInvoicePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .with(|p| p.get("id"))
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param();
     // Actions redirect back here with `?done=…`: the changed query refetches.
     let search = use_location().search;
     let _ = query;
@@ -37,10 +29,7 @@ pub fn StaffInvoicePage() -> impl IntoView {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || view_res.get().map(|r| match r {
                 Ok(v) => view! { <StaffInvoiceBody v /> }.into_any(),
-                Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
-                Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
-                Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
-                Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+                Err(error) => view! { <LoadFailed error here="/staff/invoices".to_string() /> }.into_any(),
             })}
         </Suspense>
     }
