@@ -15,6 +15,8 @@ test('staff answer a dispute, note it, resolve it with a partial credit note, an
   await form.submit();
   await expect(customer).toHaveURL(/\/disputes\/\d+/);
   const thread = customer.url();
+  const heading = await customer.getByRole('heading', { level: 1 }).innerText();
+  const number = heading.match(/F-\d{4}-\d{6}/)![0];
 
   // Staff find it in the queue, reply, add a note and resolve it.
   const staff = await browser.newPage();
@@ -23,7 +25,7 @@ test('staff answer a dispute, note it, resolve it with a partial credit note, an
   await new LoginPage(staff).signIn('agent@demo.test', 'agent-demo-1');
   await expect(staff).toHaveURL(/\/staff$/);
   await staff.goto('/staff/disputes?assignee=unassigned');
-  const row = staff.getByTestId('queue-row').filter({ hasText: 'Wrong amount' }).first();
+  const row = staff.getByTestId('queue-row').filter({ hasText: number });
   await expect(row).toBeVisible();
   await shot(staff, 'staff-dispute-queue');
   await row.getByRole('link').first().click();
