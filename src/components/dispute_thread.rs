@@ -53,7 +53,7 @@ pub fn DisputeThreadView(page: ThreadPage, place: ThreadPlace) -> impl IntoView 
     view! {
         <article class="dispute-thread" data-testid="dispute-thread">
             <h1>{title}</h1>
-            <DoneNotice />
+            <DoneNotice closed />
             {view! { <Facts header=header.clone() lines=page.lines.clone() invoice_href=place.invoice_href.clone() /> }.into_any()}
             <h2>{t!(i18n, dispute_messages_title)}</h2>
             {view! { <Messages messages=page.thread.messages.clone() company=page.company.clone() base=place.base.clone() /> }.into_any()}
@@ -65,14 +65,15 @@ pub fn DisputeThreadView(page: ThreadPage, place: ThreadPlace) -> impl IntoView 
     }
 }
 
-/// `done=opened|replied|reopened`, after a successful post.
+/// `done=opened|replied|reopened`, after a successful post (an address kept
+/// in the history must not say "open" of a dispute closed since).
 #[component]
-fn DoneNotice() -> impl IntoView {
+fn DoneNotice(closed: bool) -> impl IntoView {
     let i18n = use_i18n();
     let done = use_query_map().with_untracked(|q| q.get("done"));
     let text = match done.as_deref() {
-        Some("opened") => Some(t_string!(i18n, dispute_done_opened).to_string()),
-        Some("replied") => Some(t_string!(i18n, dispute_done_replied).to_string()),
+        Some("opened") if !closed => Some(t_string!(i18n, dispute_done_opened).to_string()),
+        Some("replied") if !closed => Some(t_string!(i18n, dispute_done_replied).to_string()),
         Some("reopened") => Some(t_string!(i18n, dispute_done_reopened).to_string()),
         _ => None,
     };
