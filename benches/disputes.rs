@@ -169,7 +169,7 @@ async fn bulk_disputes(db: &Db, p: &People, n: usize, now: i64) -> Result<(), Bo
              opened_by, created_at, updated_at, last_customer_message_at, last_staff_message_at, resolved_at, \
              resolution_kind, resolution_explanation, resolved_by) VALUES ",
         );
-        for k in i..end {
+        for (k, invoice) in invoices.iter().enumerate().take(end).skip(i) {
             if k > i {
                 sql.push(',');
             }
@@ -213,7 +213,7 @@ async fn bulk_disputes(db: &Db, p: &People, n: usize, now: i64) -> Result<(), Bo
             sql.push_str(&format!(
                 "({inv}, {cust}, '{reason}', {amount}, '{status}', {assignee}, {opener}, {created}, {updated}, \
                  {last_customer}, {staff}, {resolved_at}, {kind}, {explanation}, {by})",
-                inv = invoices[k],
+                inv = invoice,
                 reason = REASONS[k % REASONS.len()],
                 amount = 10_000 + (k as i64 % 11) * 10_000,
                 staff = last_staff.map_or("NULL".into(), |t| t.to_string()),
@@ -270,12 +270,16 @@ async fn long_thread(db: &Db, p: &People, invoice_id: i64, now: i64) -> Result<i
         let (viewer, body) = if m % 2 == 1 {
             (
                 staff,
-                format!("Réponse n°{m} : nous revenons vers vous après vérification du bon de livraison."),
+                format!(
+                    "Réponse n°{m} : nous revenons vers vous après vérification du bon de livraison."
+                ),
             )
         } else {
             (
                 customer,
-                format!("Message n°{m} : le point {m} du cahier des charges n'est toujours pas couvert."),
+                format!(
+                    "Message n°{m} : le point {m} du cahier des charges n'est toujours pas couvert."
+                ),
             )
         };
         let upload = if viewer == customer && files < 5 {
@@ -291,8 +295,14 @@ async fn long_thread(db: &Db, p: &People, invoice_id: i64, now: i64) -> Result<i
         };
         disputes::reply_with_files(db, id, viewer, &body, &upload, at).await?;
         if m % 10 == 0 {
-            disputes::internal_note(db, id, staff, "Note interne : à voir avec la production.", at + 60)
-                .await?;
+            disputes::internal_note(
+                db,
+                id,
+                staff,
+                "Note interne : à voir avec la production.",
+                at + 60,
+            )
+            .await?;
         }
     }
     Ok(id)
@@ -392,7 +402,10 @@ async fn run(label: &str, url: &str) -> Result<(), BoxError> {
         ("default view", ""),
         ("assignee=mine", "?assignee=mine"),
         ("assignee=unassigned", "?assignee=unassigned"),
-        ("status=waiting_for_customer", "?status=waiting_for_customer"),
+        (
+            "status=waiting_for_customer",
+            "?status=waiting_for_customer",
+        ),
     ] {
         let url = format!("{base}/staff/disputes{query}");
         let (times, html) = measure(runs, || staff.get(&url).header("Accept", "text/html")).await;
@@ -414,7 +427,12 @@ async fn run(label: &str, url: &str) -> Result<(), BoxError> {
         })
         .await;
         let note = format!(", {} KB JSON", json.len() / 1024);
-        report(label, &format!("server fn dispute_queue {case}"), &times, &note);
+        report(
+            label,
+            &format!("server fn dispute_queue {case}"),
+            &times,
+            &note,
+        );
     }
 
     // 2. The customer's thread page.
@@ -424,9 +442,15 @@ async fn run(label: &str, url: &str) -> Result<(), BoxError> {
     let note = format!(
         ", {} KB, {} attachment links",
         html.len() / 1024,
-        html.matches(&format!("/disputes/{thread}/attachments/")).count()
+        html.matches(&format!("/disputes/{thread}/attachments/"))
+            .count()
     );
-    report(label, "/disputes/{id} (50 messages, 5 files)", &times, &note);
+    report(
+        label,
+        "/disputes/{id} (50 messages, 5 files)",
+        &times,
+        &note,
+    );
 
     // 3. Open then resolve with a partial credit note, sequentially.
     let (customer_id, user_id) = p.customers[0];
@@ -453,7 +477,15 @@ async fn run(label: &str, url: &str) -> Result<(), BoxError> {
             vat_rate: VatRate::Standard20,
             explanation: "Avoir de la remise oubliée.".into(),
         };
-        disputes::resolve(&db, id, Viewer::Staff(p.agent), &resolution, today, now_ts()).await?;
+        disputes::resolve(
+            &db,
+            id,
+            Viewer::Staff(p.agent),
+            &resolution,
+            today,
+            now_ts(),
+        )
+        .await?;
         resolving += t2.elapsed();
         done += 1;
     }
