@@ -47,7 +47,7 @@ pub(super) async fn open(
     let input = OpenDispute {
         invoice_id: rec.id,
         reason,
-        disputed_amount: (k % 2 == 0).then_some(rec.total_ttc / 4),
+        disputed_amount: k.is_multiple_of(2).then_some(rec.total_ttc / 4),
         lines: Vec::new(),
         message: message.into(),
     };
