@@ -9,7 +9,6 @@ use quittance::error::AppError;
 use quittance::model::dispute::{
     DisputeEvent, DisputeReason, DisputeStatus, Instalment, ResolutionKind,
 };
-use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::invoice::InvoiceStatus;
 use quittance::model::role::Role;
 use quittance::model::validate::FieldProblem;
@@ -17,7 +16,7 @@ use quittance::model::vat::VatRate;
 use quittance::server::db::seed::{CustomerInput, insert_customer};
 use quittance::server::db::{invoices, now_ts, users};
 use quittance::server::services::disputes::{self, OpenDispute, Resolution, Viewer};
-use quittance::server::services::invoicing::{self, Issued};
+use quittance::server::services::invoicing::Issued;
 use quittance::server::services::payments::{self, OfflineInput};
 use sqlx::Row;
 
@@ -46,32 +45,12 @@ async fn send_reply(
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    common::today()
 }
 
 /// An issued invoice of `price` excl. VAT (20 % VAT, quantity 1).
 async fn issued(app: &TestApp, customer: i64, price: &str) -> Issued {
-    let draft = DraftInput {
-        customer_id: customer,
-        currency: "EUR".into(),
-        sale_date: String::new(),
-        due_date: String::new(),
-        deposits: String::new(),
-        lines: vec![DraftLineInput {
-            description: "Prestation".into(),
-            quantity: "1".into(),
-            unit: String::new(),
-            unit_price: price.into(),
-            vat_rate: "20".into(),
-            discount_pct: String::new(),
-        }],
-    };
-    let id = invoicing::create_draft(&app.db, &draft, today())
-        .await
-        .expect("draft");
-    invoicing::issue(&app.db, id, today(), None)
-        .await
-        .expect("issue")
+    common::issued_invoice(&app.db, customer, price).await
 }
 
 /// The seeded parties: a customer with a contact, and two agents.

@@ -5,40 +5,19 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{TestApp, TestDb, WEBHOOK_SECRET, location};
-use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::server::payments::signature;
 use quittance::server::payments::simulated::{Outcome, SimSession, events_for};
-use quittance::server::services::invoicing::{self, Issued};
+use quittance::server::services::invoicing::Issued;
 use serde_json::{Value, json};
 use sqlx::Row;
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    common::today()
 }
 
 /// An issued invoice of `price` excl. VAT (20 % VAT, quantity 1).
 async fn issued(app: &TestApp, customer: i64, price: &str) -> Issued {
-    let draft = DraftInput {
-        customer_id: customer,
-        currency: "EUR".into(),
-        sale_date: String::new(),
-        due_date: String::new(),
-        deposits: String::new(),
-        lines: vec![DraftLineInput {
-            description: "Prestation".into(),
-            quantity: "1".into(),
-            unit: String::new(),
-            unit_price: price.into(),
-            vat_rate: "20".into(),
-            discount_pct: String::new(),
-        }],
-    };
-    let id = invoicing::create_draft(&app.db, &draft, today())
-        .await
-        .expect("draft");
-    invoicing::issue(&app.db, id, today(), None)
-        .await
-        .expect("issue")
+    common::issued_invoice(&app.db, customer, price).await
 }
 
 /// (status, amount_paid) of an invoice.

@@ -474,3 +474,39 @@ pub async fn company_and_customer(db: &Db, billing_email: &str) -> i64 {
     .await
     .expect("customer")
 }
+
+/// Today in the server's time zone, as the services are called with.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// An issued invoice of `price` excl. VAT (20 % VAT, quantity 1).
+pub async fn issued_invoice(
+    db: &Db,
+    customer: i64,
+    price: &str,
+) -> quittance::server::services::invoicing::Issued {
+    use quittance::model::draft::{DraftInput, DraftLineInput};
+    use quittance::server::services::invoicing;
+    let draft = DraftInput {
+        customer_id: customer,
+        currency: "EUR".into(),
+        sale_date: String::new(),
+        due_date: String::new(),
+        deposits: String::new(),
+        lines: vec![DraftLineInput {
+            description: "Prestation".into(),
+            quantity: "1".into(),
+            unit: String::new(),
+            unit_price: price.into(),
+            vat_rate: "20".into(),
+            discount_pct: String::new(),
+        }],
+    };
+    let id = invoicing::create_draft(db, &draft, today())
+        .await
+        .expect("draft");
+    invoicing::issue(db, id, today(), None)
+        .await
+        .expect("issue")
+}
