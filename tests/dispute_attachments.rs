@@ -97,6 +97,7 @@ fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        .timeout(common::REQUEST_TIMEOUT)
         .build()
         .expect("client")
 }

@@ -86,14 +86,20 @@ impl Drop for TestDb {
                     if let Ok(rt) = rt {
                         rt.block_on(async {
                             use sqlx::{Connection, Executor, PgConnection};
-                            if let Ok(mut c) = PgConnection::connect(&admin_url).await {
-                                let _ = c
-                                    .execute(
-                                        format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#)
+                            let drop = async {
+                                if let Ok(mut c) = PgConnection::connect(&admin_url).await {
+                                    let _ = c
+                                        .execute(
+                                            format!(
+                                                r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#
+                                            )
                                             .as_str(),
-                                    )
-                                    .await;
-                            }
+                                        )
+                                        .await;
+                                }
+                            };
+                            // A database that cannot be dropped is left behind, never waited on.
+                            let _ = tokio::time::timeout(STOP_TIMEOUT, drop).await;
                         });
                     }
                 })
@@ -113,6 +119,13 @@ pub struct TestApp {
     handle: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// The longest any one test request may take (unoptimised PDFs take a few seconds).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// The longest a whole scenario may take before it fails as hung.
+pub const SCENARIO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+/// How long a stopping server may take to finish its open connections.
+const STOP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The webhook secret the test servers verify (tests sign their events with it).
 pub const WEBHOOK_SECRET: &str = "whsec_test_quittance";
 
@@ -130,6 +143,8 @@ fn client_with(jar: Arc<reqwest::cookie::Jar>) -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_provider(jar)
         .redirect(Policy::none())
+        // A request the server never answers fails the test instead of hanging the run.
+        .timeout(REQUEST_TIMEOUT)
         .build()
         .expect("client")
 }
@@ -185,15 +200,25 @@ impl TestApp {
         }
     }
 
-    /// Stops the server gracefully and waits for it.
+    /// Stops the server gracefully and waits for it, at most [`STOP_TIMEOUT`]
+    /// for each step: a connection left open by a client must not hang the run.
     pub async fn stop(mut self) -> Arc<reqwest::cookie::Jar> {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
         if let Some(h) = self.handle.take() {
-            let _ = h.await;
+            let abort = h.abort_handle();
+            if tokio::time::timeout(STOP_TIMEOUT, h).await.is_err() {
+                eprintln!("server still had open connections after {STOP_TIMEOUT:?}: aborted");
+                abort.abort();
+            }
         }
-        self.db.pool.close().await;
+        if tokio::time::timeout(STOP_TIMEOUT, self.db.pool.close())
+            .await
+            .is_err()
+        {
+            eprintln!("database pool still lent out after {STOP_TIMEOUT:?}: left behind");
+        }
         self.jar.clone()
     }
 
@@ -251,19 +276,30 @@ pub fn location(res: &reqwest::Response) -> String {
 
 /// Runs one async test body against SQLite and against PostgreSQL.
 #[macro_export]
+/// Runs a scenario, failing it (rather than hanging the whole run) when it
+/// takes longer than [`SCENARIO_TIMEOUT`].
+pub async fn within_time<F: std::future::Future<Output = ()>>(scenario: F) {
+    if tokio::time::timeout(SCENARIO_TIMEOUT, scenario)
+        .await
+        .is_err()
+    {
+        panic!("the scenario did not finish within {SCENARIO_TIMEOUT:?}");
+    }
+}
+
 macro_rules! on_both_databases {
     ($name:ident) => {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
                 let db = $crate::common::TestDb::sqlite().await;
-                super::$name(&db).await;
+                $crate::common::within_time(super::$name(&db)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
                 let db = $crate::common::TestDb::postgres().await;
-                super::$name(&db).await;
+                $crate::common::within_time(super::$name(&db)).await;
             }
         }
     };
