@@ -274,8 +274,6 @@ pub fn location(res: &reqwest::Response) -> String {
         .to_string()
 }
 
-/// Runs one async test body against SQLite and against PostgreSQL.
-#[macro_export]
 /// Runs a scenario, failing it (rather than hanging the whole run) when it
 /// takes longer than [`SCENARIO_TIMEOUT`].
 pub async fn within_time<F: std::future::Future<Output = ()>>(scenario: F) {
@@ -287,6 +285,8 @@ pub async fn within_time<F: std::future::Future<Output = ()>>(scenario: F) {
     }
 }
 
+/// Runs one async test body against SQLite and against PostgreSQL.
+#[macro_export]
 macro_rules! on_both_databases {
     ($name:ident) => {
         mod $name {
