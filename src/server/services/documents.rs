@@ -74,14 +74,21 @@ async fn build(
     rec: &InvoiceRecord,
     today: NaiveDate,
 ) -> Result<InvoiceDocument, AppError> {
+    // Pool-wide reads come before this function holds a connection: holding
+    // one while waiting for another starves the pool under load.
+    let logo_etag = company::logo_etag(&db.pool).await?;
+    let company_now = match rec.snapshot {
+        Some(_) => None,
+        None => Some(company::load(&db.pool).await?),
+    };
     let mut conn = db.pool.acquire().await?;
     let lines = invoices::lines(&mut conn, rec.id).await?;
-    let snapshot = match rec.snapshot.as_deref() {
-        Some(json) => {
+    let snapshot = match (rec.snapshot.as_deref(), company_now) {
+        (Some(json), _) => {
             serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?
         }
-        None => {
-            let (seller, terms, _) = company::load(&db.pool).await?;
+        (None, company_now) => {
+            let (seller, terms, _) = company_now.ok_or(AppError::NotFound)?;
             let buyer = customers::buyer(&mut conn, rec.customer_id).await?;
             Snapshot {
                 seller,
@@ -133,8 +140,6 @@ async fn build(
         pay_url: None,
         // The current logo, even on issued invoices: the snapshot freezes the
         // seller's legal identity, and a logo is not a mandatory mention.
-        logo_url: company::logo_etag(&db.pool)
-            .await?
-            .map(|etag| crate::model::settings::logo_url(&etag)),
+        logo_url: logo_etag.map(|etag| crate::model::settings::logo_url(&etag)),
     })
 }
