@@ -65,6 +65,18 @@ pub async fn by_id(
     Ok((rec, doc))
 }
 
+/// A draft's parties as they stand now (issued documents carry a snapshot).
+async fn live_snapshot(db: &Db, customer_id: i64) -> Result<Snapshot, AppError> {
+    let (seller, terms, _) = company::load(&db.pool).await?;
+    let mut conn = db.pool.acquire().await?;
+    let buyer = customers::buyer(&mut conn, customer_id).await?;
+    Ok(Snapshot {
+        seller,
+        buyer,
+        terms,
+    })
+}
+
 fn date(s: &Option<String>, fallback: NaiveDate) -> NaiveDate {
     s.as_deref().and_then(parse_iso_date).unwrap_or(fallback)
 }
@@ -77,26 +89,14 @@ async fn build(
     // Pool-wide reads come before this function holds a connection: holding
     // one while waiting for another starves the pool under load.
     let logo_etag = company::logo_etag(&db.pool).await?;
-    let company_now = match rec.snapshot {
-        Some(_) => None,
-        None => Some(company::load(&db.pool).await?),
+    let snapshot = match rec.snapshot.as_deref() {
+        Some(json) => {
+            serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?
+        }
+        None => live_snapshot(db, rec.customer_id).await?,
     };
     let mut conn = db.pool.acquire().await?;
     let lines = invoices::lines(&mut conn, rec.id).await?;
-    let snapshot = match (rec.snapshot.as_deref(), company_now) {
-        (Some(json), _) => {
-            serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?
-        }
-        (None, company_now) => {
-            let (seller, terms, _) = company_now.ok_or(AppError::NotFound)?;
-            let buyer = customers::buyer(&mut conn, rec.customer_id).await?;
-            Snapshot {
-                seller,
-                buyer,
-                terms,
-            }
-        }
-    };
     let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
     let totals = compute_totals(&amounts);
     let corrects_number = match rec.corrects_invoice_id {
