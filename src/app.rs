@@ -1,4 +1,5 @@
 //! The HTML shell, the root component and the route table.
+use crate::components::islands::render_without_hydration_markers;
 use crate::components::layout::Layout;
 use crate::i18n::*;
 use crate::pages::{
@@ -31,8 +32,10 @@ use leptos_router::{
     path,
 };
 
-/// The document around the app, rendered on the server.
+/// The document around the app, rendered on the server. No script in the
+/// head: pages with an island add theirs (`IslandScripts`).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    render_without_hydration_markers();
     view! {
         <!DOCTYPE html>
         <html>
@@ -42,7 +45,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
                 <MetaTags />
             </head>
             <body>

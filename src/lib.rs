@@ -12,17 +12,11 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Entry point of the wasm bundle: attaches to the server-rendered HTML.
+/// Entry point of the wasm bundle (islands mode): sets up the reactive root;
+/// the loader script then hydrates each `<leptos-island>` of the page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for tests and styles: the page is now interactive.
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let _ = body.set_attribute("data-hydrated", "true");
-    }
+    leptos::mount::hydrate_islands();
 }

@@ -138,8 +138,18 @@ export class StaffInvoicePage {
   }
 }
 
+/**
+ * Waits until the page is ready to use: loaded, and every island on it (the
+ * only parts that run in the browser) hydrated. Pages without islands load no
+ * script at all, so for them this is the load event.
+ */
 export async function waitForHydration(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
+  await page.waitForLoadState('load');
+  const islands = page.locator('leptos-island');
+  const count = await islands.count();
+  for (let i = 0; i < count; i++) {
+    await expect(islands.nth(i).locator('[data-hydrated="true"]')).toHaveCount(1, { timeout: 30_000 });
+  }
 }
 
 /** Fails if the page is wider than its viewport (horizontal scrolling). */

@@ -1,6 +1,7 @@
-//! Staff dispute page: recording the resolution. Without JavaScript every
-//! field shows, each with a hint naming the kinds it applies to; once
-//! hydrated, the fields that do not apply to the chosen kind are hidden.
+//! Staff dispute page: recording the resolution. Every field is in the page,
+//! each with a hint naming the kinds it applies to; once a kind is chosen, the
+//! stylesheet hides the fields that do not apply to it (`:has()` on the
+//! checked option: no JavaScript).
 use crate::api::staff_disputes::{ResolveDispute, StaffDisputeData};
 use crate::components::staff_dispute_labels::{FormRefusal, kind_label, refusal, typed};
 use crate::components::textarea::TypedTextarea;
@@ -31,13 +32,6 @@ pub fn ResolvePanel(d: StaffDisputeData) -> impl IntoView {
     let resolve = ServerAction::<ResolveDispute>::new();
     let error = refusal(move || resolve.value().get(), "resolve_error");
     let t = |k: &str| typed("resolve_error", k);
-    let kind = RwSignal::new(t("kind"));
-    let hydrated = RwSignal::new(false);
-    Effect::new(move || hydrated.set(true));
-    // Hidden only once JavaScript runs and a kind is chosen that does not use it.
-    let hide = move |uses: &'static [&'static str]| {
-        move || hydrated.get() && !kind.get().is_empty() && !uses.contains(&kind.get().as_str())
-    };
     let options = ResolutionKind::ALL
         .into_iter()
         .map(|k| view! { <option value=k.as_str() selected=t("kind") == k.as_str()>{kind_label(k)}</option> })
@@ -50,18 +44,17 @@ pub fn ResolvePanel(d: StaffDisputeData) -> impl IntoView {
                 <input type="hidden" name="id" value=d.thread.header.id.to_string() />
                 <div class="field">
                     <label for="sd-resolve-kind">{t!(i18n, sd_resolve_kind)}</label>
-                    <select id="sd-resolve-kind" name="kind" required data-testid="sd-resolve-kind"
-                        on:change=move |ev| kind.set(event_target_value(&ev))>
+                    <select id="sd-resolve-kind" name="kind" required data-testid="sd-resolve-kind">
                         <option value="">{t!(i18n, sd_resolve_choose)}</option>
                         {options}
                     </select>
                     {field_error(error, "kind")}
                 </div>
-                <fieldset class="sd-kind-fields" hidden=hide(&["credit_note_partial", "commercial_gesture"])>
+                <fieldset class="sd-kind-fields sd-kind-amount">
                     <legend>{t!(i18n, sd_resolve_amount_legend)}</legend>
                     <AmountFields error />
                 </fieldset>
-                <fieldset class="sd-kind-fields" hidden=hide(&["payment_plan"])>
+                <fieldset class="sd-kind-fields sd-kind-plan">
                     <legend>{t!(i18n, sd_resolve_plan_legend)}</legend>
                     <PlanFields error balance=d.balance currency=d.thread.header.currency.clone() today=d.today.clone() />
                 </fieldset>

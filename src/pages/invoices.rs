@@ -1,6 +1,5 @@
 //! `/invoices`: the customer's invoices, with a status filter carried in
-//! `?status=`. The filter chips are links: a plain GET without JavaScript, an
-//! in-place update (client-side navigation + refetch) once hydrated.
+//! `?status=`. The filter chips are plain links (a GET, rendered on the server).
 use crate::api::invoices::my_invoices;
 use crate::components::document::status_label;
 use crate::components::errors::error_text;
