@@ -157,7 +157,7 @@ pub async fn payment_receipt(
     use crate::api::ctx;
     ctx::no_store();
     let (state, id, _) = payer::resolve(&kind, &key).await?;
-    crate::server::services::payments::receipt(&state.db, id, payment_id)
+    crate::server::services::ledger::receipt(&state.db, id, payment_id)
         .await
         .map_err(ctx::fail)
 }

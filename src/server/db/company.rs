@@ -149,3 +149,13 @@ pub async fn delete_logo(pool: &AnyPool) -> Result<bool, sqlx::Error> {
         .rows_affected()
         > 0)
 }
+
+/// The company's legal name, empty before the company is set up.
+pub async fn legal_name(conn: &mut sqlx::AnyConnection) -> Result<String, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT legal_name FROM company WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_default(),
+    )
+}

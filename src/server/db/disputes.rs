@@ -405,22 +405,6 @@ pub async fn close(
     Ok(done.rows_affected() == 1)
 }
 
-/// Sets an invoice's stored status (opening and closing a dispute).
-pub async fn set_invoice_status(
-    conn: &mut AnyConnection,
-    invoice_id: i64,
-    status: crate::model::invoice::InvoiceStatus,
-    paid_at: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE invoices SET status = $1, paid_at = $2 WHERE id = $3")
-        .bind(status.as_str())
-        .bind(paid_at)
-        .bind(invoice_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// Replaces the instalments of a dispute's plan.
 pub async fn insert_instalments(
     conn: &mut AnyConnection,

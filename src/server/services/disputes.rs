@@ -13,18 +13,19 @@ use crate::model::dispute::{
     Instalment, QueueFilter, QueueRow, ResolutionKind, ResolutionView, StaffThread, Transition,
     check_disputed_amount, check_message, check_plan, may_reopen, undisputed_payable,
 };
-use crate::model::invoice::{InvoiceStatus, Settlement};
+use crate::model::invoice::InvoiceStatus;
 use crate::model::lang::Lang;
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::model::vat::VatRate;
 use crate::server::db::dispute_attachments::{self as files_store, NewAttachment};
 use crate::server::db::disputes::{self as store, Closing, DisputeRecord, NewDispute};
-use crate::server::db::invoices::{self, InvoiceRecord};
+use crate::server::db::invoices;
 use crate::server::db::{Db, audit, company, outbox};
 use crate::server::email::messages::{
     DisputeResolvedMail, dispute_reply_mail, dispute_resolved_mail,
 };
 use crate::server::services::invoicing::{self, CreditRequest};
+use crate::server::services::ledger::{self, settlement};
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
 
@@ -62,15 +63,6 @@ fn field(name: &str, p: FieldProblem) -> AppError {
     let mut e = FieldErrors::default();
     e.add(name, p);
     AppError::Validation(e)
-}
-
-fn settlement(inv: &InvoiceRecord) -> Settlement {
-    Settlement {
-        total_ttc: inv.total_ttc,
-        deposits: inv.deposits,
-        paid: inv.amount_paid,
-        credited: inv.amount_credited,
-    }
 }
 
 /// What the customer sends to open a dispute.
@@ -157,7 +149,7 @@ pub async fn open_with_files(
         now,
     )
     .await?;
-    store::set_invoice_status(&mut tx, inv.id, InvoiceStatus::Disputed, None).await?;
+    ledger::settle(&mut tx, &inv, now).await?;
     audit::record_in(&mut tx, user, "dispute_opened", &format!("dispute:{id}")).await?;
     tx.commit().await?;
     Ok(id)
@@ -416,9 +408,7 @@ pub async fn reopen(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<(), Ap
     }
     let prior = d.resolution_kind.map(|k| k.as_str()).unwrap_or_default();
     store::insert_event(&mut tx, id, viewer.actor(), "reopened", prior, now).await?;
-    if inv.status.is_open() {
-        store::set_invoice_status(&mut tx, inv.id, InvoiceStatus::Disputed, None).await?;
-    }
+    ledger::settle(&mut tx, &inv, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -530,7 +520,7 @@ pub async fn resolve(
     if !store::close(&mut tx, id, d.status, &closing, now).await? {
         return Err(AppError::Conflict);
     }
-    restore_invoice_status(&mut tx, d.invoice_id, now).await?;
+    ledger::recompute(&mut tx, d.invoice_id, now).await?;
     let detail = match &done.credit_note_number {
         Some(n) => format!("{}:{n}", kind.as_str()),
         None => kind.as_str().to_string(),
@@ -625,21 +615,6 @@ async fn apply(
     Ok(out)
 }
 
-/// Sets the invoice's status from its money alone, no longer "disputed".
-async fn restore_invoice_status(
-    conn: &mut AnyConnection,
-    invoice_id: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    let inv = invoices::get(conn, invoice_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let status = settlement(&inv).status(InvoiceStatus::Issued);
-    let paid_at = (status == InvoiceStatus::Paid).then(|| inv.paid_at.unwrap_or(now));
-    store::set_invoice_status(conn, invoice_id, status, paid_at).await?;
-    Ok(())
-}
-
 /// The customer's contact, language and the portal link of a dispute.
 async fn contact(
     conn: &mut AnyConnection,
@@ -654,12 +629,7 @@ async fn contact(
 }
 
 async fn company_name(conn: &mut AnyConnection) -> Result<String, AppError> {
-    let row = sqlx::query("SELECT legal_name FROM company WHERE id = 1")
-        .fetch_optional(&mut *conn)
-        .await?;
-    Ok(row
-        .and_then(|r| sqlx::Row::try_get::<String, _>(&r, "legal_name").ok())
-        .unwrap_or_default())
+    Ok(company::legal_name(conn).await?)
 }
 
 async fn queue_reply_mail(

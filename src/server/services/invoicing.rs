@@ -3,11 +3,12 @@ use crate::error::AppError;
 use crate::model::correction::correction_block;
 use crate::model::document::{Buyer, DocLine, Seller, Terms};
 use crate::model::draft::{DraftInput, ValidLine, validate_draft};
-use crate::model::invoice::{InvoiceStatus, Settlement};
+use crate::model::invoice::InvoiceStatus;
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
 use crate::server::db::invoices::{self, NewDraft};
 use crate::server::db::{Db, audit, company, customers, numbering, pay_links};
+use crate::server::services::ledger;
 use crate::server::services::pay_links::new_token;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -250,8 +251,9 @@ pub async fn credit(
 }
 
 /// The body of [`credit`], inside the caller's transaction (a
-/// [`Db::begin_money`] one). The invoice's status follows its money, a
-/// disputed one staying disputed: the caller closing a dispute sets it.
+/// [`Db::begin_money`] one). Once the credit note is issued, the ledger
+/// recomputes the invoice (a disputed one stays disputed while its dispute is
+/// open: closing the dispute recomputes it again).
 pub(crate) async fn credit_within(
     tx: &mut AnyConnection,
     invoice_id: i64,
@@ -326,17 +328,10 @@ pub(crate) async fn credit_within(
         for (i, l) in lines.iter().enumerate() {
             invoices::insert_line(&mut *tx, id, i as i64, l).await?;
         }
-        let status = Settlement {
-            total_ttc: inv.total_ttc,
-            deposits: inv.deposits,
-            paid: inv.amount_paid,
-            credited: inv.amount_credited + totals.total_ttc,
-        }
-        .status(inv.status);
-        invoices::apply_credit(&mut *tx, invoice_id, totals.total_ttc, status).await?;
         id
     };
     let issued = issue_within(&mut *tx, draft_id, issue_date, seller, terms, actor).await?;
+    ledger::recompute(&mut *tx, invoice_id, crate::server::db::now_ts()).await?;
     audit::record_in(
         &mut *tx,
         actor,

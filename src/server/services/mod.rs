@@ -5,6 +5,7 @@ pub mod disputes;
 pub mod documents;
 pub mod invoices;
 pub mod invoicing;
+pub mod ledger;
 pub mod pay_links;
 pub mod payments;
 pub mod staff;
