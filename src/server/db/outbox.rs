@@ -255,3 +255,15 @@ pub async fn receipt_parties(
     })
     .transpose()
 }
+
+/// Deletes the messages whose dedupe key starts with `prefix` (the demo's
+/// history is not mailed); returns how many.
+pub async fn forget_prefix(pool: &AnyPool, prefix: &str) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM outbox WHERE dedupe_key LIKE $1 || '%'")
+            .bind(prefix)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}

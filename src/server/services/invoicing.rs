@@ -36,6 +36,17 @@ fn doc_line(l: &ValidLine) -> DocLine {
 
 /// Saves a valid draft with its lines and totals, or reports every bad field.
 pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Result<i64, AppError> {
+    create_draft_by(db, input, today, None).await
+}
+
+/// [`create_draft`] by a staff member, recorded in the audit log in the same
+/// transaction.
+pub async fn create_draft_by(
+    db: &Db,
+    input: &DraftInput,
+    today: NaiveDate,
+    staff: Option<i64>,
+) -> Result<i64, AppError> {
     let valid = validate_draft(input, today).map_err(AppError::Validation)?;
     let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
     let totals = compute_totals(&amounts);
@@ -65,6 +76,15 @@ pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Resu
     for (i, l) in valid.lines.iter().enumerate() {
         invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
     }
+    if let Some(staff) = staff {
+        audit::record_in(
+            &mut tx,
+            Some(staff),
+            "draft_created",
+            &format!("draft:{id}"),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -76,6 +96,18 @@ pub async fn update_draft(
     id: i64,
     input: &DraftInput,
     today: NaiveDate,
+) -> Result<(), AppError> {
+    update_draft_by(db, id, input, today, None).await
+}
+
+/// [`update_draft`] by a staff member, recorded in the audit log in the same
+/// transaction.
+pub async fn update_draft_by(
+    db: &Db,
+    id: i64,
+    input: &DraftInput,
+    today: NaiveDate,
+    staff: Option<i64>,
 ) -> Result<(), AppError> {
     let valid = validate_draft(input, today).map_err(AppError::Validation)?;
     let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
@@ -111,6 +143,15 @@ pub async fn update_draft(
     for (i, l) in valid.lines.iter().enumerate() {
         invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
     }
+    if let Some(staff) = staff {
+        audit::record_in(
+            &mut tx,
+            Some(staff),
+            "draft_updated",
+            &format!("draft:{id}"),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -145,7 +186,7 @@ pub async fn issue(
 }
 
 /// The body of [`issue`], inside the caller's transaction.
-async fn issue_within(
+pub(crate) async fn issue_within(
     conn: &mut AnyConnection,
     invoice_id: i64,
     issue_date: NaiveDate,

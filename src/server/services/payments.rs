@@ -97,6 +97,54 @@ pub struct ReturnTo {
     pub lang: Lang,
 }
 
+/// Where the provider sends a customer of `customer_id` back (`path`), with
+/// the customer's billing email and language for the checkout page.
+pub async fn return_to(db: &Db, customer_id: i64, path: String) -> Result<ReturnTo, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let contact = crate::server::db::outbox::customer_contact(&mut conn, customer_id).await?;
+    let (email, lang) = contact
+        .map(|(e, l, _)| (Some(e), Lang::parse(&l).unwrap_or_default()))
+        .unwrap_or((None, Lang::default()));
+    Ok(ReturnTo {
+        path,
+        customer_email: email,
+        lang,
+    })
+}
+
+/// [`return_to`] for the customer of an invoice.
+pub async fn return_to_invoice(
+    db: &Db,
+    invoice_id: i64,
+    path: String,
+) -> Result<ReturnTo, AppError> {
+    let customer = {
+        let mut conn = db.pool.acquire().await?;
+        invoices::get(&mut conn, invoice_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .customer_id
+    };
+    return_to(db, customer, path).await
+}
+
+/// A checkout session by its provider id, with its invoice's number (for the
+/// simulated provider's checkout page); `NotFound` for an unknown one.
+pub async fn session_with_number(
+    db: &Db,
+    session_id: &str,
+) -> Result<(SessionRow, String), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let s = pay::session_by_provider_id(&mut conn, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let number = invoices::get(&mut conn, s.invoice_id)
+        .await?
+        .and_then(|i| i.number)
+        .unwrap_or_default();
+    Ok((s, number))
+}
+
 /// Opens a checkout session for `amount` (the payable amount when `None`), or
 /// hands back the open one for the same amount, and returns the URL to send
 /// the customer to. An amount above what is payable is refused here.
