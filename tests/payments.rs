@@ -650,3 +650,85 @@ async fn nothing_can_be_paid_while_the_whole_balance_is_disputed(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(nothing_can_be_paid_while_the_whole_balance_is_disputed);
+
+/// (status, amount_paid, amount_credited, paid_at) of an invoice.
+async fn money_row(app: &TestApp, id: i64) -> (String, i64, i64, Option<i64>) {
+    let r = sqlx::query(
+        "SELECT status, amount_paid, amount_credited, paid_at FROM invoices WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("invoice");
+    (
+        r.get("status"),
+        r.get("amount_paid"),
+        r.get("amount_credited"),
+        r.get("paid_at"),
+    )
+}
+
+async fn every_money_path_leaves_the_invoice_as_the_ledger_computes_it_from_its_facts(db: &TestDb) {
+    use quittance::model::vat::VatRate;
+    use quittance::server::services::invoicing::{self, CreditRequest};
+    use quittance::server::services::ledger;
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let unchanged_by_recompute = || async {
+        let before = money_row(&app, inv.id).await;
+        let mut tx = app.db.begin_money().await.expect("tx");
+        ledger::recompute(&mut tx, inv.id, chrono::Utc::now().timestamp())
+            .await
+            .expect("recompute");
+        tx.commit().await.expect("commit");
+        assert_eq!(
+            money_row(&app, inv.id).await,
+            before,
+            "the stored state is the computed one"
+        );
+        before
+    };
+    let paid = json!({"id": "pi_l", "object": "payment_intent", "status": "succeeded", "amount": 5_000,
+        "amount_received": 5_000, "currency": "eur", "payment_method_types": ["card"],
+        "metadata": {"invoice_id": inv.id.to_string()}});
+    deliver(&app, &event("evt_l1", "payment_intent.succeeded", paid)).await;
+    let s = unchanged_by_recompute().await;
+    assert_eq!((s.0.as_str(), s.1, s.2), ("partially_paid", 5_000, 0));
+
+    dispute_part(&app, inv.id, Some(2_000)).await;
+    let s = unchanged_by_recompute().await;
+    assert_eq!((s.0.as_str(), s.1), ("disputed", 5_000));
+
+    let gesture = CreditRequest::Partial {
+        amount_ht: 1_000,
+        vat_rate: VatRate::Standard20,
+        description: "Geste".into(),
+    };
+    invoicing::credit(&app.db, inv.id, &gesture, today(), None)
+        .await
+        .expect("credit note");
+    let s = unchanged_by_recompute().await;
+    assert_eq!(
+        (s.0.as_str(), s.1, s.2),
+        ("disputed", 5_000, 1_200),
+        "a credit note leaves an invoice with an open dispute disputed"
+    );
+
+    let refund = json!({"id": "ch_l", "object": "charge", "payment_intent": "pi_l", "amount": 5_000,
+        "amount_refunded": 1_000, "currency": "eur"});
+    deliver(&app, &event("evt_l2", "charge.refunded", refund)).await;
+    let s = unchanged_by_recompute().await;
+    assert_eq!((s.0.as_str(), s.1, s.2), ("disputed", 4_000, 1_200));
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'"
+        )
+        .await,
+        1,
+        "one receipt, queued with its payment"
+    );
+    app.stop().await;
+}
+on_both_databases!(every_money_path_leaves_the_invoice_as_the_ledger_computes_it_from_its_facts);

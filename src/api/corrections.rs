@@ -8,21 +8,11 @@ use leptos::prelude::*;
 #[server(endpoint = "invoice_correction")]
 pub async fn invoice_correction(id: i64) -> Result<CorrectionInfo, AppError> {
     use crate::api::ctx;
-    use crate::model::correction::correction_block;
-    use crate::server::db::invoices;
     let (state, _) = ctx::require_staff().await?;
     ctx::no_store();
-    let mut conn = state.db.pool.acquire().await?;
-    let rec = invoices::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-    drop(conn);
-    let links = invoices::correction_links(&state.db.pool, id).await?;
-    Ok(CorrectionInfo {
-        blocked: correction_block(&rec.kind, rec.status, rec.amount_paid, rec.amount_credited),
-        replaces: links.replaces,
-        replaced_by: links.replaced_by,
-    })
+    crate::server::services::invoices::correction_info(&state.db, id)
+        .await
+        .map_err(ctx::fail)
 }
 
 /// Issues a full credit note for the invoice and opens a new draft with its
@@ -30,8 +20,6 @@ pub async fn invoice_correction(id: i64) -> Result<CorrectionInfo, AppError> {
 #[server(endpoint = "correct_invoice")]
 pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::model::correction::correction_block;
-    use crate::server::db::invoices;
     let (state, user) = ctx::require_staff().await?;
     let result =
         crate::server::services::invoicing::correct(&state.db, id, ctx::today(), Some(user.id))
@@ -43,10 +31,9 @@ pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
         }
         Err(e) => {
             // Name the reason when it is one of the rules, for a clear message.
-            let mut conn = state.db.pool.acquire().await?;
-            let reason = invoices::get(&mut conn, id)
+            let reason = crate::server::services::invoices::correction_block_of(&state.db, id)
                 .await?
-                .and_then(|r| correction_block(&r.kind, r.status, r.amount_paid, r.amount_credited))
+                .flatten()
                 .map_or(e.code(), |b| b.code());
             let e = ctx::fail(e);
             leptos_axum::redirect(&format!("/staff/invoices/{id}?correct_err={reason}"));

@@ -11,8 +11,7 @@ const CUSTOMER_FLASH: &str = "customer_flash";
 pub async fn list_customers(#[server(default)] q: String) -> Result<Vec<CustomerRow>, AppError> {
     let (state, _) = crate::api::ctx::require_staff().await?;
     crate::api::ctx::no_store();
-    let q: String = q.chars().take(100).collect();
-    Ok(crate::server::db::customers::search(&state.db.pool, &q, 200).await?)
+    crate::server::services::customers::search(&state.db, &q).await
 }
 
 /// The form's values: a refused submission from the session, else the stored customer, else empty.
@@ -31,10 +30,10 @@ pub async fn customer_form(
         return Ok(f);
     }
     match id {
-        Some(id) => crate::server::db::customers::get_input(&state.db.pool, id)
-            .await?
+        Some(id) => crate::server::services::customers::form(&state.db, id)
+            .await
             .map(|c| (c, Default::default()))
-            .ok_or_else(|| ctx::fail(AppError::NotFound)),
+            .map_err(ctx::fail),
         None => Ok((
             CustomerInput {
                 is_business: Some("on".into()),
@@ -56,15 +55,7 @@ pub async fn save_customer(
     let (state, user) = ctx::require_staff().await?;
     match crate::model::customer::validate_customer(&customer) {
         Ok(clean) => {
-            let saved = crate::server::db::customers::save(&state.db.pool, id, &clean).await?;
-            let _ = crate::server::db::audit::record(
-                &state.db.pool,
-                Some(user.id),
-                "customer_saved",
-                &format!("customer:{saved}"),
-                "",
-            )
-            .await;
+            crate::server::services::customers::save(&state.db, id, &clean, user.id).await?;
             leptos_axum::redirect("/staff/customers");
             Ok(())
         }
@@ -89,25 +80,16 @@ pub async fn save_customer(
 pub async fn invite_contact(customer_id: i64, email: String, name: String) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let lang = crate::server::db::customers::lang(&state.db.pool, customer_id).await?;
-    match crate::server::services::accounts::invite_contact(
+    match crate::server::services::customers::invite_contact(
         &state.db,
         customer_id,
         &email,
         &name,
-        lang,
+        user.id,
     )
     .await
     {
         Ok(()) => {
-            let _ = crate::server::db::audit::record(
-                &state.db.pool,
-                Some(user.id),
-                "contact_invited",
-                &format!("customer:{customer_id}"),
-                "",
-            )
-            .await;
             leptos_axum::redirect(&format!("/staff/customers/{customer_id}?invited=1"));
             Ok(())
         }

@@ -12,9 +12,6 @@ const EDIT_FLASH: &str = "draft_edit_flash";
 #[server(endpoint = "draft_for_edit")]
 pub async fn draft_for_edit(id: i64) -> Result<DraftFlash, AppError> {
     use crate::api::ctx;
-    use crate::model::draft::draft_input_of;
-    use crate::model::invoice::InvoiceStatus;
-    use crate::server::db::invoices;
     let (state, _) = ctx::require_staff().await?;
     ctx::no_store();
     let session = ctx::session().await?;
@@ -27,23 +24,11 @@ pub async fn draft_for_edit(id: i64) -> Result<DraftFlash, AppError> {
     {
         return Ok(f);
     }
-    let mut conn = state.db.pool.acquire().await?;
-    let rec = invoices::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-    if rec.status != InvoiceStatus::Draft || rec.kind != "invoice" {
-        return Err(ctx::fail(AppError::Conflict));
-    }
-    let lines = invoices::lines(&mut conn, id).await?;
+    let input = crate::server::services::invoices::draft_form(&state.db, id)
+        .await
+        .map_err(ctx::fail)?;
     Ok(DraftFlash {
-        input: draft_input_of(
-            rec.customer_id,
-            &rec.currency,
-            rec.sale_date.as_deref().unwrap_or_default(),
-            rec.due_date.as_deref().unwrap_or_default(),
-            &lines,
-            rec.deposits,
-        ),
+        input,
         errors: Default::default(),
     })
 }
@@ -53,18 +38,16 @@ pub async fn draft_for_edit(id: i64) -> Result<DraftFlash, AppError> {
 pub async fn update_draft(id: i64, draft: DraftInput) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    match crate::server::services::invoicing::update_draft(&state.db, id, &draft, ctx::today())
-        .await
-    {
+    let updated = crate::server::services::invoicing::update_draft_by(
+        &state.db,
+        id,
+        &draft,
+        ctx::today(),
+        Some(user.id),
+    )
+    .await;
+    match updated {
         Ok(()) => {
-            let _ = crate::server::db::audit::record(
-                &state.db.pool,
-                Some(user.id),
-                "draft_updated",
-                &format!("draft:{id}"),
-                "",
-            )
-            .await;
             leptos_axum::redirect(&format!("/staff/invoices/{id}"));
             Ok(())
         }

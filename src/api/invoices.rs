@@ -76,29 +76,14 @@ pub async fn pay_link_invoice(
 #[server(endpoint = "pay_link_signup")]
 pub async fn pay_link_signup(token: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::server::services::{accounts, pay_links};
-    use sqlx::Row;
+    use crate::server::services::{customers, pay_links};
     let state = crate::server::state::app_state()?;
     let id = pay_links::resolve(&state.db, &token)
         .await
         .map_err(ctx::fail)?;
-    let row = sqlx::query(
-        "SELECT c.id, c.name, c.billing_email, c.lang FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&state.db.pool)
-    .await?;
-    let (customer_id, name, email, lang): (i64, String, String, String) = (
-        row.try_get("id")?,
-        row.try_get("name")?,
-        row.try_get("billing_email")?,
-        row.try_get("lang")?,
-    );
-    let lang = crate::model::lang::Lang::parse(&lang).unwrap_or_default();
-    match accounts::invite_contact(&state.db, customer_id, &email, &name, lang).await {
-        Ok(()) | Err(AppError::Conflict) => {}
-        Err(e) => return Err(ctx::fail(e)),
-    }
+    customers::invite_pay_link_holder(&state.db, id)
+        .await
+        .map_err(ctx::fail)?;
     leptos_axum::redirect(&format!("/pay/{token}?invited=1"));
     Ok(())
 }

@@ -20,8 +20,7 @@ pub struct PayPanelData {
 pub(crate) mod payer {
     use crate::api::ctx;
     use crate::error::AppError;
-    use crate::model::lang::Lang;
-    use crate::server::services::payments::ReturnTo;
+    use crate::server::services::payments::{self, ReturnTo};
     use crate::server::services::{documents, pay_links};
     use crate::server::state::AppState;
 
@@ -33,14 +32,8 @@ pub(crate) mod payer {
                 let id = pay_links::resolve(&state.db, key)
                     .await
                     .map_err(ctx::fail)?;
-                let customer = {
-                    let mut conn = state.db.pool.acquire().await?;
-                    crate::server::db::invoices::get(&mut conn, id)
-                        .await?
-                        .ok_or(AppError::NotFound)?
-                        .customer_id
-                };
-                let back = return_to(&state, customer, format!("/pay/{key}")).await?;
+                let back =
+                    payments::return_to_invoice(&state.db, id, format!("/pay/{key}")).await?;
                 Ok((state, id, back))
             }
             "invoice" => {
@@ -56,28 +49,13 @@ pub(crate) mod payer {
                 )
                 .await
                 .map_err(ctx::fail)?;
-                let back = return_to(&state, rec.customer_id, format!("/invoices/{key}")).await?;
+                let back =
+                    payments::return_to(&state.db, rec.customer_id, format!("/invoices/{key}"))
+                        .await?;
                 Ok((state, rec.id, back))
             }
             _ => Err(ctx::fail(AppError::NotFound)),
         }
-    }
-
-    async fn return_to(
-        state: &AppState,
-        customer_id: i64,
-        path: String,
-    ) -> Result<ReturnTo, AppError> {
-        let mut conn = state.db.pool.acquire().await?;
-        let contact = crate::server::db::outbox::customer_contact(&mut conn, customer_id).await?;
-        let (email, lang) = contact
-            .map(|(e, l, _)| (Some(e), Lang::parse(&l).unwrap_or_default()))
-            .unwrap_or((None, Lang::default()));
-        Ok(ReturnTo {
-            path,
-            customer_email: email,
-            lang,
-        })
     }
 }
 
@@ -157,7 +135,7 @@ pub async fn payment_receipt(
     use crate::api::ctx;
     ctx::no_store();
     let (state, id, _) = payer::resolve(&kind, &key).await?;
-    crate::server::services::payments::receipt(&state.db, id, payment_id)
+    crate::server::services::ledger::receipt(&state.db, id, payment_id)
         .await
         .map_err(ctx::fail)
 }
@@ -181,14 +159,10 @@ pub async fn simulated_checkout(session_id: String) -> Result<SimCheckout, AppEr
         .simulated
         .clone()
         .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-    let mut conn = state.db.pool.acquire().await?;
-    let s = crate::server::db::payments::session_by_provider_id(&mut conn, &session_id)
-        .await?
-        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-    let number = crate::server::db::invoices::get(&mut conn, s.invoice_id)
-        .await?
-        .and_then(|i| i.number)
-        .unwrap_or_default();
+    let (s, number) =
+        crate::server::services::payments::session_with_number(&state.db, &session_id)
+            .await
+            .map_err(ctx::fail)?;
     let now = chrono::Utc::now().timestamp();
     Ok(SimCheckout {
         invoice_number: number,
@@ -215,11 +189,9 @@ pub async fn simulate_payment(session_id: String, outcome: String) -> Result<(),
         .clone()
         .ok_or_else(|| ctx::fail(AppError::NotFound))?;
     let outcome = Outcome::parse(&outcome).ok_or_else(|| ctx::fail(AppError::BadRequest))?;
-    let mut conn = state.db.pool.acquire().await?;
-    let s = crate::server::db::payments::session_by_provider_id(&mut conn, &session_id)
-        .await?
-        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-    drop(conn);
+    let (s, _) = crate::server::services::payments::session_with_number(&state.db, &session_id)
+        .await
+        .map_err(ctx::fail)?;
     if s.status != "open" {
         return Err(ctx::fail(AppError::Conflict));
     }

@@ -21,7 +21,7 @@ pub async fn get_settings() -> Result<(SettingsInput, FieldErrors), AppError> {
     match flash {
         Some(f) => Ok(f),
         None => Ok((
-            crate::server::db::company::settings_input(&state.db.pool).await?,
+            crate::server::services::settings::form(&state.db).await?,
             FieldErrors::default(),
         )),
     }
@@ -34,15 +34,7 @@ pub async fn save_settings(settings: SettingsInput) -> Result<(), AppError> {
     let (state, user) = crate::api::ctx::require_admin().await?;
     match crate::model::settings::validate_settings(&settings) {
         Ok(valid) => {
-            crate::server::db::company::save(&state.db.pool, &valid).await?;
-            let _ = crate::server::db::audit::record(
-                &state.db.pool,
-                Some(user.id),
-                "settings_saved",
-                "company",
-                "",
-            )
-            .await;
+            crate::server::services::settings::save(&state.db, &valid, user.id).await?;
             leptos_axum::redirect("/staff/settings?saved=1");
             Ok(())
         }
@@ -66,7 +58,5 @@ pub async fn save_settings(settings: SettingsInput) -> Result<(), AppError> {
 pub async fn settings_logo() -> Result<Option<String>, AppError> {
     let (state, _) = crate::api::ctx::require_admin().await?;
     crate::api::ctx::no_store();
-    Ok(crate::server::db::company::logo_etag(&state.db.pool)
-        .await?
-        .map(|etag| crate::model::settings::logo_url(&etag)))
+    crate::server::services::settings::logo_url(&state.db).await
 }

@@ -234,7 +234,6 @@ mod ssr {
     use crate::error::AppError;
     use crate::model::dispute::{AssigneeFilter, DisputeStatus, Instalment, ResolutionKind};
     use crate::model::format::{parse_amount_in, parse_iso_date};
-    use crate::model::invoice::balance;
     use crate::model::validate::{FieldErrors, FieldProblem};
     use crate::model::vat::VatRate;
     use crate::server::services::disputes::{Resolution, Resolved};
@@ -280,14 +279,10 @@ mod ssr {
     }
 
     pub async fn staff_members(state: &AppState) -> Result<Vec<StaffMember>, AppError> {
-        let list = crate::server::db::users::list_staff(&state.db.pool).await?;
+        let list = crate::server::services::staff::members(&state.db).await?;
         Ok(list
             .into_iter()
-            .map(|(u, active)| StaffMember {
-                id: u.id,
-                name: u.display_name,
-                active,
-            })
+            .map(|(id, name, active)| StaffMember { id, name, active })
             .collect())
     }
 
@@ -296,20 +291,9 @@ mod ssr {
         state: &AppState,
         id: i64,
     ) -> Result<(i64, i64, Option<i64>), AppError> {
-        let mut conn = state.db.pool.acquire().await?;
-        let d = crate::server::db::disputes::get(&mut conn, id)
-            .await?
-            .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-        let inv = crate::server::db::invoices::get(&mut conn, d.invoice_id)
-            .await?
-            .ok_or_else(|| ctx::fail(AppError::NotFound))?;
-        let balance = balance(
-            inv.total_ttc,
-            inv.deposits,
-            inv.amount_paid,
-            inv.amount_credited,
-        );
-        Ok((inv.id, balance, d.resolved_at))
+        crate::server::services::disputes::invoice_of(&state.db, id)
+            .await
+            .map_err(ctx::fail)
     }
 
     pub fn resolved_done(done: &Resolved) -> String {

@@ -45,7 +45,7 @@ pub async fn staff_invoice_list(
 #[server(endpoint = "customer_options")]
 pub async fn customer_options() -> Result<Vec<(i64, String)>, AppError> {
     let (state, _) = crate::api::ctx::require_staff().await?;
-    Ok(crate::server::db::customers::options(&state.db.pool).await?)
+    crate::server::services::customers::options(&state.db).await
 }
 
 /// The refused draft of the previous (no-JS) submission, taken from the session.
@@ -65,16 +65,15 @@ pub async fn take_draft_flash() -> Result<Option<DraftFlash>, AppError> {
 pub async fn create_draft(draft: DraftInput) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    match crate::server::services::invoicing::create_draft(&state.db, &draft, ctx::today()).await {
+    let created = crate::server::services::invoicing::create_draft_by(
+        &state.db,
+        &draft,
+        ctx::today(),
+        Some(user.id),
+    )
+    .await;
+    match created {
         Ok(id) => {
-            let _ = crate::server::db::audit::record(
-                &state.db.pool,
-                Some(user.id),
-                "draft_created",
-                &format!("draft:{id}"),
-                "",
-            )
-            .await;
             leptos_axum::redirect(&format!("/staff/invoices/{id}"));
             Ok(())
         }
@@ -101,50 +100,22 @@ pub async fn create_draft(draft: DraftInput) -> Result<(), AppError> {
 #[server(endpoint = "staff_invoice")]
 pub async fn staff_invoice(id: i64) -> Result<StaffInvoiceView, AppError> {
     use crate::api::ctx;
-    use crate::model::invoice::InvoiceStatus;
-    use crate::model::staff_invoice::HistoryEntry;
-    use crate::server::db::{audit, invoices};
-    use crate::server::services::documents::{self, Viewer};
     let (state, _) = ctx::require_staff().await?;
     ctx::no_store();
-    let (rec, doc) = documents::by_id(&state.db, id, Viewer::Staff, ctx::today())
-        .await
-        .map_err(ctx::fail)?;
-    // A draft's events are all under `draft:{id}`; an issued one adds its number's.
-    let numbered = match &rec.number {
-        Some(n) => audit::for_subject(&state.db.pool, n).await?,
-        None => Vec::new(),
-    };
-    let mut history: Vec<HistoryEntry> = audit::for_subject(&state.db.pool, &format!("draft:{id}"))
-        .await?
-        .into_iter()
-        .chain(numbered)
-        .map(|(at, action, actor)| HistoryEntry { at, action, actor })
-        .collect();
-    history.sort_by_key(|h| h.at);
     let session = ctx::session().await?;
     let new_pay_link: Option<String> = session
         .remove(PAY_LINK_FLASH)
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    let base = state
-        .config
-        .public_base_url
-        .trim_end_matches('/')
-        .to_string();
-    Ok(StaffInvoiceView {
+    crate::server::services::invoices::staff_view(
+        &state.db,
         id,
-        customer_id: rec.customer_id,
-        draft: rec.status == InvoiceStatus::Draft,
-        credit_note: rec.kind == "credit_note",
-        creditable: rec.kind == "invoice"
-            && rec.total_ttc > rec.amount_credited
-            && rec.status != InvoiceStatus::Draft,
-        doc,
-        credit_notes: invoices::credit_note_numbers(&state.db.pool, id).await?,
-        history,
-        new_pay_link: new_pay_link.map(|t| format!("{base}/pay/{t}")),
-    })
+        ctx::today(),
+        new_pay_link,
+        &state.config.public_base_url,
+    )
+    .await
+    .map_err(ctx::fail)
 }
 
 /// Issues a draft today: number, frozen mentions, pay link.
@@ -152,17 +123,15 @@ pub async fn staff_invoice(id: i64) -> Result<StaffInvoiceView, AppError> {
 pub async fn issue_invoice(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let issued =
-        crate::server::services::invoicing::issue(&state.db, id, ctx::today(), Some(user.id))
-            .await
-            .map_err(ctx::fail)?;
-    // The email goes through the outbox; if queuing fails the invoice stays
-    // issued and staff can use "send again".
-    if let Err(e) =
-        crate::server::services::accounts::invoice_email(&state.db, id, &issued.pay_token).await
-    {
-        tracing::warn!(invoice = %issued.number, error = %e, "invoice email not queued");
-    }
+    // The email is queued through the outbox in the issuing transaction.
+    let issued = crate::server::services::invoice_mail::issue_and_email(
+        &state.db,
+        id,
+        ctx::today(),
+        Some(user.id),
+    )
+    .await
+    .map_err(ctx::fail)?;
     let session = ctx::session().await?;
     session
         .insert(PAY_LINK_FLASH, issued.pay_token)
@@ -250,17 +219,9 @@ pub async fn credit_invoice(
 pub async fn reissue_pay_link(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let token = crate::server::services::pay_links::reissue(&state.db, id)
+    let token = crate::server::services::pay_links::reissue_by(&state.db, id, Some(user.id))
         .await
         .map_err(ctx::fail)?;
-    let _ = crate::server::db::audit::record(
-        &state.db.pool,
-        Some(user.id),
-        "pay_link_reissued",
-        &format!("draft:{id}"),
-        "",
-    )
-    .await;
     let session = ctx::session().await?;
     session
         .insert(PAY_LINK_FLASH, token)
@@ -275,17 +236,9 @@ pub async fn reissue_pay_link(id: i64) -> Result<(), AppError> {
 pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    crate::server::services::pay_links::revoke(&state.db, id)
+    crate::server::services::pay_links::revoke_by(&state.db, id, Some(user.id))
         .await
         .map_err(ctx::fail)?;
-    let _ = crate::server::db::audit::record(
-        &state.db.pool,
-        Some(user.id),
-        "pay_link_revoked",
-        &format!("draft:{id}"),
-        "",
-    )
-    .await;
     leptos_axum::redirect(&format!("/staff/invoices/{id}?done=revoked"));
     Ok(())
 }
@@ -296,20 +249,9 @@ pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
 pub async fn send_invoice_again(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
-    let token = crate::server::services::pay_links::reissue(&state.db, id)
+    crate::server::services::invoice_mail::send_again(&state.db, id, user.id)
         .await
         .map_err(ctx::fail)?;
-    crate::server::services::accounts::invoice_email_again(&state.db, id, &token)
-        .await
-        .map_err(ctx::fail)?;
-    let _ = crate::server::db::audit::record(
-        &state.db.pool,
-        Some(user.id),
-        "sent_again",
-        &format!("draft:{id}"),
-        "",
-    )
-    .await;
     leptos_axum::redirect(&format!("/staff/invoices/{id}?done=sent"));
     Ok(())
 }

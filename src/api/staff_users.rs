@@ -7,15 +7,7 @@ use leptos::prelude::*;
 pub async fn staff_accounts() -> Result<Vec<StaffAccount>, AppError> {
     let (state, me) = crate::api::ctx::require_admin().await?;
     crate::api::ctx::no_store();
-    Ok(crate::server::db::users::list_staff(&state.db.pool)
-        .await?
-        .into_iter()
-        .map(|(user, active)| StaffAccount {
-            is_me: user.id == me.id,
-            user,
-            active,
-        })
-        .collect())
+    crate::server::services::staff::accounts(&state.db, me.id).await
 }
 
 /// Creates an agent or admin with an initial password (10 to 256 characters).
@@ -27,63 +19,32 @@ pub async fn create_staff(
     password: String,
 ) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::model::role::Role;
-    use crate::model::validate::{FieldErrors, FieldProblem, check_email, normalize_email};
+    use crate::server::services::staff::{self, NewStaff};
     let (state, me) = crate::api::ctx::require_admin().await?;
-    let mut errors = FieldErrors::default();
-    if let Err(p) = check_email(&email) {
-        errors.add("email", p);
-    }
-    let name = name.trim().to_string();
-    if name.is_empty() {
-        errors.add("name", FieldProblem::Required);
-    } else if name.chars().count() > 200 {
-        errors.add("name", FieldProblem::TooLong);
-    }
-    let role = Role::parse(&role).filter(|r| r.is_staff());
-    if role.is_none() {
-        errors.add("role", FieldProblem::Required);
-    }
-    if let Err(p) = crate::server::services::accounts::check_new_password(&password) {
-        errors.add("password", p);
-    }
-    let fail = |errors: FieldErrors| {
-        let e = ctx::fail(AppError::Validation(errors.clone()));
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (f, p) in &errors.0 {
-            q.append_pair(&format!("err_{f}"), p.code());
+    let new = NewStaff {
+        email: &email,
+        name: &name,
+        role: &role,
+        password: &password,
+    };
+    match staff::create_account(&state.db, &new, me.id).await {
+        Ok(_) => {
+            leptos_axum::redirect("/staff/users?created=1");
+            Ok(())
         }
-        q.append_pair("email", &email.chars().take(254).collect::<String>());
-        q.append_pair("name", &name.chars().take(200).collect::<String>());
-        leptos_axum::redirect(&format!("/staff/users?{}", q.finish()));
-        e
-    };
-    let Some(role) = role.filter(|_| errors.is_empty()) else {
-        return Err(fail(errors));
-    };
-    let email_norm = normalize_email(&email);
-    if crate::server::db::users::find_by_email(&state.db.pool, &email_norm)
-        .await?
-        .is_some()
-    {
-        let mut e = FieldErrors::default();
-        e.add("email", FieldProblem::AlreadyUsed);
-        return Err(fail(e));
+        Err(AppError::Validation(errors)) => {
+            let e = ctx::fail(AppError::Validation(errors.clone()));
+            let mut q = url::form_urlencoded::Serializer::new(String::new());
+            for (f, p) in &errors.0 {
+                q.append_pair(&format!("err_{f}"), p.code());
+            }
+            q.append_pair("email", &email.chars().take(254).collect::<String>());
+            q.append_pair("name", &name.trim().chars().take(200).collect::<String>());
+            leptos_axum::redirect(&format!("/staff/users?{}", q.finish()));
+            Err(e)
+        }
+        Err(e) => Err(e),
     }
-    let hash = crate::server::auth::hash_password(password).await?;
-    let id =
-        crate::server::db::users::insert(&state.db.pool, &email_norm, &hash, role, None, &name)
-            .await?;
-    let _ = crate::server::db::audit::record(
-        &state.db.pool,
-        Some(me.id),
-        "staff_created",
-        &format!("user:{id}"),
-        "",
-    )
-    .await;
-    leptos_axum::redirect("/staff/users?created=1");
-    Ok(())
 }
 
 /// Sets a staff account's role and whether it may sign in. Admins cannot change their own.
@@ -94,31 +55,11 @@ pub async fn update_staff(
     #[server(default)] active: Option<String>,
 ) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::model::role::Role;
     let (state, me) = crate::api::ctx::require_admin().await?;
-    if id == me.id {
-        return Err(ctx::fail(AppError::Conflict));
-    }
-    let role = Role::parse(&role)
-        .filter(|r| r.is_staff())
-        .ok_or_else(|| ctx::fail(AppError::BadRequest))?;
     let active = active.is_some_and(|a| !a.is_empty());
-    if crate::server::db::users::update_staff(&state.db.pool, id, role, active).await? == 0 {
-        return Err(ctx::fail(AppError::NotFound));
-    }
-    let action = if active {
-        "staff_updated"
-    } else {
-        "staff_deactivated"
-    };
-    let _ = crate::server::db::audit::record(
-        &state.db.pool,
-        Some(me.id),
-        action,
-        &format!("user:{id}"),
-        "",
-    )
-    .await;
+    crate::server::services::staff::update_account(&state.db, id, &role, active, me.id)
+        .await
+        .map_err(ctx::fail)?;
     leptos_axum::redirect("/staff/users?updated=1");
     Ok(())
 }

@@ -189,11 +189,18 @@ impl Settlement {
         if current == InvoiceStatus::Draft {
             return current;
         }
+        self.status_of_issued(current == InvoiceStatus::Disputed)
+    }
+
+    /// The status of an issued invoice from its money and whether a dispute
+    /// is open on it: fully credited, paid, disputed (while money is still
+    /// due), partly paid or open.
+    pub fn status_of_issued(self, open_dispute: bool) -> InvoiceStatus {
         if self.credited >= self.total_ttc.saturating_sub(self.deposits) {
             InvoiceStatus::Credited
         } else if self.balance() <= 0 {
             InvoiceStatus::Paid
-        } else if current == InvoiceStatus::Disputed {
+        } else if open_dispute {
             InvoiceStatus::Disputed
         } else if self.paid > 0 {
             InvoiceStatus::PartiallyPaid
@@ -314,6 +321,26 @@ mod tests {
         assert_eq!(
             settled(10_000, 0, 6_000, 4_000).status(InvoiceStatus::Disputed),
             InvoiceStatus::Paid
+        );
+    }
+
+    #[test]
+    fn an_open_dispute_makes_an_invoice_with_money_due_disputed_and_nothing_else() {
+        assert_eq!(
+            settled(10_000, 0, 2_000, 0).status_of_issued(true),
+            InvoiceStatus::Disputed
+        );
+        assert_eq!(
+            settled(10_000, 0, 2_000, 0).status_of_issued(false),
+            InvoiceStatus::PartiallyPaid
+        );
+        assert_eq!(
+            settled(10_000, 0, 10_000, 0).status_of_issued(true),
+            InvoiceStatus::Paid
+        );
+        assert_eq!(
+            settled(10_000, 0, 0, 10_000).status_of_issued(true),
+            InvoiceStatus::Credited
         );
     }
 

@@ -246,7 +246,7 @@ async fn demo_payment(
         now,
     )
     .await?;
-    crate::server::services::webhooks::recompute(&mut tx, rec.id, now).await?;
+    crate::server::services::ledger::recompute(&mut tx, rec.id, now).await?;
     tx.commit().await?;
     Ok(())
 }

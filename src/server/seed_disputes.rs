@@ -124,8 +124,6 @@ pub(super) async fn staff_work(
     }
     // The demo's history is not news: its replies and resolutions are not
     // mailed (the rest of the demo queues no mail either).
-    sqlx::query("DELETE FROM outbox WHERE dedupe_key LIKE 'dispute-%'")
-        .execute(&db.pool)
-        .await?;
+    crate::server::db::outbox::forget_prefix(&db.pool, "dispute-").await?;
     Ok(())
 }

@@ -63,8 +63,8 @@ pub async fn settings_input(
 }
 
 /// Stores the settings. Issued invoices keep the identity frozen at their issue.
-pub async fn save(
-    pool: &AnyPool,
+pub async fn save<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     v: &crate::model::settings::ValidSettings,
 ) -> Result<(), sqlx::Error> {
     let t = &v.text;
@@ -89,7 +89,7 @@ pub async fn save(
     .bind(v.late_penalty_rate_bp)
     .bind(&t.early_discount_terms)
     .bind(i64::from(v.accept_partial))
-    .execute(pool)
+    .execute(exec)
     .await?;
     Ok(())
 }
@@ -126,7 +126,10 @@ pub async fn logo_etag(pool: &AnyPool) -> Result<Option<String>, sqlx::Error> {
 }
 
 /// Replaces the logo.
-pub async fn save_logo(pool: &AnyPool, logo: &Logo) -> Result<(), sqlx::Error> {
+pub async fn save_logo<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    logo: &Logo,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO company_logo (id, content_type, bytes, etag, updated_at) VALUES (1, $1, $2, $3, $4) \
          ON CONFLICT (id) DO UPDATE SET content_type = excluded.content_type, bytes = excluded.bytes, \
@@ -136,16 +139,28 @@ pub async fn save_logo(pool: &AnyPool, logo: &Logo) -> Result<(), sqlx::Error> {
     .bind(&logo.bytes)
     .bind(&logo.etag)
     .bind(super::now_ts())
-    .execute(pool)
+    .execute(exec)
     .await?;
     Ok(())
 }
 
 /// Removes the logo; returns whether there was one.
-pub async fn delete_logo(pool: &AnyPool) -> Result<bool, sqlx::Error> {
+pub async fn delete_logo<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM company_logo WHERE id = 1")
-        .execute(pool)
+        .execute(exec)
         .await?
         .rows_affected()
         > 0)
+}
+
+/// The company's legal name, empty before the company is set up.
+pub async fn legal_name(conn: &mut sqlx::AnyConnection) -> Result<String, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT legal_name FROM company WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_default(),
+    )
 }

@@ -112,8 +112,8 @@ pub async fn get_input(
 }
 
 /// Inserts (id = None) or updates a customer; returns its id.
-pub async fn save(
-    pool: &sqlx::AnyPool,
+pub async fn save<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     id: Option<i64>,
     c: &crate::model::customer::CustomerInput,
 ) -> Result<i64, sqlx::Error> {
@@ -135,7 +135,7 @@ pub async fn save(
             .bind(&c.billing_email)
             .bind(&c.lang)
             .bind(id)
-            .execute(pool)
+            .execute(exec)
             .await?;
             Ok(id)
         }
@@ -154,7 +154,7 @@ pub async fn save(
         .bind(&c.billing_email)
         .bind(&c.lang)
         .bind(crate::server::db::now_ts())
-        .fetch_one(pool)
+        .fetch_one(exec)
         .await?
         .try_get("id"),
     }

@@ -272,24 +272,6 @@ pub async fn mark_issued(
     .rows_affected())
 }
 
-/// Records a credit note against an invoice and its new status.
-pub async fn apply_credit(
-    conn: &mut sqlx::AnyConnection,
-    id: i64,
-    amount: i64,
-    status: InvoiceStatus,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE invoices SET amount_credited = amount_credited + $1, status = $2 WHERE id = $3",
-    )
-    .bind(amount)
-    .bind(status.as_str())
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// Deletes a draft and its lines (issued invoices are protected by triggers too).
 pub async fn delete_draft(conn: &mut sqlx::AnyConnection, id: i64) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM invoice_lines WHERE invoice_id = $1 AND EXISTS (SELECT 1 FROM invoices WHERE id = $1 AND status = 'draft')")
@@ -305,22 +287,89 @@ pub async fn delete_draft(conn: &mut sqlx::AnyConnection, id: i64) -> Result<u64
     )
 }
 
-/// Sets what has been paid on an invoice and its status (payments and demo data).
-pub async fn set_settlement(
+/// What an invoice's money state is computed from, besides its own totals
+/// and deposits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoneyFacts {
+    /// Succeeded payments, each net of its refunds and open chargebacks (never below zero).
+    pub paid: i64,
+    /// Issued credit notes against it, incl. VAT.
+    pub credited: i64,
+    /// Whether a dispute on it is open.
+    pub open_dispute: bool,
+}
+
+/// Reads the money facts of an invoice in one query (see [`MoneyFacts`]).
+pub async fn money_facts(
+    conn: &mut sqlx::AnyConnection,
+    invoice_id: i64,
+) -> Result<MoneyFacts, sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT \
+         CAST(COALESCE((SELECT SUM(CASE WHEN n.net > 0 THEN n.net ELSE 0 END) FROM (\
+           SELECT p.amount - COALESCE(r.amount_refunded, 0) - COALESCE((SELECT SUM(c.amount) FROM chargebacks c \
+             WHERE c.provider_payment_id = p.provider_payment_id AND c.status NOT IN ('won', 'warning_closed')), 0) AS net \
+           FROM payments p LEFT JOIN provider_refunds r ON r.provider_payment_id = p.provider_payment_id \
+           WHERE p.invoice_id = $1 AND p.status = 'succeeded') n), 0) AS BIGINT) AS paid, \
+         CAST(COALESCE((SELECT SUM(cn.total_ttc) FROM invoices cn WHERE cn.corrects_invoice_id = $1 \
+           AND cn.kind = 'credit_note' AND cn.status <> 'draft'), 0) AS BIGINT) AS credited, \
+         (SELECT COUNT(*) FROM disputes d WHERE d.invoice_id = $1 AND d.status NOT IN ('resolved', 'rejected')) AS open_disputes",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(MoneyFacts {
+        paid: r.try_get("paid")?,
+        credited: r.try_get("credited")?,
+        open_dispute: r.try_get::<i64, _>("open_disputes")? > 0,
+    })
+}
+
+/// Writes an invoice's money state. Called by `services::ledger` only: no
+/// other code writes `amount_paid`, `amount_credited`, `paid_at` or a money
+/// status (issuing a draft sets `issued` in [`mark_issued`]).
+pub async fn set_money(
     conn: &mut sqlx::AnyConnection,
     id: i64,
     amount_paid: i64,
+    amount_credited: i64,
     status: InvoiceStatus,
     paid_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE invoices SET amount_paid = $1, status = $2, paid_at = $3 WHERE id = $4")
-        .bind(amount_paid)
-        .bind(status.as_str())
-        .bind(paid_at)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE invoices SET amount_paid = $1, amount_credited = $2, status = $3, paid_at = $4 WHERE id = $5",
+    )
+    .bind(amount_paid)
+    .bind(amount_credited)
+    .bind(status.as_str())
+    .bind(paid_at)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
+}
+
+/// The customer of an invoice: id, name, billing email and language.
+pub async fn customer_of(
+    pool: &AnyPool,
+    invoice_id: i64,
+) -> Result<Option<(i64, String, String, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT c.id, c.name, c.billing_email, c.lang FROM invoices i JOIN customers c ON c.id = i.customer_id \
+         WHERE i.id = $1",
+    )
+    .bind(invoice_id)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| {
+        Ok((
+            r.try_get("id")?,
+            r.try_get("name")?,
+            r.try_get("billing_email")?,
+            r.try_get("lang")?,
+        ))
+    })
+    .transpose()
 }
 
 /// Numbers of the credit notes issued against an invoice.

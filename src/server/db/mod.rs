@@ -7,6 +7,7 @@ pub mod company;
 pub mod customers;
 pub mod dispute_attachments;
 pub mod disputes;
+mod group;
 pub mod invoices;
 pub mod listing;
 pub mod login_attempts;
@@ -32,6 +33,7 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    group: std::sync::Arc<group::Group>,
 }
 
 /// Why the database could not be opened or migrated.
@@ -102,7 +104,11 @@ impl Db {
                 .execute(&pool)
                 .await?;
         }
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            group: Default::default(),
+        })
     }
 
     /// Runs the embedded migrations of this backend.
@@ -140,6 +146,16 @@ impl Db {
                 .await?;
         }
         Ok(tx)
+    }
+
+    /// Runs `unit` in a money transaction ([`Db::begin_money`]) shared with
+    /// the units other tasks submit meanwhile, each in its own savepoint, and
+    /// returns once that transaction has committed: one commit (one disk
+    /// flush, one lock) serves a whole group. A unit that returns `false` is
+    /// rolled back to its savepoint alone; an error beginning or committing
+    /// the transaction is every unit's error (then none of them happened).
+    pub async fn in_money_group(&self, unit: group::Unit) -> Result<(), sqlx::Error> {
+        self.group.run(self, unit).await
     }
 
     /// Whether the database answers a trivial query within two seconds.

@@ -230,3 +230,40 @@ pub async fn customer_contact(
     })
     .transpose()
 }
+
+/// Who a receipt is from and to, in one query: the customer's billing email,
+/// language and name, and the company's legal name (empty before set-up).
+pub async fn receipt_parties(
+    conn: &mut AnyConnection,
+    customer_id: i64,
+) -> Result<Option<(String, String, String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT c.billing_email, c.lang, c.name, \
+         COALESCE((SELECT legal_name FROM company WHERE id = 1), '') AS seller_name \
+         FROM customers c WHERE c.id = $1",
+    )
+    .bind(customer_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            r.try_get("billing_email")?,
+            r.try_get("lang")?,
+            r.try_get("name")?,
+            r.try_get("seller_name")?,
+        ))
+    })
+    .transpose()
+}
+
+/// Deletes the messages whose dedupe key starts with `prefix` (the demo's
+/// history is not mailed); returns how many.
+pub async fn forget_prefix(pool: &AnyPool, prefix: &str) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM outbox WHERE dedupe_key LIKE $1 || '%'")
+            .bind(prefix)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -51,8 +51,8 @@ pub async fn find_active(pool: &AnyPool, id: i64) -> Result<Option<SessionUser>,
 }
 
 /// Inserts a user; the email must already be normalized and the password hashed.
-pub async fn insert(
-    pool: &AnyPool,
+pub async fn insert<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     email: &str,
     password_hash: &str,
     role: Role,
@@ -69,7 +69,7 @@ pub async fn insert(
     .bind(customer_id)
     .bind(display_name)
     .bind(super::now_ts())
-    .fetch_one(pool)
+    .fetch_one(exec)
     .await?;
     row.try_get("id")
 }
@@ -94,8 +94,8 @@ pub async fn list_staff(pool: &AnyPool) -> Result<Vec<(SessionUser, bool)>, sqlx
 }
 
 /// Changes a staff account's role and active flag (never a customer's).
-pub async fn update_staff(
-    pool: &AnyPool,
+pub async fn update_staff<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
     id: i64,
     role: Role,
     active: bool,
@@ -106,7 +106,7 @@ pub async fn update_staff(
     .bind(role.as_str())
     .bind(i64::from(active))
     .bind(id)
-    .execute(pool)
+    .execute(exec)
     .await?
     .rows_affected())
 }

@@ -4,8 +4,6 @@
 //! (or the change) it belongs to, so there is never a mail without its token
 //! nor a token whose mail was lost.
 use crate::error::AppError;
-use crate::model::document::DocKind;
-use crate::model::invoice::InvoiceStatus;
 use crate::model::lang::Lang;
 use crate::model::role::Role;
 use crate::model::user::SessionUser;
@@ -17,8 +15,7 @@ use crate::server::db::account_tokens::{self, NewToken, Purpose};
 use crate::server::db::outbox::{self, Attachment, NewMessage};
 use crate::server::db::{Db, audit, company, customers, now_ts, users};
 use crate::server::email::absolute_link;
-use crate::server::email::messages::{self, InvoiceMail, Mail};
-use crate::server::services::documents::{self, Viewer};
+use crate::server::email::messages::{self, Mail};
 use crate::server::services::pay_links::{hash_token, new_token};
 
 /// Days an invitation link works.
@@ -113,6 +110,19 @@ pub async fn invite_contact(
     display_name: &str,
     lang: Lang,
 ) -> Result<(), AppError> {
+    invite_contact_by(db, customer_id, email, display_name, lang, None).await
+}
+
+/// [`invite_contact`] by a staff member, who is recorded in the audit log
+/// with the invitation, in its transaction.
+pub async fn invite_contact_by(
+    db: &Db,
+    customer_id: i64,
+    email: &str,
+    display_name: &str,
+    lang: Lang,
+    staff: Option<i64>,
+) -> Result<(), AppError> {
     check_invitation(email, display_name)?;
     let (email, display_name) = (normalize_email(email), display_name.trim());
     let company = company_name(db).await?;
@@ -153,6 +163,10 @@ pub async fn invite_contact(
     )
     .await?;
     audit::record_in(&mut tx, None, "invitation_sent", &email).await?;
+    if let Some(staff) = staff {
+        let subject = format!("customer:{customer_id}");
+        audit::record_in(&mut tx, Some(staff), "contact_invited", &subject).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -317,67 +331,7 @@ async fn queue_invoice_email(
     if !token_shape_ok(pay_token) {
         return Err(AppError::BadRequest);
     }
-    let today = chrono::Local::now().date_naive();
-    let (rec, mut doc) = documents::by_id(db, invoice_id, Viewer::Staff, today).await?;
-    if rec.status == InvoiceStatus::Draft || doc.kind != DocKind::Invoice {
-        return Err(AppError::Conflict);
-    }
-    let mut conn = db.pool.acquire().await?;
-    let (to, lang, _) = outbox::customer_contact(&mut conn, rec.customer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    drop(conn);
-    let lang = Lang::parse(&lang).unwrap_or_default();
-    let pay_url = absolute_link(&format!("/pay/{pay_token}"));
-    doc.pay_url = Some(pay_url.clone());
-    let company = doc.seller.legal_name.clone();
-    let mail = messages::invoice_mail(InvoiceMail {
-        lang,
-        company: &company,
-        doc: &doc,
-        pay_url: &pay_url,
-        resent,
-    });
-    let name = messages::invoice_file_name(lang, &doc.number);
-    let number = doc.number.clone();
-    let logo = crate::server::db::company::logo(&db.pool)
-        .await?
-        .map(|l| l.bytes);
-    let pdf = tokio::task::spawn_blocking(move || {
-        crate::server::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
-    })
-    .await
-    .map_err(|e| AppError::internal("pdf task failed", e))?
-    .map_err(|e| AppError::internal("invoice pdf for email", e))?;
-    let attachment = Attachment {
-        name,
-        content_type: "application/pdf".into(),
-        bytes: pdf,
-    };
-    let key = format!("invoice:{invoice_id}:{}", hash_token(pay_token));
-    let now = now_ts();
-    let mut tx = db.begin_write().await?;
-    let queued = outbox::enqueue(
-        &mut tx,
-        &outbox_message(key, &to, mail, Some(attachment)),
-        now,
-    )
-    .await?;
-    if queued {
-        audit::record_in(
-            &mut tx,
-            None,
-            if resent {
-                "invoice_emailed_again"
-            } else {
-                "invoice_emailed"
-            },
-            &number,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(queued)
+    crate::server::services::invoice_mail::send(db, invoice_id, pay_token, resent).await
 }
 
 #[cfg(test)]

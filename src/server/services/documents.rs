@@ -89,18 +89,48 @@ async fn build(
     // Pool-wide reads come before this function holds a connection: holding
     // one while waiting for another starves the pool under load.
     let logo_etag = company::logo_etag(&db.pool).await?;
-    let snapshot = match rec.snapshot.as_deref() {
-        Some(json) => {
-            serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))?
-        }
+    let snapshot = match frozen_snapshot(rec)? {
+        Some(s) => s,
         None => live_snapshot(db, rec.customer_id).await?,
     };
     let mut conn = db.pool.acquire().await?;
-    let lines = invoices::lines(&mut conn, rec.id).await?;
+    build_in(&mut conn, rec, snapshot, today, logo_etag).await
+}
+
+/// The parties and terms frozen into an issued document (`None` for a draft).
+fn frozen_snapshot(rec: &InvoiceRecord) -> Result<Option<Snapshot>, AppError> {
+    rec.snapshot
+        .as_deref()
+        .map(|json| {
+            serde_json::from_str::<Snapshot>(json).map_err(|e| AppError::internal("snapshot", e))
+        })
+        .transpose()
+}
+
+/// An issued document read on the caller's connection (inside the
+/// transaction that issued it, for its email), with the logo version given.
+pub(crate) async fn issued_in(
+    conn: &mut sqlx::AnyConnection,
+    rec: &InvoiceRecord,
+    today: NaiveDate,
+    logo_etag: Option<String>,
+) -> Result<InvoiceDocument, AppError> {
+    let snapshot = frozen_snapshot(rec)?.ok_or(AppError::Conflict)?;
+    build_in(conn, rec, snapshot, today, logo_etag).await
+}
+
+async fn build_in(
+    conn: &mut sqlx::AnyConnection,
+    rec: &InvoiceRecord,
+    snapshot: Snapshot,
+    today: NaiveDate,
+    logo_etag: Option<String>,
+) -> Result<InvoiceDocument, AppError> {
+    let lines = invoices::lines(conn, rec.id).await?;
     let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
     let totals = compute_totals(&amounts);
     let corrects_number = match rec.corrects_invoice_id {
-        Some(id) => invoices::get(&mut conn, id).await?.and_then(|r| r.number),
+        Some(id) => invoices::get(conn, id).await?.and_then(|r| r.number),
         None => None,
     };
     let issue_date = date(&rec.issue_date, today);

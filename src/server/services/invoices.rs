@@ -115,3 +115,106 @@ pub async fn staff_invoices(
         .collect();
     Ok(Page { rows, next })
 }
+
+/// The staff page of one document: the document, its history (the draft's
+/// events, then its number's), its credit notes, and a pay link made just
+/// now (`new_pay_token`, shown once, made absolute with `public_base_url`).
+pub async fn staff_view(
+    db: &crate::server::db::Db,
+    id: i64,
+    today: NaiveDate,
+    new_pay_token: Option<String>,
+    public_base_url: &str,
+) -> Result<crate::model::staff_invoice::StaffInvoiceView, AppError> {
+    use crate::model::staff_invoice::{HistoryEntry, StaffInvoiceView};
+    use crate::server::db::{audit, invoices};
+    use crate::server::services::documents::{self, Viewer};
+    let (rec, doc) = documents::by_id(db, id, Viewer::Staff, today).await?;
+    // A draft's events are all under `draft:{id}`; an issued one adds its number's.
+    let numbered = match &rec.number {
+        Some(n) => audit::for_subject(&db.pool, n).await?,
+        None => Vec::new(),
+    };
+    let mut history: Vec<HistoryEntry> = audit::for_subject(&db.pool, &format!("draft:{id}"))
+        .await?
+        .into_iter()
+        .chain(numbered)
+        .map(|(at, action, actor)| HistoryEntry { at, action, actor })
+        .collect();
+    history.sort_by_key(|h| h.at);
+    let base = public_base_url.trim_end_matches('/');
+    Ok(StaffInvoiceView {
+        id,
+        customer_id: rec.customer_id,
+        draft: rec.status == InvoiceStatus::Draft,
+        credit_note: rec.kind == "credit_note",
+        creditable: rec.kind == "invoice"
+            && rec.total_ttc > rec.amount_credited
+            && rec.status != InvoiceStatus::Draft,
+        doc,
+        credit_notes: invoices::credit_note_numbers(&db.pool, id).await?,
+        history,
+        new_pay_link: new_pay_token.map(|t| format!("{base}/pay/{t}")),
+    })
+}
+
+/// A draft invoice's edit form as stored: `NotFound` for an unknown id,
+/// `Conflict` once issued or for a credit note.
+pub async fn draft_form(
+    db: &crate::server::db::Db,
+    id: i64,
+) -> Result<crate::model::draft::DraftInput, AppError> {
+    use crate::server::db::invoices;
+    let mut conn = db.pool.acquire().await?;
+    let rec = invoices::get(&mut conn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if rec.status != InvoiceStatus::Draft || rec.kind != "invoice" {
+        return Err(AppError::Conflict);
+    }
+    let lines = invoices::lines(&mut conn, id).await?;
+    Ok(crate::model::draft::draft_input_of(
+        rec.customer_id,
+        &rec.currency,
+        rec.sale_date.as_deref().unwrap_or_default(),
+        rec.due_date.as_deref().unwrap_or_default(),
+        &lines,
+        rec.deposits,
+    ))
+}
+
+/// Whether an invoice may be corrected (the rule that blocks it, if any),
+/// and what it replaces or is replaced by.
+pub async fn correction_info(
+    db: &crate::server::db::Db,
+    id: i64,
+) -> Result<crate::model::correction::CorrectionInfo, AppError> {
+    use crate::server::db::invoices;
+    let blocked = correction_block_of(db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let links = invoices::correction_links(&db.pool, id).await?;
+    Ok(crate::model::correction::CorrectionInfo {
+        blocked,
+        replaces: links.replaces,
+        replaced_by: links.replaced_by,
+    })
+}
+
+/// The rule that blocks correcting an invoice (`Some(None)`: none does;
+/// `None`: no such invoice).
+pub async fn correction_block_of(
+    db: &crate::server::db::Db,
+    id: i64,
+) -> Result<Option<Option<crate::model::correction::CorrectionBlock>>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let rec = crate::server::db::invoices::get(&mut conn, id).await?;
+    Ok(rec.map(|r| {
+        crate::model::correction::correction_block(
+            &r.kind,
+            r.status,
+            r.amount_paid,
+            r.amount_credited,
+        )
+    }))
+}

@@ -3,11 +3,12 @@ use crate::error::AppError;
 use crate::model::correction::correction_block;
 use crate::model::document::{Buyer, DocLine, Seller, Terms};
 use crate::model::draft::{DraftInput, ValidLine, validate_draft};
-use crate::model::invoice::{InvoiceStatus, Settlement};
+use crate::model::invoice::InvoiceStatus;
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
 use crate::server::db::invoices::{self, NewDraft};
 use crate::server::db::{Db, audit, company, customers, numbering, pay_links};
+use crate::server::services::ledger;
 use crate::server::services::pay_links::new_token;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,17 @@ fn doc_line(l: &ValidLine) -> DocLine {
 
 /// Saves a valid draft with its lines and totals, or reports every bad field.
 pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Result<i64, AppError> {
+    create_draft_by(db, input, today, None).await
+}
+
+/// [`create_draft`] by a staff member, recorded in the audit log in the same
+/// transaction.
+pub async fn create_draft_by(
+    db: &Db,
+    input: &DraftInput,
+    today: NaiveDate,
+    staff: Option<i64>,
+) -> Result<i64, AppError> {
     let valid = validate_draft(input, today).map_err(AppError::Validation)?;
     let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
     let totals = compute_totals(&amounts);
@@ -64,6 +76,15 @@ pub async fn create_draft(db: &Db, input: &DraftInput, today: NaiveDate) -> Resu
     for (i, l) in valid.lines.iter().enumerate() {
         invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
     }
+    if let Some(staff) = staff {
+        audit::record_in(
+            &mut tx,
+            Some(staff),
+            "draft_created",
+            &format!("draft:{id}"),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -75,6 +96,18 @@ pub async fn update_draft(
     id: i64,
     input: &DraftInput,
     today: NaiveDate,
+) -> Result<(), AppError> {
+    update_draft_by(db, id, input, today, None).await
+}
+
+/// [`update_draft`] by a staff member, recorded in the audit log in the same
+/// transaction.
+pub async fn update_draft_by(
+    db: &Db,
+    id: i64,
+    input: &DraftInput,
+    today: NaiveDate,
+    staff: Option<i64>,
 ) -> Result<(), AppError> {
     let valid = validate_draft(input, today).map_err(AppError::Validation)?;
     let amounts: Vec<LineAmounts> = valid.lines.iter().map(|l| l.amounts.clone()).collect();
@@ -110,6 +143,15 @@ pub async fn update_draft(
     for (i, l) in valid.lines.iter().enumerate() {
         invoices::insert_line(&mut tx, id, i as i64, &doc_line(l)).await?;
     }
+    if let Some(staff) = staff {
+        audit::record_in(
+            &mut tx,
+            Some(staff),
+            "draft_updated",
+            &format!("draft:{id}"),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -144,7 +186,7 @@ pub async fn issue(
 }
 
 /// The body of [`issue`], inside the caller's transaction.
-async fn issue_within(
+pub(crate) async fn issue_within(
     conn: &mut AnyConnection,
     invoice_id: i64,
     issue_date: NaiveDate,
@@ -250,8 +292,9 @@ pub async fn credit(
 }
 
 /// The body of [`credit`], inside the caller's transaction (a
-/// [`Db::begin_money`] one). The invoice's status follows its money, a
-/// disputed one staying disputed: the caller closing a dispute sets it.
+/// [`Db::begin_money`] one). Once the credit note is issued, the ledger
+/// recomputes the invoice (a disputed one stays disputed while its dispute is
+/// open: closing the dispute recomputes it again).
 pub(crate) async fn credit_within(
     tx: &mut AnyConnection,
     invoice_id: i64,
@@ -326,17 +369,10 @@ pub(crate) async fn credit_within(
         for (i, l) in lines.iter().enumerate() {
             invoices::insert_line(&mut *tx, id, i as i64, l).await?;
         }
-        let status = Settlement {
-            total_ttc: inv.total_ttc,
-            deposits: inv.deposits,
-            paid: inv.amount_paid,
-            credited: inv.amount_credited + totals.total_ttc,
-        }
-        .status(inv.status);
-        invoices::apply_credit(&mut *tx, invoice_id, totals.total_ttc, status).await?;
         id
     };
     let issued = issue_within(&mut *tx, draft_id, issue_date, seller, terms, actor).await?;
+    ledger::recompute(&mut *tx, invoice_id, crate::server::db::now_ts()).await?;
     audit::record_in(
         &mut *tx,
         actor,

@@ -1,7 +1,7 @@
 //! Pay links: a random 256-bit token per invoice, given out once and stored as
 //! a SHA-256 hash, revocable, expiring some days after the invoice is paid.
 use crate::error::AppError;
-use crate::server::db::{Db, now_ts, pay_links};
+use crate::server::db::{Db, audit, now_ts, pay_links};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -49,18 +49,38 @@ pub async fn resolve(db: &Db, token: &str) -> Result<i64, AppError> {
 
 /// Revokes the invoice's links and returns a new token (staff "re-issue").
 pub async fn reissue(db: &Db, invoice_id: i64) -> Result<String, AppError> {
+    reissue_by(db, invoice_id, None).await
+}
+
+/// [`reissue`] by a staff member, recorded in the audit log in the same
+/// transaction.
+pub async fn reissue_by(db: &Db, invoice_id: i64, staff: Option<i64>) -> Result<String, AppError> {
     let mut tx = db.begin_write().await?;
     pay_links::revoke_all(&mut tx, invoice_id, now_ts()).await?;
     let (token, hash) = new_token();
     pay_links::insert(&mut tx, invoice_id, &hash, now_ts()).await?;
+    if let Some(staff) = staff {
+        let subject = format!("draft:{invoice_id}");
+        audit::record_in(&mut tx, Some(staff), "pay_link_reissued", &subject).await?;
+    }
     tx.commit().await?;
     Ok(token)
 }
 
 /// Revokes every link of an invoice.
 pub async fn revoke(db: &Db, invoice_id: i64) -> Result<(), AppError> {
+    revoke_by(db, invoice_id, None).await
+}
+
+/// [`revoke`] by a staff member, recorded in the audit log in the same
+/// transaction.
+pub async fn revoke_by(db: &Db, invoice_id: i64, staff: Option<i64>) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     pay_links::revoke_all(&mut tx, invoice_id, now_ts()).await?;
+    if let Some(staff) = staff {
+        let subject = format!("draft:{invoice_id}");
+        audit::record_in(&mut tx, Some(staff), "pay_link_revoked", &subject).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -6,32 +6,25 @@
 use crate::error::AppError;
 use crate::model::dispute::undisputed_payable;
 use crate::model::format::parse_amount_in;
-use crate::model::invoice::Settlement;
 use crate::model::lang::Lang;
 use crate::model::payment::{
     CheckoutOutcome, PayOptions, PaymentMethod, PaymentStatus, PaymentView, PendingPayment,
-    Receipt, TimelineEntry, check_amount, net_amount, payable,
+    TimelineEntry, check_amount, net_amount, payable,
 };
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::server::db::invoices::{self, InvoiceRecord};
 use crate::server::db::payments::{self as pay, LogEntry, NewPayment, PaymentRow, SessionRow};
-use crate::server::db::{Db, company, now_ts, outbox};
+use crate::server::db::{Db, company, now_ts};
 use crate::server::payments::{CheckoutRequest, Payments, ProviderError, RefundRequest};
-use sqlx::AnyConnection;
+use crate::server::services::ledger::{self, Succeeded, settlement};
+
+/// Receipts are the ledger's; the download route still reaches them here.
+pub use crate::server::services::ledger::receipt;
 
 /// Sessions live one hour at most (Stripe's minimum is 30 minutes); one that
 /// expires within a minute is not handed out again.
 const SESSION_SECS: i64 = 3600;
 const SESSION_MARGIN_SECS: i64 = 60;
-
-fn settlement(inv: &InvoiceRecord) -> Settlement {
-    Settlement {
-        total_ttc: inv.total_ttc,
-        deposits: inv.deposits,
-        paid: inv.amount_paid,
-        credited: inv.amount_credited,
-    }
-}
 
 fn field(name: &str, p: FieldProblem) -> AppError {
     let mut e = FieldErrors::default();
@@ -102,6 +95,54 @@ pub struct ReturnTo {
     pub path: String,
     pub customer_email: Option<String>,
     pub lang: Lang,
+}
+
+/// Where the provider sends a customer of `customer_id` back (`path`), with
+/// the customer's billing email and language for the checkout page.
+pub async fn return_to(db: &Db, customer_id: i64, path: String) -> Result<ReturnTo, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let contact = crate::server::db::outbox::customer_contact(&mut conn, customer_id).await?;
+    let (email, lang) = contact
+        .map(|(e, l, _)| (Some(e), Lang::parse(&l).unwrap_or_default()))
+        .unwrap_or((None, Lang::default()));
+    Ok(ReturnTo {
+        path,
+        customer_email: email,
+        lang,
+    })
+}
+
+/// [`return_to`] for the customer of an invoice.
+pub async fn return_to_invoice(
+    db: &Db,
+    invoice_id: i64,
+    path: String,
+) -> Result<ReturnTo, AppError> {
+    let customer = {
+        let mut conn = db.pool.acquire().await?;
+        invoices::get(&mut conn, invoice_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .customer_id
+    };
+    return_to(db, customer, path).await
+}
+
+/// A checkout session by its provider id, with its invoice's number (for the
+/// simulated provider's checkout page); `NotFound` for an unknown one.
+pub async fn session_with_number(
+    db: &Db,
+    session_id: &str,
+) -> Result<(SessionRow, String), AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let s = pay::session_by_provider_id(&mut conn, session_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let number = invoices::get(&mut conn, s.invoice_id)
+        .await?
+        .and_then(|i| i.number)
+        .unwrap_or_default();
+    Ok((s, number))
 }
 
 /// Opens a checkout session for `amount` (the payable amount when `None`), or
@@ -285,82 +326,6 @@ pub async fn timeline(db: &Db, invoice_id: i64) -> Result<Vec<TimelineEntry>, Ap
     Ok(pay::timeline(&mut conn, invoice_id).await?)
 }
 
-/// The receipt of a succeeded payment of this invoice.
-pub async fn receipt(db: &Db, invoice_id: i64, payment_id: i64) -> Result<Receipt, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    receipt_in(&mut conn, invoice_id, payment_id).await
-}
-
-async fn receipt_in(
-    conn: &mut AnyConnection,
-    invoice_id: i64,
-    payment_id: i64,
-) -> Result<Receipt, AppError> {
-    let p = pay::by_id(conn, payment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if p.invoice_id != invoice_id || p.status != PaymentStatus::Succeeded {
-        return Err(AppError::NotFound);
-    }
-    let inv = invoices::get(conn, invoice_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (_, _, buyer_name) = outbox::customer_contact(conn, inv.customer_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let seller_name: String = sqlx::Row::try_get(
-        &sqlx::query("SELECT legal_name FROM company WHERE id = 1")
-            .fetch_one(&mut *conn)
-            .await?,
-        "legal_name",
-    )?;
-    Ok(Receipt {
-        payment_id,
-        invoice_number: inv.number.clone().unwrap_or_default(),
-        seller_name,
-        buyer_name,
-        amount: p.amount,
-        currency: p.currency.clone(),
-        method: p.method,
-        reference: p.reference.clone(),
-        paid_at: p.succeeded_at.unwrap_or(p.updated_at),
-        invoice_total: inv.total_ttc,
-        balance_after: settlement(&inv).balance().max(0),
-    })
-}
-
-/// Queues the receipt email of a payment that just succeeded, in the caller's
-/// transaction (so it is sent if and only if the payment is recorded).
-pub async fn queue_receipt(
-    conn: &mut AnyConnection,
-    inv: &InvoiceRecord,
-    payment_id: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    let receipt = receipt_in(conn, inv.id, payment_id).await?;
-    let Some((to, lang, _)) = outbox::customer_contact(conn, inv.customer_id).await? else {
-        return Ok(());
-    };
-    let lang = Lang::parse(&lang).unwrap_or_default();
-    let link =
-        crate::server::email::absolute_link(&format!("/invoices/{}", receipt.invoice_number));
-    let mail = crate::server::email::messages::receipt_mail(lang, &receipt, &link);
-    outbox::enqueue(
-        conn,
-        &outbox::NewMessage {
-            dedupe_key: format!("receipt-{payment_id}"),
-            to_address: to,
-            subject: mail.subject,
-            body_text: mail.text,
-            body_html: Some(mail.html),
-            attachment: None,
-        },
-        now,
-    )
-    .await?;
-    Ok(())
-}
-
 /// An offline payment as typed by staff.
 #[derive(Debug, Clone)]
 pub struct OfflineInput {
@@ -449,8 +414,16 @@ pub async fn record_offline(
         now,
     )
     .await?;
-    super::webhooks::recompute(&mut tx, invoice_id, now).await?;
-    queue_receipt(&mut tx, &inv, id, now).await?;
+    let settled = ledger::settle(&mut tx, &inv, now).await?;
+    let paid = Succeeded {
+        id,
+        amount,
+        currency: &inv.currency,
+        method,
+        reference,
+        paid_at: now,
+    };
+    ledger::payment_succeeded(&mut tx, &inv, &settled, &paid, now).await?;
     crate::server::db::audit::record_in(
         &mut tx,
         Some(actor),

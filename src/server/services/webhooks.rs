@@ -3,13 +3,18 @@
 //! facts merge by rules that do not depend on arrival order (furthest payment
 //! state, largest cumulative refund, closed chargebacks stay closed), so late
 //! and reordered deliveries end where in-order delivery would.
+//!
+//! Events are applied in groups (see [`Db::in_money_group`]): concurrent
+//! deliveries share one transaction and one commit, each in its own savepoint,
+//! and each is answered only after that commit.
 use crate::error::AppError;
-use crate::model::invoice::Settlement;
 use crate::model::payment::PaymentStatus;
 use crate::server::db::payments::{self as pay, LogEntry, NewPayment, PaymentRow};
 use crate::server::db::{Db, invoices, now_ts};
 use crate::server::payments::events::{Event, Fact, PaymentFact};
+use crate::server::services::ledger::{self, Succeeded};
 use sqlx::AnyConnection;
+use std::sync::{Arc, Mutex};
 
 /// What happened to one delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,20 +25,39 @@ pub enum Applied {
     Duplicate,
 }
 
-/// Applies one parsed event in one transaction.
+type Slot = Arc<Mutex<Option<Result<Applied, AppError>>>>;
+
+/// Applies one parsed event exactly once, in a money transaction it may share
+/// with other deliveries; returns once that transaction has committed.
 pub async fn apply(db: &Db, event: &Event) -> Result<Applied, AppError> {
-    let now = now_ts();
-    let mut tx = db.begin_money().await?;
-    if !pay::claim_event(&mut tx, &event.id, &event.kind, now).await? {
+    let slot: Slot = Arc::default();
+    let (event, out) = (event.clone(), slot.clone());
+    db.in_money_group(Box::new(move |conn| {
+        Box::pin(async move {
+            let applied = apply_in(conn, &event, now_ts()).await;
+            let keep = applied.is_ok();
+            *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(applied);
+            keep
+        })
+    }))
+    .await?;
+    let applied = slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+    applied.unwrap_or_else(|| Err(AppError::internal("webhook", "event was not run")))
+}
+
+/// Applies one event inside the caller's money transaction: the event id is
+/// claimed first (a duplicate changes nothing), then its fact is applied.
+async fn apply_in(conn: &mut AnyConnection, event: &Event, now: i64) -> Result<Applied, AppError> {
+    if !pay::claim_event(conn, &event.id, &event.kind, now).await? {
         return Ok(Applied::Duplicate);
     }
     let outcome = match &event.fact {
-        Fact::Payment(f) => payment(&mut tx, f, now).await?,
+        Fact::Payment(f) => payment(conn, f, now).await?,
         Fact::Refund {
             payment_ref,
             amount_refunded,
             ..
-        } => refund(&mut tx, payment_ref, *amount_refunded, now).await?,
+        } => refund(conn, payment_ref, *amount_refunded, now).await?,
         Fact::Chargeback {
             dispute_id,
             payment_ref,
@@ -41,43 +65,25 @@ pub async fn apply(db: &Db, event: &Event) -> Result<Applied, AppError> {
             status,
             closed,
         } => {
-            pay::merge_chargeback(
-                &mut tx,
-                dispute_id,
-                payment_ref,
-                *amount,
-                status,
-                *closed,
-                now,
-            )
-            .await?;
-            settle_payment_of(
-                &mut tx,
-                payment_ref,
-                if *closed {
-                    "chargeback_closed"
-                } else {
-                    "charged_back"
-                },
-                Some(*amount),
-                status,
-                now,
-            )
-            .await?
+            pay::merge_chargeback(conn, dispute_id, payment_ref, *amount, status, *closed, now)
+                .await?;
+            let kind = if *closed {
+                "chargeback_closed"
+            } else {
+                "charged_back"
+            };
+            settle_payment_of(conn, payment_ref, kind, Some(*amount), status, now).await?
         }
         Fact::SessionExpired { session_id } => {
-            pay::close_session(&mut tx, session_id, "expired").await?;
+            pay::close_session(conn, session_id, "expired").await?;
             "session expired"
         }
         Fact::Ignored => "ignored",
     };
-    pay::set_event_outcome(&mut tx, &event.id, outcome).await?;
-    tx.commit().await?;
+    pay::set_event_outcome(conn, &event.id, outcome).await?;
     Ok(Applied::Done(outcome))
 }
 
-/// The invoice a payment fact belongs to: its metadata, its session, or a
-/// payment already stored under the same provider id.
 /// The invoice a payment fact is about: its known payment's, its checkout
 /// session's, or the one its metadata names.
 async fn invoice_of(
@@ -116,7 +122,7 @@ async fn payment(
     {
         pay::close_session(conn, sid, "complete").await?;
     }
-    let (payment_id, before) = match known {
+    let (payment_id, before) = match &known {
         Some(existing) => {
             let status = existing.status.merge(f.status);
             let method = existing.method.merge(f.method);
@@ -169,6 +175,7 @@ async fn payment(
             (id, None)
         }
     };
+    let stored = known.as_ref();
     let after = before.map_or(f.status, |b| b.merge(f.status));
     if before == Some(after) {
         return Ok("no change");
@@ -194,25 +201,17 @@ async fn payment(
     if f.currency != inv.currency {
         tracing::warn!(invoice_id, payment = %f.payment_ref, "payment currency differs from the invoice");
     }
-    let balance = recompute(conn, invoice_id, now).await?;
+    let settled = ledger::settle(conn, &inv, now).await?;
     if after == PaymentStatus::Succeeded {
-        if balance < 0 {
-            pay::flag_overpaid(conn, payment_id).await?;
-            pay::log(
-                conn,
-                &LogEntry {
-                    invoice_id,
-                    payment_id: Some(payment_id),
-                    kind: "overpaid",
-                    amount: Some(-balance),
-                    detail: "",
-                    actor: None,
-                },
-                now,
-            )
-            .await?;
-        }
-        super::payments::queue_receipt(conn, &inv, payment_id, now).await?;
+        let paid = Succeeded {
+            id: payment_id,
+            amount: stored.map_or(f.amount, |p| p.amount),
+            currency: stored.map_or(&f.currency, |p| &p.currency),
+            method: stored.map_or(f.method, |p| p.method.merge(f.method)),
+            reference: stored.map_or(&f.payment_ref, |p| &p.reference),
+            paid_at: now,
+        };
+        ledger::payment_succeeded(conn, &inv, &settled, &paid, now).await?;
     }
     Ok(after.as_str())
 }
@@ -258,34 +257,6 @@ async fn settle_payment_of(
         now,
     )
     .await?;
-    recompute(conn, p.invoice_id, now).await?;
+    ledger::recompute(conn, p.invoice_id, now).await?;
     Ok(kind)
-}
-
-/// Recomputes what an invoice has received from the stored facts and sets its
-/// status; returns the new balance (negative when overpaid).
-pub async fn recompute(
-    conn: &mut AnyConnection,
-    invoice_id: i64,
-    now: i64,
-) -> Result<i64, AppError> {
-    let inv = invoices::get(conn, invoice_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let paid = pay::net_paid(conn, invoice_id).await?;
-    let settlement = Settlement {
-        total_ttc: inv.total_ttc,
-        deposits: inv.deposits,
-        paid,
-        credited: inv.amount_credited,
-    };
-    let status = settlement.status(inv.status);
-    let paid_at = match status {
-        crate::model::invoice::InvoiceStatus::Paid => Some(inv.paid_at.unwrap_or(now)),
-        _ => None,
-    };
-    if paid != inv.amount_paid || status != inv.status || paid_at != inv.paid_at {
-        invoices::set_settlement(conn, invoice_id, paid, status, paid_at).await?;
-    }
-    Ok(settlement.balance())
 }
