@@ -79,17 +79,22 @@ impl LineSignals {
 #[component]
 pub fn StaffInvoiceNewPage() -> impl IntoView {
     let i18n = use_i18n();
-    let flash = Resource::new(|| (), |_| take_draft_flash());
+    // One fetcher for the form and its customer picker, at the top of the
+    // route, never under the Suspense (leptos-rs/leptos#4866).
+    let flash = Resource::new(
+        || (),
+        |_| async { Ok::<_, AppError>((take_draft_flash().await?, customer_options().await?)) },
+    );
     view! {
         <Title text=t_string!(i18n, draft_title).to_string() />
         <section class="panel wide">
             <p class="back"><a href="/staff/invoices">"← " {t!(i18n, inv_back)}</a></p>
             <h1>{t!(i18n, draft_title)}</h1>
             <Suspense fallback=|| ()>
-                {move || flash.get().map(|r| match r {
-                    Ok(f) => view! { <DraftForm flash=f /> }.into_any(),
+                {move || Suspend::new(async move { match flash.await {
+                    Ok((f, customers)) => view! { <DraftForm flash=f customers /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
         </section>
     }
@@ -107,19 +112,21 @@ pub fn StaffInvoiceEditPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let form = Resource::new(id, draft_for_edit);
+    let form = Resource::new(id, |id| async move {
+        Ok::<_, AppError>((draft_for_edit(id).await?, customer_options().await?))
+    });
     view! {
         <Title text=t_string!(i18n, draft_edit_title).to_string() />
         <section class="panel wide">
             <p class="back"><a href=move || format!("/staff/invoices/{}", id())>"← " {t!(i18n, draft_back)}</a></p>
             <h1>{t!(i18n, draft_edit_title)}</h1>
             <Suspense fallback=|| ()>
-                {move || form.get().map(|r| match r {
-                    Ok(f) => view! { <DraftForm flash=Some(f) edit=id() /> }.into_any(),
+                {move || Suspend::new(async move { match form.await {
+                    Ok((f, customers)) => view! { <DraftForm flash=Some(f) customers edit=id() /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
         </section>
     }
@@ -127,7 +134,11 @@ pub fn StaffInvoiceEditPage() -> impl IntoView {
 
 /// The draft form: a new draft, or the draft `edit` saved in place.
 #[component]
-fn DraftForm(flash: Option<DraftFlash>, #[prop(optional)] edit: Option<i64>) -> impl IntoView {
+fn DraftForm(
+    flash: Option<DraftFlash>,
+    customers: Vec<(i64, String)>,
+    #[prop(optional)] edit: Option<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let create = ServerAction::<CreateDraft>::new();
@@ -165,7 +176,7 @@ fn DraftForm(flash: Option<DraftFlash>, #[prop(optional)] edit: Option<i64>) -> 
     let more = format!("{here}?rows={}", (rows + 1).min(MAX_ROWS));
     let fields = move || {
         view! {
-            <DraftHeader input=input.clone() errors />
+            <DraftHeader input=input.clone() customers=customers.clone() errors />
             <fieldset>
                 <legend>{t!(i18n, draft_lines)}</legend>
                 <FieldMessage errors name="lines".to_string() />
@@ -207,20 +218,21 @@ fn FieldMessage(errors: Signal<FieldErrors>, name: String) -> impl IntoView {
 }
 
 #[component]
-fn DraftHeader(input: DraftInput, errors: Signal<FieldErrors>) -> impl IntoView {
+fn DraftHeader(
+    input: DraftInput,
+    customers: Vec<(i64, String)>,
+    errors: Signal<FieldErrors>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let customers = Resource::new(|| (), |_| customer_options());
     let chosen = input.customer_id;
     view! {
         <div class="grid-2">
             <div class="field">
                 <label for="d-customer">{t!(i18n, draft_customer)}</label>
                 <select id="d-customer" name="draft[customer_id]" data-testid="draft-customer">
-                    <Suspense fallback=|| ()>
-                        {move || customers.get().and_then(|r| r.ok()).map(|cs| cs.into_iter().map(|(id, name)| {
-                            view! { <option value=id.to_string() selected=id == chosen>{name}</option> }
-                        }).collect_view())}
-                    </Suspense>
+                    {customers.into_iter().map(|(id, name)| {
+                        view! { <option value=id.to_string() selected=id == chosen>{name}</option> }
+                    }).collect_view()}
                 </select>
                 <FieldMessage errors name="customer_id".to_string() />
             </div>
