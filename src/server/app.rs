@@ -160,7 +160,10 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(page_state.clone()),
+            move || {
+                provide_context(page_state.clone());
+                super::stall::watch_render();
+            },
             move || shell(options.clone()),
         )
         .route_layer(super::stall::StallGuardLayer::new(

@@ -6,12 +6,22 @@
 //! Pages render in `SsrMode::Async`: the response head waits for the whole
 //! render, so bounding the handler's future bounds the render. Cutting it
 //! drops the render exactly as a client that goes away does.
+//!
+//! A render dropped before its page was sent (cut here, or its client gone)
+//! must not leak: Leptos keeps each resource's serialisation future in the
+//! render's shared context, and those futures hold the resources, whose
+//! owners hold the shared context again. Only streaming the page's data
+//! breaks that cycle, so the guard does it for a page that was never sent:
+//! it resolves what is left and drops it (20,000 dropped requests kept
+//! about 200 MB alive before this).
 use axum::body::Body;
 use axum::extract::MatchedPath;
+use futures::{Stream, StreamExt};
 use http::{Request, Response, StatusCode, header};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tower::{Layer, Service};
@@ -22,6 +32,58 @@ pub static STALLED_RENDERS: AtomicU64 = AtomicU64::new(0);
 /// How long a page render may take unless configured otherwise: far beyond
 /// any healthy render (tens of milliseconds), short of a client's patience.
 pub const DEFAULT_RENDER_BOUND: Duration = Duration::from_secs(30);
+
+/// The page data still pending in a render (Leptos's shared context stream).
+type PendingData = Pin<Box<dyn Stream<Item = String> + Send + Sync>>;
+type TakePending = Box<dyn FnOnce() -> Option<PendingData> + Send>;
+
+/// Where the page handler leaves its render's pending data for the guard.
+#[derive(Clone, Default)]
+struct RenderSlot(Arc<Mutex<Option<TakePending>>>);
+
+tokio::task_local! {
+    static RENDER: RenderSlot;
+}
+
+/// Called in the page handler's context (inside the render's reactive
+/// owner): lets the guard release the render if its page is never sent.
+pub fn watch_render() {
+    let Some(shared) = leptos::prelude::Owner::current_shared_context() else {
+        return;
+    };
+    let _ = RENDER.try_with(|slot| {
+        if let Ok(mut s) = slot.0.lock() {
+            *s = Some(Box::new(move || shared.pending_data()));
+        }
+    });
+}
+
+/// Dropped with the request's future or with its body, whichever lives
+/// last: resolves and drops whatever the render left pending, within the
+/// bound, on a task of its own. After a page was sent in full there is
+/// nothing left and this costs next to nothing.
+struct ReleaseRender {
+    slot: RenderSlot,
+    bound: Duration,
+}
+
+impl Drop for ReleaseRender {
+    fn drop(&mut self) {
+        let take = self.slot.0.lock().ok().and_then(|mut s| s.take());
+        let Some(mut pending) = take.and_then(|take| take()) else {
+            return;
+        };
+        let bound = self.bound;
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let drain = async { while pending.next().await.is_some() {} };
+                if tokio::time::timeout(bound, drain).await.is_err() {
+                    tracing::warn!("a dropped render's data did not resolve in time");
+                }
+            });
+        }
+    }
+}
 
 /// Puts a [`StallGuard`] with the given bound around a service.
 #[derive(Debug, Clone, Copy)]
@@ -78,9 +140,23 @@ where
             .get::<MatchedPath>()
             .map(|m| m.as_str().to_string())
             .unwrap_or_default();
+        let slot = RenderSlot::default();
+        let release = ReleaseRender {
+            slot: slot.clone(),
+            bound,
+        };
         Box::pin(async move {
-            match tokio::time::timeout(bound, inner.call(req)).await {
-                Ok(answer) => answer,
+            let render = RENDER.scope(slot, tokio::time::timeout(bound, inner.call(req)));
+            match render.await {
+                // The body keeps the release: it runs when the page was sent
+                // or when the client went away while it was being sent.
+                Ok(Ok(res)) => Ok(res.map(|body| {
+                    Body::from_stream(body.into_data_stream().map(move |chunk| {
+                        let _ = &release;
+                        chunk
+                    }))
+                })),
+                Ok(Err(e)) => Err(e),
                 Err(_) => {
                     STALLED_RENDERS.fetch_add(1, Ordering::Relaxed);
                     tracing::error!(
