@@ -7,18 +7,39 @@ use crate::components::errors::error_text;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::correction::{CorrectionBlock, CorrectionInfo};
+use crate::model::staff_invoice::StaffInvoiceView;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
+/// What the correction block needs, loaded by the route component (never
+/// under a `<Suspense>`: leptos-rs/leptos#4866).
+pub type CorrectionResource = Resource<Result<CorrectionInfo, AppError>>;
+
+/// Starts loading the corrections of the document `id()` once the page's
+/// own load `page` has succeeded (its refusal decides the page). Actions come
+/// back with a new query string, which refetches both.
+pub fn correction_resource(
+    id: impl Fn() -> i64 + Send + Sync + 'static,
+    page: Resource<Result<StaffInvoiceView, AppError>>,
+) -> CorrectionResource {
+    let search = use_location().search;
+    Resource::new(
+        move || (id(), search.get()),
+        move |(id, _)| async move {
+            page.await?;
+            invoice_correction(id).await
+        },
+    )
+}
+
 /// Everything about corrections for the document `id`, in the actions column.
 #[component]
-pub fn CorrectInvoice(id: i64) -> impl IntoView {
-    // Actions come back here with a new query string: refetch then.
-    let search = use_location().search;
-    let info = Resource::new(move || (id, search.get()), |(id, _)| invoice_correction(id));
+pub fn CorrectInvoice(id: i64, info: CorrectionResource) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
-            {move || info.get().and_then(Result::ok).map(|info| view! { <Correction id info /> })}
+            {move || Suspend::new(async move {
+                info.await.ok().map(|info| view! { <Correction id info /> })
+            })}
         </Suspense>
     }
 }

@@ -8,9 +8,11 @@
 use crate::api::disputes::invoice_disputes;
 use crate::components::dispute_labels::{Refusal, StatusBadge, reason_label, resolution_label};
 use crate::components::textarea::TypedTextarea;
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::customer_dispute::{AgreedPlan, DisputeLine, DisputeSectionData, DisputeSummary};
 use crate::model::dispute::DisputeReason;
+use crate::model::document::InvoiceDocument;
 use crate::model::format::{format_date, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use leptos::prelude::*;
@@ -46,20 +48,40 @@ impl Paths {
     }
 }
 
+/// The dispute section's data for `kind`/`key`. Created by the route
+/// component (never under a `<Suspense>`: leptos-rs/leptos#4866).
+pub type DisputeSectionResource = Resource<Result<DisputeSectionData, AppError>>;
+
+/// Starts loading the section of `kind`/`key` once the page's document
+/// `doc` has loaded (a refused document decides the page). Call it at the
+/// top of a route component.
+pub fn dispute_section_resource(
+    kind: &'static str,
+    key: impl Fn() -> String + Send + Sync + 'static,
+    doc: Resource<Result<InvoiceDocument, AppError>>,
+) -> DisputeSectionResource {
+    Resource::new(key, move |key| async move {
+        doc.await?;
+        invoice_disputes(kind.to_string(), key).await
+    })
+}
+
 /// The section, placed after the pay panel. Shows nothing for a document
 /// that cannot be disputed and never was.
 #[component]
-pub fn DisputeSection(kind: &'static str, key: String) -> impl IntoView {
+pub fn DisputeSection(
+    kind: &'static str,
+    key: String,
+    data: DisputeSectionResource,
+) -> impl IntoView {
     let paths = Paths::new(kind, &key);
-    let data = Resource::new(
-        move || (kind, key.clone()),
-        |(k, key)| invoice_disputes(k.to_string(), key),
-    );
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let paths = paths.clone();
-                data.get().and_then(Result::ok).map(move |d| view! { <SectionBody data=d paths /> })
+                Suspend::new(async move {
+                    data.await.ok().map(move |d| view! { <SectionBody data=d paths /> })
+                })
             }}
         </Suspense>
     }

@@ -24,7 +24,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/" rel="external">{t!(i18n, app_name)}</a>
             <Transition fallback=|| ()>
-                {move || user.get().flatten().map(|u| view! { <UserNav user=u /> })}
+                {move || Suspend::new(async move {
+                    user.await.map(|u| view! { <UserNav user=u /> })
+                })}
             </Transition>
             <LangSwitch />
         </header>

@@ -4,7 +4,9 @@
 //! typed amount kept.
 use crate::api::payments::{PayPanelData, StartPayment, pay_panel};
 use crate::components::errors::problem_text;
+use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::document::InvoiceDocument;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use crate::model::payment::{PaymentStatus, PaymentView};
@@ -27,36 +29,55 @@ fn pay_error_text(code: &str) -> String {
 }
 
 /// The code of a refusal: the field problem of a validation error, else the error's kind.
-pub fn refusal_code(e: &crate::error::AppError) -> &'static str {
+pub fn refusal_code(e: &AppError) -> &'static str {
     match e {
-        crate::error::AppError::Validation(f) => {
-            f.0.first().map(|(_, p)| p.code()).unwrap_or("invalid")
-        }
+        AppError::Validation(f) => f.0.first().map(|(_, p)| p.code()).unwrap_or("invalid"),
         other => other.code(),
     }
 }
 
+/// The pay panel's data, loaded for `kind` and `key`. Created by the route
+/// component (never under a `<Suspense>`: leptos-rs/leptos#4866).
+pub type PayPanelResource = Resource<Result<PayPanelData, AppError>>;
+
+/// Starts loading the panel of `kind`/`key` once the page's document `doc`
+/// has loaded (a refused document decides the page; nothing more is asked).
+/// Call it at the top of a route component.
+pub fn pay_panel_resource(
+    kind: &'static str,
+    key: impl Fn() -> String + Send + Sync + 'static,
+    doc: Resource<Result<InvoiceDocument, AppError>>,
+) -> PayPanelResource {
+    Resource::new(key, move |key| async move {
+        doc.await?;
+        pay_panel(kind.to_string(), key).await
+    })
+}
+
 /// `kind` is `invoice` (signed-in customer) or `link` (pay-link holder);
-/// `base` is the page's path, under which receipts live.
+/// `base` is the page's path, under which receipts live; `panel` comes from
+/// [`pay_panel_resource`].
 #[component]
-pub fn PayPanelView(kind: &'static str, key: String, base: String) -> impl IntoView {
+pub fn PayPanelView(
+    kind: &'static str,
+    key: String,
+    base: String,
+    panel: PayPanelResource,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let (k, kk) = (kind.to_string(), key.clone());
-    let panel = Resource::new(
-        move || (k.clone(), kk.clone()),
-        |(k, key)| pay_panel(k, key),
-    );
     view! {
         <Suspense fallback=|| ()>
             {move || {
                 let (key, base) = (key.clone(), base.clone());
-                panel.get().and_then(Result::ok).map(move |p| view! {
-                    <section class="panel pay-panel" id="pay" aria-labelledby="pay-h" data-testid="pay-panel">
-                        <h2 id="pay-h">{t!(i18n, pay_title)}</h2>
-                        <PayNotices panel=p.clone() />
-                        <PayForm kind key panel=p.clone() />
-                        <Receipts payments=p.payments base />
-                    </section>
+                Suspend::new(async move {
+                    panel.await.ok().map(move |p| view! {
+                        <section class="panel pay-panel" id="pay" aria-labelledby="pay-h" data-testid="pay-panel">
+                            <h2 id="pay-h">{t!(i18n, pay_title)}</h2>
+                            <PayNotices panel=p.clone() />
+                            <PayForm kind key panel=p.clone() />
+                            <Receipts payments=p.payments base />
+                        </section>
+                    })
                 })
             }}
         </Suspense>

@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use crate::model::payment::{PaymentMethod, PaymentView};
+use crate::model::staff_invoice::StaffInvoiceView;
 use crate::model::validate::FieldProblem;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -49,19 +50,41 @@ fn shown_refusal(
     })
 }
 
-#[component]
-pub fn StaffPaymentsPanel(invoice_id: i64) -> impl IntoView {
-    let i18n = use_i18n();
+/// The panel's data, loaded by the route component (never under a
+/// `<Suspense>`: leptos-rs/leptos#4866); `None` for a document without
+/// payments (a draft or a credit note).
+pub type StaffPaymentsResource = Resource<Result<Option<StaffPaymentsData>, AppError>>;
+
+/// Starts loading the payments of the invoice `id()` once the page's
+/// document `page` has loaded. The forms come back to the page with a new
+/// query string, which refetches both.
+pub fn staff_payments_resource(
+    id: impl Fn() -> i64 + Send + Sync + 'static,
+    page: Resource<Result<StaffInvoiceView, AppError>>,
+) -> StaffPaymentsResource {
     let search = use_location().search;
-    let data = Resource::new(
-        move || (invoice_id, search.get()),
-        |(id, _)| staff_payments(id),
-    );
+    Resource::new(
+        move || (id(), search.get()),
+        move |(id, _)| async move {
+            let v = page.await?;
+            if v.draft || v.credit_note {
+                return Ok(None);
+            }
+            staff_payments(id).await.map(Some)
+        },
+    )
+}
+
+#[component]
+pub fn StaffPaymentsPanel(invoice_id: i64, data: StaffPaymentsResource) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="panel" id="payments" aria-labelledby="payments-h" data-testid="staff-payments">
             <h2 id="payments-h">{t!(i18n, sp_title)}</h2>
             <Suspense fallback=|| ()>
-                {move || data.get().and_then(Result::ok).map(|d| view! { <PaymentsBody invoice_id d /> })}
+                {move || Suspend::new(async move {
+                    data.await.ok().flatten().map(|d| view! { <PaymentsBody invoice_id d /> })
+                })}
             </Suspense>
         </section>
     }

@@ -193,10 +193,13 @@ fn LinkPage(kind: LinkKind, form: fn(String, String) -> AnyView) -> impl IntoVie
         <Title text=title />
         <section class="panel narrow">
             <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-                {move || link.get().map(|r| match r {
+                {move || {
+                    let heading = heading.clone();
+                    Suspend::new(async move { match link.await {
                     Ok(Some(email)) => view! { <h1>{heading.clone()}</h1> {form(token(), email)} }.into_any(),
                     _ => view! { <DeadLink kind /> }.into_any(),
-                })}
+                }})
+                }}
             </Suspense>
         </section>
     }

@@ -70,7 +70,8 @@ fn ThreadPage(kind: &'static str, token: Signal<String>) -> impl IntoView {
     view! {
         <Meta name="robots" content="noindex" />
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-            {move || data.get().map(|r| {
+            {move || Suspend::new(async move {
+                let r = data.await;
                 let id = id.get_untracked().unwrap_or_default();
                 match r {
                     Ok(page) => {

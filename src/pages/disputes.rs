@@ -21,12 +21,12 @@ pub fn DisputesPage() -> impl IntoView {
         <section class="panel">
             <h1>{t!(i18n, dispute_list_title)}</h1>
             <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-                {move || list.get().map(|r| match r {
+                {move || Suspend::new(async move { match list.await {
                     Ok(rows) => view! { <DisputeList rows /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/disputes" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <Redirect path="/staff" /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
         </section>
     }

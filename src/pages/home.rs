@@ -8,16 +8,13 @@ pub fn HomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     view! {
         <Suspense fallback=|| ()>
-            {move || {
-                user.get()
-                    .map(|u| {
-                        let target = match u {
-                            Ok(Some(u)) => home_for(&u).to_string(),
-                            _ => "/login".to_string(),
-                        };
-                        view! { <Redirect path=target /> }
-                    })
-            }}
+            {move || Suspend::new(async move {
+                let target = match user.await {
+                    Ok(Some(u)) => home_for(&u).to_string(),
+                    _ => "/login".to_string(),
+                };
+                view! { <Redirect path=target /> }
+            })}
         </Suspense>
     }
 }

@@ -1,9 +1,9 @@
 //! `/invoices/{number}`: one invoice with every legal mention and its PDF.
 use crate::api::invoices::invoice_detail;
-use crate::components::dispute_form::DisputeSection;
+use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::DocumentView;
 use crate::components::errors::error_text;
-use crate::components::pay_panel::PayPanelView;
+use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::not_found::NotFoundPage;
@@ -17,18 +17,22 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let number = move || params.with(|p| p.get("number")).unwrap_or_default();
+    // Every resource of the page starts here, never under the Suspense
+    // (leptos-rs/leptos#4866); the panels follow the document.
     let doc = Resource::new(number, invoice_detail);
+    let panel = pay_panel_resource("invoice", number, doc);
+    let disputes = dispute_section_resource("invoice", number, doc);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-            {move || doc.get().map(|r| match r {
+            {move || Suspend::new(async move { match doc.await {
                 Ok(doc) => {
                     let pdf = format!("/invoices/{}/pdf", doc.number);
                     let base = format!("/invoices/{}", doc.number);
                     view! {
                         <Title text=doc.number.clone() />
                         <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
-                        <PayPanelView kind="invoice" key=doc.number.clone() base />
-                        <DisputeSection kind="invoice" key=doc.number.clone() />
+                        <PayPanelView kind="invoice" key=doc.number.clone() base panel />
+                        <DisputeSection kind="invoice" key=doc.number.clone() data=disputes />
                         <DocumentView doc pdf_href=pdf />
                     }
                     .into_any()
@@ -38,7 +42,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                 }
                 Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
                 Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -33,7 +33,7 @@ pub fn InvoicesPage() -> impl IntoView {
             <FilterBar current=filter search />
             <SearchForm filter search />
             <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-                {move || invoices.get().map(|r| match r {
+                {move || Suspend::new(async move { match invoices.await {
                     Ok(page) => {
                         let next = page.next.clone().map(|c| page_href(filter.get_untracked(), search.get_untracked(), Some(c)));
                         let first = after.get_untracked().map(|_| page_href(filter.get_untracked(), search.get_untracked(), None));
@@ -48,7 +48,7 @@ pub fn InvoicesPage() -> impl IntoView {
                     }
                     Err(AppError::Forbidden) => view! { <Redirect path="/staff" /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Transition>
         </section>
     }

@@ -2,9 +2,9 @@
 //! invoice, its PDF, the amount due and the bank details; nothing else of the
 //! customer's account. Unknown, revoked or expired links give a plain 404.
 use crate::api::invoices::{PayLinkSignup, pay_link_invoice};
-use crate::components::dispute_form::DisputeSection;
+use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::DocumentView;
-use crate::components::pay_panel::PayPanelView;
+use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::format_money;
@@ -19,14 +19,18 @@ pub fn PayPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
+    // Every resource of the page starts here, never under the Suspense
+    // (leptos-rs/leptos#4866); the panels follow the document.
     let doc = Resource::new(token, pay_link_invoice);
+    let panel = pay_panel_resource("link", token, doc);
+    let disputes = dispute_section_resource("link", token, doc);
     view! {
         // The token is a secret: keep it out of other sites' logs. Not
         // "no-referrer": with it, browsers send `Origin: null` on this page's
         // own form posts, which the same-origin guard refuses.
         <Meta name="referrer" content="same-origin" />
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-            {move || doc.get().map(|r| match r {
+            {move || Suspend::new(async move { match doc.await {
                 Ok(doc) => {
                     let lang = Lang::from(i18n.get_locale_untracked());
                     let due = format_money(doc.balance, &doc.currency, lang);
@@ -39,15 +43,15 @@ pub fn PayPage() -> impl IntoView {
                             </p>
                             <p>{t!(i18n, pay_by_transfer)}</p>
                         </section>
-                        <PayPanelView kind="link" key=token() base=format!("/pay/{}", token()) />
-                        <DisputeSection kind="link" key=token() />
+                        <PayPanelView kind="link" key=token() base=format!("/pay/{}", token()) panel />
+                        <DisputeSection kind="link" key=token() data=disputes />
                         <DocumentView doc pdf_href=pdf />
                         <SignupOffer token=token() />
                     }
                     .into_any()
                 }
                 Err(AppError::NotFound) | Err(_) => view! { <NotFoundPage /> }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }

@@ -41,11 +41,11 @@ pub fn CheckoutReturnPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || {
                 let base = base.clone();
-                status.get().map(move |r| match r {
+                Suspend::new(async move { match status.await {
                     Ok(outcome) => view! { <Outcome outcome base /> }.into_any(),
                     Err(AppError::NotFound) | Err(AppError::Forbidden) => view! { <NotFoundPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{crate::components::errors::error_text(&e)}</p> }.into_any(),
-                })
+                }})
             }}
         </Suspense>
     }
@@ -119,7 +119,7 @@ pub fn ReceiptPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || {
                 let base = base.clone();
-                receipt.get().map(move |r| match r {
+                Suspend::new(async move { match receipt.await {
                     Ok(r) => {
                         let lang = Lang::from(i18n.get_locale_untracked());
                         let method = crate::components::labels::method_label(lang, r.method);
@@ -143,7 +143,7 @@ pub fn ReceiptPage() -> impl IntoView {
                         .into_any()
                     }
                     Err(_) => view! { <NotFoundPage /> }.into_any(),
-                })
+                }})
             }}
         </Suspense>
     }

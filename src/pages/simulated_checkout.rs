@@ -28,7 +28,7 @@ pub fn SimulatedCheckoutPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || {
                 let id = id.clone();
-                data.get().map(move |r| match r {
+                Suspend::new(async move { match data.await {
                     Ok(c) => {
                         let lang = Lang::from(i18n.get_locale_untracked());
                         let amount = format_money(c.amount, &c.currency, lang);
@@ -50,7 +50,7 @@ pub fn SimulatedCheckoutPage() -> impl IntoView {
                         .into_any()
                     }
                     Err(_) => view! { <NotFoundPage /> }.into_any(),
-                })
+                }})
             }}
         </Suspense>
     }

@@ -8,29 +8,32 @@ use crate::model::lang::Lang;
 use crate::model::role::Role;
 use crate::model::staff::StaffHome;
 use crate::pages::forbidden::ForbiddenPage;
+use crate::pages::staff_disputes::{DisputesNavLink, WaitingResource, waiting_resource};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
+    // Both resources start here, never under the Suspense (leptos-rs/leptos#4866).
     let home = Resource::new(|| (), |_| get_staff_home());
+    let waiting = waiting_resource(home);
     view! {
         <Suspense fallback=|| ()>
-            {move || home.get().map(|r| match r {
-                Ok(h) => view! { <StaffHomeView home=h /> }.into_any(),
+            {move || Suspend::new(async move { match home.await {
+                Ok(h) => view! { <StaffHomeView home=h waiting /> }.into_any(),
                 Err(AppError::Unauthenticated) => {
                     view! { <Redirect path="/login?next=/staff" /> }.into_any()
                 }
                 Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                 Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }
 
 #[component]
-fn StaffHomeView(home: StaffHome) -> impl IntoView {
+fn StaffHomeView(home: StaffHome, waiting: WaitingResource) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let role = match home.user.role {
@@ -50,7 +53,7 @@ fn StaffHomeView(home: StaffHome) -> impl IntoView {
                 <a class="chip" href="/staff/invoices" data-testid="nav-staff-invoices">{t!(i18n, nav_staff_invoices)}</a>
                 <a class="chip" href="/staff/invoices/new">{t!(i18n, staff_new_invoice)}</a>
                 <a class="chip" href="/staff/customers" data-testid="nav-staff-customers">{t!(i18n, nav_staff_customers)}</a>
-                <crate::pages::staff_disputes::DisputesNavLink />
+                <DisputesNavLink waiting />
                 {home.user.role.can_administer().then(|| view! {
                     <a class="chip" href="/staff/settings" data-testid="nav-settings">{t!(i18n, nav_settings)}</a>
                     <a class="chip" href="/staff/users" data-testid="nav-users">{t!(i18n, nav_users)}</a>

@@ -40,7 +40,7 @@ pub fn StaffCustomersPage() -> impl IntoView {
                 <button type="submit" class="secondary">{t!(i18n, search_submit)}</button>
             </form>
             <Transition fallback=|| ()>
-                {move || list.get().map(|r| match r {
+                {move || Suspend::new(async move { match list.await {
                     Ok(rows) => view! {
                         <ul class="customer-list" data-testid="customer-list">
                             {rows.into_iter().map(|c| view! {
@@ -54,7 +54,7 @@ pub fn StaffCustomersPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                     Err(e) => refusal(e),
-                })}
+                }})}
             </Transition>
         </section>
     }
@@ -75,13 +75,13 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
         <section class="panel narrow">
             <p class="back"><a href="/staff/customers">"← " {t!(i18n, nav_staff_customers)}</a></p>
             <Suspense fallback=|| ()>
-                {move || form.get().map(|r| match r {
+                {move || Suspend::new(async move { match form.await {
                     Ok((input, errors)) => view! {
                         <CustomerForm id=id() input errors />
                         {id().map(|cid| view! { <InviteForm customer_id=cid /> })}
                     }.into_any(),
                     Err(e) => refusal(e),
-                })}
+                }})}
             </Suspense>
         </section>
     }

@@ -23,10 +23,10 @@ pub fn StaffDisputePage() -> impl IntoView {
     let data = Resource::new(move || (id(), search.get()), |(id, _)| staff_dispute(id));
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-            {move || data.get().map(|r| match r {
+            {move || Suspend::new(async move { match data.await {
                 Ok(d) => view! { <DisputeBody d /> }.into_any(),
                 Err(error) => view! { <LoadFailed error here=format!("/staff/disputes/{}", id()) /> }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }

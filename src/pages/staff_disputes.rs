@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::model::dispute::{DisputeStatus, QueueRow};
 use crate::model::format::format_money;
 use crate::model::lang::Lang;
+use crate::model::staff::StaffHome;
 use crate::pages::forbidden::ForbiddenPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,12 +29,12 @@ pub fn StaffDisputesPage() -> impl IntoView {
         <section class="panel wide" data-testid="sd-queue">
             <h1>{t!(i18n, sd_queue_title)}</h1>
             <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-                {move || list.get().map(|r| match r {
+                {move || Suspend::new(async move { match list.await {
                     Ok(d) => view! { <QueueFilters staff=d.staff.clone() /> <QueueTable d /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/disputes" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Transition>
         </section>
     }
@@ -137,18 +138,35 @@ fn QueueRowView(r: QueueRow) -> impl IntoView {
     }
 }
 
+/// How many disputes wait for a staff answer, for [`DisputesNavLink`].
+pub type WaitingResource = Resource<Result<usize, AppError>>;
+
+/// Starts counting the disputes that wait for staff once the staff home
+/// `home` has loaded (a refusal decides the page). Call it at the top of the
+/// route component, never under a `<Suspense>` (leptos-rs/leptos#4866).
+pub fn waiting_resource(home: Resource<Result<StaffHome, AppError>>) -> WaitingResource {
+    Resource::new(
+        || (),
+        move |_| async move {
+            home.await?;
+            crate::api::staff_disputes::disputes_waiting().await
+        },
+    )
+}
+
 /// The staff navigation's link to the queue, with how many disputes wait
 /// for a staff answer.
 #[component]
-pub fn DisputesNavLink() -> impl IntoView {
+pub fn DisputesNavLink(waiting: WaitingResource) -> impl IntoView {
     let i18n = use_i18n();
-    let waiting = Resource::new(|| (), |_| crate::api::staff_disputes::disputes_waiting());
     view! {
         <a class="chip" href="/staff/disputes" data-testid="nav-staff-disputes">
             {t!(i18n, sd_nav)}
             <Suspense fallback=|| ()>
-                {move || waiting.get().and_then(Result::ok).filter(|n| *n > 0).map(|n| view! {
-                    " " <span class="sd-count" data-testid="nav-disputes-waiting">{t!(i18n, sd_nav_waiting, n = n)}</span>
+                {move || Suspend::new(async move {
+                    waiting.await.ok().filter(|n| *n > 0).map(|n| view! {
+                        " " <span class="sd-count" data-testid="nav-disputes-waiting">{t!(i18n, sd_nav_waiting, n = n)}</span>
+                    })
                 })}
             </Suspense>
         </a>

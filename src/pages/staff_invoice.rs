@@ -4,10 +4,13 @@
 use crate::api::staff_invoices::{
     CreditInvoice, IssueInvoice, ReissuePayLink, RevokePayLink, SendInvoiceAgain, staff_invoice,
 };
+use crate::components::correct_invoice::{CorrectInvoice, CorrectionResource, correction_resource};
 use crate::components::document::DocumentView;
 use crate::components::errors::error_text;
 use crate::components::page_load::{LoadFailed, id_param};
-use crate::components::staff_payments::StaffPaymentsPanel;
+use crate::components::staff_payments::{
+    StaffPaymentsPanel, StaffPaymentsResource, staff_payments_resource,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::staff_invoice::StaffInvoiceView;
@@ -19,24 +22,30 @@ use leptos_router::hooks::{use_location, use_query_map};
 #[component]
 pub fn StaffInvoicePage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
     let id = id_param();
     // Actions redirect back here with `?done=…`: the changed query refetches.
+    // Every resource of the page starts here, never under the Suspense
+    // (leptos-rs/leptos#4866); the panels only read theirs.
     let search = use_location().search;
-    let _ = query;
     let view_res = Resource::new(move || (id(), search.get()), |(id, _)| staff_invoice(id));
+    let correction = correction_resource(id, view_res);
+    let payments = staff_payments_resource(id, view_res);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-            {move || view_res.get().map(|r| match r {
-                Ok(v) => view! { <StaffInvoiceBody v /> }.into_any(),
+            {move || Suspend::new(async move { match view_res.await {
+                Ok(v) => view! { <StaffInvoiceBody v correction payments /> }.into_any(),
                 Err(error) => view! { <LoadFailed error here="/staff/invoices".to_string() /> }.into_any(),
-            })}
+            }})}
         </Suspense>
     }
 }
 
 #[component]
-fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
+fn StaffInvoiceBody(
+    v: StaffInvoiceView,
+    correction: CorrectionResource,
+    payments: StaffPaymentsResource,
+) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let err = move || {
@@ -65,8 +74,8 @@ fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
             </div>
             <aside class="actions-col" aria-label=move || t_string!(i18n, inv_actions)>
                 <Actions v=v.clone() />
-                <crate::components::correct_invoice::CorrectInvoice id=v.id />
-                {(!v.draft && !v.credit_note).then(|| view! { <StaffPaymentsPanel invoice_id=v.id /> })}
+                <CorrectInvoice id=v.id info=correction />
+                {(!v.draft && !v.credit_note).then(|| view! { <StaffPaymentsPanel invoice_id=v.id data=payments /> })}
                 <History v />
             </aside>
         </div>

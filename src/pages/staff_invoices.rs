@@ -70,11 +70,13 @@ pub fn StaffInvoicesPage() -> impl IntoView {
                     <select id="f-customer" name="customer">
                         <option value="">{t!(i18n, filter_all)}</option>
                         <Suspense fallback=|| ()>
-                            {move || customers.get().and_then(|r| r.ok()).map(|cs| cs.into_iter().map(|(id, name)| {
-                                let v = id.to_string();
-                                let sel = get("customer") == Some(v.clone());
-                                view! { <option value=v selected=sel>{name}</option> }
-                            }).collect_view())}
+                            {move || Suspend::new(async move {
+                                customers.await.ok().map(|cs| cs.into_iter().map(|(id, name)| {
+                                    let v = id.to_string();
+                                    let sel = get("customer") == Some(v.clone());
+                                    view! { <option value=v selected=sel>{name}</option> }
+                                }).collect_view())
+                            })}
                         </Suspense>
                     </select>
                 </div>
@@ -84,7 +86,7 @@ pub fn StaffInvoicesPage() -> impl IntoView {
                 <button type="submit" class="secondary">{t!(i18n, search_submit)}</button>
             </form>
             <Transition fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
-                {move || list.get().map(|r| match r {
+                {move || Suspend::new(async move { match list.await {
                     Ok(page) => {
                         let next = page.next.clone().map(|c| {
                             let mut qs: Vec<String> = ["status", "q", "customer", "from", "to"].iter()
@@ -100,7 +102,7 @@ pub fn StaffInvoicesPage() -> impl IntoView {
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/invoices" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Transition>
         </section>
     }

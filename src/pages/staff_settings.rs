@@ -14,18 +14,27 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn StaffSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
+    // Both resources start here, never under the Suspense
+    // (leptos-rs/leptos#4866); the logo follows the form's answer.
     let form = Resource::new(|| (), |_| get_settings());
+    let logo = Resource::new(
+        || (),
+        move |_| async move {
+            form.await?;
+            settings_logo().await
+        },
+    );
     view! {
         <Title text=t_string!(i18n, settings_title).to_string() />
         <section class="panel narrow">
             <h1>{t!(i18n, settings_title)}</h1>
             <Suspense fallback=|| ()>
-                {move || form.get().map(|r| match r {
-                    Ok((input, errors)) => view! { <LogoSection /> <SettingsForm input errors /> }.into_any(),
+                {move || Suspend::new(async move { match form.await {
+                    Ok((input, errors)) => view! { <LogoSection logo /> <SettingsForm input errors /> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/settings" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
         </section>
     }
@@ -86,10 +95,9 @@ fn SettingsForm(input: SettingsInput, errors: FieldErrors) -> impl IntoView {
 /// The logo: a plain multipart form (no JavaScript needed) that posts to
 /// `/staff/settings/logo`, which redirects back with `?logo=` or `?logo_err=`.
 #[component]
-fn LogoSection() -> impl IntoView {
+fn LogoSection(logo: Resource<Result<Option<String>, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let logo = Resource::new(|| (), |_| settings_logo());
     let q = move |k: &str| query.with(|m| m.get(k));
     let error = move || {
         q("logo_err")
@@ -110,7 +118,7 @@ fn LogoSection() -> impl IntoView {
             <h2 id="logo-h">{t!(i18n, settings_logo_title)}</h2>
             {move || done().map(|m| view! { <p class="notice" role="status" data-testid="logo-done">{m}</p> })}
             <Suspense fallback=|| ()>
-                {move || logo.get().and_then(Result::ok).map(|url| match url {
+                {move || Suspend::new(async move { logo.await.ok().map(|url| match url {
                     Some(src) => view! {
                         <img class="logo-preview" src=src alt=t_string!(i18n, settings_logo_current).to_string() data-testid="logo-preview" />
                         <form method="post" action="/staff/settings/logo/remove">
@@ -118,7 +126,7 @@ fn LogoSection() -> impl IntoView {
                         </form>
                     }.into_any(),
                     None => view! { <p class="hint" data-testid="logo-none">{t!(i18n, settings_logo_none)}</p> }.into_any(),
-                })}
+                })})}
             </Suspense>
             <form class="stack" method="post" action="/staff/settings/logo" enctype="multipart/form-data">
                 <div class="field" class:has-error=move || error().is_some()>

@@ -21,7 +21,7 @@ pub fn StaffUsersPage() -> impl IntoView {
         <section class="panel narrow">
             <h1>{t!(i18n, users_title)}</h1>
             <Suspense fallback=|| ()>
-                {move || list.get().map(|r| match r {
+                {move || Suspend::new(async move { match list.await {
                     Ok(accounts) => view! {
                         <ul class="customer-list" data-testid="staff-accounts">
                             {accounts.into_iter().map(|a| view! { <AccountRow a /> }).collect_view()}
@@ -31,7 +31,7 @@ pub fn StaffUsersPage() -> impl IntoView {
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/users" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
-                })}
+                }})}
             </Suspense>
         </section>
     }

@@ -154,6 +154,21 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
     let page_state = state.clone();
     let file_state = state.clone();
     let options = state.leptos_options.clone();
+    // Pages only: a render that never settles is cut and answered 503
+    // (downloads and posts keep their own pace).
+    let pages = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(page_state.clone());
+                super::stall::watch_render();
+            },
+            move || shell(options.clone()),
+        )
+        .route_layer(super::stall::StallGuardLayer::new(
+            super::stall::DEFAULT_RENDER_BOUND,
+        ));
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/lang/{code}", get(routes::switch_lang))
@@ -182,12 +197,7 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(page_state.clone()),
-            move || shell(options.clone()),
-        )
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

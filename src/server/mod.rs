@@ -15,5 +15,6 @@ pub mod seed;
 mod seed_disputes;
 pub mod services;
 pub mod session_store;
+pub mod stall;
 pub mod state;
 pub mod webhooks;
