@@ -2,7 +2,7 @@
 // the build's .tools/node_modules stays as setup-toolchain.sh left it) and
 // returns the path of the installed package.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib.mjs';
 
@@ -10,7 +10,7 @@ export function npmTool(name, version) {
   const prefix = join(ROOT, '.tools/measure');
   const dir = join(prefix, 'node_modules', name);
   let have = null;
-  try { have = JSON.parse(execFileSync('cat', [join(dir, 'package.json')]).toString()).version; } catch { /* none */ }
+  try { have = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version; } catch { /* none */ }
   if (have !== version) {
     mkdirSync(prefix, { recursive: true });
     if (!existsSync(join(prefix, 'package.json'))) writeFileSync(join(prefix, 'package.json'), '{"private": true}\n');
