@@ -53,7 +53,11 @@ fn gunzip(data: &[u8]) -> Vec<u8> {
 /// decodes the brotli copy, so its bytes only have to be recognisable.
 fn with_copies(dir: &std::path::Path, name: &str, content: &[u8]) {
     std::fs::write(dir.join(name), content).expect("file");
-    std::fs::write(dir.join(format!("{name}.gz")), gzip(content, &["-9", "-n", "-c"])).expect("gz");
+    std::fs::write(
+        dir.join(format!("{name}.gz")),
+        gzip(content, &["-9", "-n", "-c"]),
+    )
+    .expect("gz");
     std::fs::write(
         dir.join(format!("{name}.br")),
         format!("brotli copy of {name}"),
@@ -121,8 +125,15 @@ async fn the_bundle_is_sent_as_brotli_or_gzip_as_the_client_accepts(db: &TestDb)
     assert_eq!(br.status(), 200);
     assert_eq!(header(&br, "content-encoding"), "br");
     assert!(header(&br, "content-type").contains("javascript"));
-    assert!(header(&br, "vary").to_ascii_lowercase().contains("accept-encoding"));
-    assert_eq!(br.bytes().await.expect("body"), site_file(&format!("{js}.br")));
+    assert!(
+        header(&br, "vary")
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
+    assert_eq!(
+        br.bytes().await.expect("body"),
+        site_file(&format!("{js}.br"))
+    );
 
     let gz = get_encoded(&app, &js, Some("gzip")).await;
     assert_eq!(header(&gz, "content-encoding"), "gzip");
@@ -161,14 +172,22 @@ async fn hashed_bundle_files_are_cached_for_a_year_as_immutable(db: &TestDb) {
     // A name without a hash is not immutable, and a missing file is the 404 page.
     let missing = get_encoded(&app, "/pkg/quittance.js", Some("br")).await;
     assert_eq!(missing.status(), 404);
-    assert_ne!(header(&missing, "cache-control"), "public, max-age=31536000, immutable");
+    assert_ne!(
+        header(&missing, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     app.stop().await;
 }
 on_both_databases!(hashed_bundle_files_are_cached_for_a_year_as_immutable);
 
 async fn other_static_files_revalidate_with_304(db: &TestDb) {
     let app = TestApp::start(db, false).await;
-    let first = app.client.get(app.url("/favicon.svg")).send().await.expect("get");
+    let first = app
+        .client
+        .get(app.url("/favicon.svg"))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(first.status(), 200);
     assert_eq!(header(&first, "cache-control"), "public, max-age=3600");
     let modified = header(&first, "last-modified");
@@ -185,7 +204,12 @@ async fn other_static_files_revalidate_with_304(db: &TestDb) {
     assert!(again.bytes().await.expect("body").is_empty());
 
     // The bundle revalidates the same way (a browser whose year is up).
-    let js = app.client.get(app.url(&js_path())).send().await.expect("get");
+    let js = app
+        .client
+        .get(app.url(&js_path()))
+        .send()
+        .await
+        .expect("get");
     let modified = header(&js, "last-modified");
     let again = app
         .client
@@ -215,7 +239,11 @@ async fn pages_are_compressed_when_accepted_and_stay_private_while_pdfs_are_not(
         .expect("page");
     assert_eq!(gz.status(), 200);
     assert_eq!(header(&gz, "content-encoding"), "gzip");
-    assert!(header(&gz, "vary").to_ascii_lowercase().contains("accept-encoding"));
+    assert!(
+        header(&gz, "vary")
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
     assert_eq!(header(&gz, "cache-control"), "private, no-store");
     let html = String::from_utf8(gunzip(&gz.bytes().await.expect("body"))).expect("utf-8");
     assert!(html.contains("</html>"));
@@ -223,7 +251,10 @@ async fn pages_are_compressed_when_accepted_and_stay_private_while_pdfs_are_not(
     // The page names the bundle by its hashes.
     assert!(html.contains(&js_path()), "hashed script");
     assert!(html.contains(&wasm_path()), "hashed wasm");
-    assert!(html.contains(&format!("/pkg/quittance.{CSS_HASH}.css")), "hashed stylesheet");
+    assert!(
+        html.contains(&format!("/pkg/quittance.{CSS_HASH}.css")),
+        "hashed stylesheet"
+    );
 
     let br = get_encoded(&app, &page, Some("br")).await;
     assert_eq!(header(&br, "content-encoding"), "br");
@@ -242,7 +273,10 @@ on_both_databases!(pages_are_compressed_when_accepted_and_stay_private_while_pdf
 /// The inode of each of this process's sockets, by file descriptor.
 fn socket_fds() -> Vec<(i32, u64)> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc/self/fd").expect("fd list").flatten() {
+    for entry in std::fs::read_dir("/proc/self/fd")
+        .expect("fd list")
+        .flatten()
+    {
         let Ok(fd) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
@@ -281,11 +315,18 @@ async fn accepted_connections_have_tcp_nodelay(db: &TestDb) {
     use std::io::Read;
     use std::os::fd::FromRawFd;
     let app = TestApp::start(db, false).await;
-    let port: u16 = app.base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
+    let port: u16 = app
+        .base
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
     // A kept-alive connection of our own, so the server's end stays open.
     let mut conn = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    conn.set_read_timeout(Some(common::REQUEST_TIMEOUT)).expect("timeout");
-    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
+    conn.set_read_timeout(Some(common::REQUEST_TIMEOUT))
+        .expect("timeout");
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .expect("send");
     let mut buf = [0u8; 512];
     let n = conn.read(&mut buf).expect("answer");
     assert!(buf[..n].starts_with(b"HTTP/1.1 200"));
