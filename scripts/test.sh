@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test layer, as CI runs it: format, lints (ssr and hydrate), unit and
-# integration tests (SQLite and PostgreSQL), then Playwright in Chromium.
+# integration tests (SQLite and PostgreSQL), then Playwright in Chromium against
+# the optimised bundle, then the bundle's size budgets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/bin:$PWD/.tools/node_modules/.bin:$PATH"
@@ -27,5 +28,10 @@ scripts/ensure-postgres.sh
 cargo test --features ssr
 
 step "end-to-end tests (Playwright, Debian Chromium)"
-scripts/build-site.sh dev
+# The optimised wasm (what users get) with the dev server: the e2e tests and
+# the size budgets below run on the real bundle.
+scripts/build-site.sh e2e
 (cd end2end && npx playwright test)
+
+step "size budgets (first load, brotli as sent): pay link JS + wasm <= 100 KB, any page <= 150 KB, CSS <= 25 KB"
+QUITTANCE_BIN=target/debug/quittance node scripts/measure/bundle.mjs --check

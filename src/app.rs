@@ -25,7 +25,7 @@ use crate::pages::{
     staff_users::StaffUsersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -45,6 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <MetaTags />
             </head>
             <body>
@@ -62,7 +63,6 @@ pub fn App() -> impl IntoView {
         <I18nContextProvider cookie_options=leptos_i18n::context::CookieOptions::default()
             .path("/")
             .max_age(31_536_000_000_i64)>
-            <Stylesheet id="leptos" href="/pkg/quittance.css" />
             <Title text="Quittance" />
             <Router>
                 <Layout>

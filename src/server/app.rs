@@ -55,6 +55,7 @@ impl Application {
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;
         leptos_options.site_addr = config.site_addr;
+        super::assets::use_hash_file(&mut leptos_options);
         let listener = TcpListener::bind(config.site_addr)
             .await
             .map_err(|e| StartError::Bind(config.site_addr, e))?;
@@ -93,10 +94,18 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        // Without TCP_NODELAY a small answer on a kept-alive connection waits
+        // for the client's delayed ACK (about 40 ms).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!("could not set TCP_NODELAY: {e}");
+            }
+        });
+        axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await
     }
@@ -169,6 +178,11 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .route_layer(super::stall::StallGuardLayer::new(
             super::stall::DEFAULT_RENDER_BOUND,
         ));
+    // Static files with their caching headers; anything else is the 404 page.
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        move || provide_context(file_state.clone()),
+        shell,
+    );
     Router::new()
         .route("/healthz", get(routes::healthz))
         .route("/lang/{code}", get(routes::switch_lang))
@@ -198,10 +212,20 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
             get(server_fn_handler).post(server_fn_handler),
         )
         .merge(pages)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(move || provide_context(file_state.clone()), shell))
+        .fallback(move |State(state): State<AppState>, req: Request<Body>| {
+            let not_found = not_found.clone();
+            async move {
+                let (parts, body) = req.into_parts();
+                match super::assets::static_file(&state.leptos_options, &parts).await {
+                    Some(file) => file,
+                    None => {
+                        let req = Request::from_parts(parts, body);
+                        not_found(req.uri().clone(), State(state), req).await
+                    }
+                }
+            }
+        })
+        .layer(super::assets::compression())
         .layer(session_layer(store, state.config.secure_cookies()))
         .layer(axum::middleware::from_fn(routes::same_origin_guard))
         .layer(TraceLayer::new_for_http())

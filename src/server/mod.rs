@@ -1,6 +1,7 @@
 //! Everything that only runs on the server: configuration, database, sessions,
 //! authentication, services and the HTTP router.
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod db;
