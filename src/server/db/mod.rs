@@ -3,6 +3,7 @@
 //! numbered parameters) and only types both backends share (see migrations/README.md).
 pub mod account_tokens;
 pub mod audit;
+pub mod backup;
 pub mod company;
 pub mod customers;
 pub mod dispute_attachments;

@@ -24,9 +24,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz))
 }
 
-/// 200 when the database answers, 503 when it does not.
+/// 200 when the database answers, 503 when it does not (and what it saw is
+/// what [`fail_fast`] goes by from now on).
 pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.db.is_healthy().await {
+    let up = state.db.is_healthy().await;
+    state.db_up.store(up, Ordering::Relaxed);
+    if up {
         (StatusCode::OK, "ok")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

@@ -98,6 +98,7 @@ async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// The gauges read at scrape time: pool, database reachability, outbox.
+/// (The stall guard's `STALLED_RENDERS`, on branch `hoist`, is to be exported here once merged.)
 async fn record_state(state: &AppState) {
     let pool = &state.db.pool;
     let idle = pool.num_idle() as f64;
