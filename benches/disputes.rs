@@ -361,13 +361,11 @@ async fn run(label: &str, url: &str) -> Result<(), BoxError> {
     let n = env_usize("BENCH_DISPUTES", 10_000);
     let runs = env_usize("BENCH_RUNS", 100);
     let ops = env_usize("BENCH_OPS", 200);
-    let config = Config {
-        database_url: url.into(),
-        site_addr: "127.0.0.1:0".parse()?,
-        public_base_url: "http://127.0.0.1".into(),
-        log_json: false,
-        payments: quittance::server::payments::PaymentConfig::simulated(SECRET),
-    };
+    let mut config = Config::local(
+        url,
+        quittance::server::payments::PaymentConfig::simulated(SECRET),
+    );
+    config.email.worker_enabled = false;
     let app = Application::build(config).await?;
     let db = app.state.db.clone();
     let today = chrono::Local::now().date_naive();
@@ -503,8 +501,6 @@ async fn run(label: &str, url: &str) -> Result<(), BoxError> {
 }
 
 fn main() {
-    // SAFETY: set before any thread starts (no other thread reads it yet).
-    unsafe { std::env::set_var("OUTBOX_WORKER", "off") };
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(8 << 20)

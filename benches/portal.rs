@@ -18,15 +18,10 @@ use std::time::{Duration, Instant};
 const WEBHOOK_SECRET: &str = "whsec_bench";
 
 fn config(url: &str) -> Config {
-    Config {
-        database_url: url.into(),
-        site_addr: "127.0.0.1:0"
-            .parse()
-            .unwrap_or_else(|_| std::process::exit(2)),
-        public_base_url: "http://127.0.0.1".into(),
-        log_json: false,
-        payments: quittance::server::payments::PaymentConfig::simulated(WEBHOOK_SECRET),
-    }
+    Config::local(
+        url,
+        quittance::server::payments::PaymentConfig::simulated(WEBHOOK_SECRET),
+    )
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -127,15 +127,8 @@ async fn deliver_all(url: &str, bodies: Arc<Vec<String>>, concurrency: usize) ->
 async fn run(label: &str, url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let n = env_usize("BENCH_EVENTS", 2000);
     let concurrency = env_usize("BENCH_CONCURRENCY", 8);
-    let config = Config {
-        database_url: url.into(),
-        site_addr: "127.0.0.1:0".parse()?,
-        public_base_url: "http://127.0.0.1".into(),
-        log_json: false,
-        payments: PaymentConfig::simulated(SECRET),
-    };
-    // SAFETY: set before the app starts its worker (no other thread reads it yet).
-    unsafe { std::env::set_var("OUTBOX_WORKER", "off") };
+    let mut config = Config::local(url, PaymentConfig::simulated(SECRET));
+    config.email.worker_enabled = false;
     let app = Application::build(config).await?;
     let db = app.state.db.clone();
     prepare(&db).await?;

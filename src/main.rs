@@ -1,4 +1,5 @@
-//! Server entry: `quittance [serve]`, `quittance seed-demo [--if-empty]`, `quittance migrate`.
+//! Server entry: `quittance [serve]`, `quittance seed-demo [--if-empty]`, `quittance migrate`,
+//! `quittance backup PATH`, `quittance restore PATH`.
 #[cfg(feature = "ssr")]
 fn main() -> std::process::ExitCode {
     // Rendering deep view trees on the server needs more than tokio's 2 MiB
@@ -69,8 +70,10 @@ async fn run() -> std::process::ExitCode {
             }
             .await
         }
+        "backup" => backup(&config, args.get(1)).await,
+        "restore" => restore(&config, args.get(1)).await,
         other => Err(format!(
-            "unknown command {other}; use serve, migrate or seed-demo"
+            "unknown command {other}; use serve, migrate, seed-demo, backup or restore"
         )),
     };
     match result {
@@ -81,6 +84,51 @@ async fn run() -> std::process::ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `quittance backup PATH`: a consistent copy of the live SQLite database,
+/// taken while the portal serves.
+#[cfg(feature = "ssr")]
+async fn backup(
+    config: &quittance::server::config::Config,
+    path: Option<&String>,
+) -> Result<(), String> {
+    use quittance::server::db::{Db, backup};
+    let path = path.ok_or("usage: quittance backup PATH")?;
+    let file = backup::sqlite_file(&config.database_url).map_err(|e| e.to_string())?;
+    if !file.is_file() {
+        return Err(format!("no database at {}", file.display()));
+    }
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let copied = backup::backup_into(&db, std::path::Path::new(path)).await;
+    db.pool.close().await;
+    let contents = copied.map_err(|e| e.to_string())?;
+    println!(
+        "backup written to {path}: {} invoices, {} payments",
+        contents.invoices, contents.payments
+    );
+    Ok(())
+}
+
+/// `quittance restore PATH`: puts a backup in place of the database; every
+/// server using it must be stopped first.
+#[cfg(feature = "ssr")]
+async fn restore(
+    config: &quittance::server::config::Config,
+    path: Option<&String>,
+) -> Result<(), String> {
+    use quittance::server::db::backup;
+    let path = path.ok_or("usage: quittance restore PATH (with the server stopped)")?;
+    let contents = backup::restore_from(&config.database_url, std::path::Path::new(path))
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "restored {path}: {} invoices, {} payments",
+        contents.invoices, contents.payments
+    );
+    Ok(())
 }
 
 #[cfg(feature = "ssr")]

@@ -19,13 +19,13 @@ use quittance::server::services::pay_links::new_token;
 use quittance::server::services::{invoicing, pay_links};
 use sqlx::Row;
 
-// The app's own delivery worker would race these tests for the messages they
-// queue; each test delivers with `drain_once` to its own SMTP sink instead.
-// This runs before main, while the process has a single thread (set_var is
-// only sound then).
-#[ctor::ctor(unsafe)]
-fn deliver_only_from_the_tests() {
-    unsafe { std::env::set_var("OUTBOX_WORKER", "off") };
+/// The app without its own delivery worker, which would race these tests for
+/// the messages they queue: each test delivers with `drain_once` to its own
+/// SMTP sink instead.
+async fn start_without_worker(db: &TestDb) -> TestApp {
+    let mut config = common::config_for(&db.url);
+    config.email.worker_enabled = false;
+    TestApp::start_configured(true, std::sync::Arc::default(), config).await
 }
 
 const PASSWORD: &str = "correct horse battery";
@@ -73,7 +73,7 @@ async fn invite_and_deliver(app: &TestApp, sink: &SmtpSink, email: &str) -> Stri
 }
 
 async fn an_invitation_is_delivered_once_and_its_link_sets_a_password_that_logs_in(db: &TestDb) {
-    let app = TestApp::start(db, true).await;
+    let app = start_without_worker(db).await;
     let sink = SmtpSink::start();
     let token = invite_and_deliver(&app, &sink, "New.Contact@Example.test").await;
     assert_eq!(
@@ -123,7 +123,7 @@ async fn an_invitation_is_delivered_once_and_its_link_sets_a_password_that_logs_
 on_both_databases!(an_invitation_is_delivered_once_and_its_link_sets_a_password_that_logs_in);
 
 async fn a_second_use_of_an_invitation_link_fails(db: &TestDb) {
-    let app = TestApp::start(db, true).await;
+    let app = start_without_worker(db).await;
     let sink = SmtpSink::start();
     let token = invite_and_deliver(&app, &sink, "twice@example.test").await;
     let first = app
@@ -160,7 +160,7 @@ async fn a_second_use_of_an_invitation_link_fails(db: &TestDb) {
 on_both_databases!(a_second_use_of_an_invitation_link_fails);
 
 async fn two_people_using_one_invitation_at_once_create_one_account(db: &TestDb) {
-    let app = TestApp::start(db, true).await;
+    let app = start_without_worker(db).await;
     let sink = SmtpSink::start();
     let token = invite_and_deliver(&app, &sink, "race@example.test").await;
     let (a, b) = tokio::join!(
@@ -176,7 +176,7 @@ on_both_databases!(two_people_using_one_invitation_at_once_create_one_account);
 async fn forgot_password_answers_the_same_for_known_and_unknown_emails_and_mails_only_the_known_one(
     db: &TestDb,
 ) {
-    let app = TestApp::start(db, true).await;
+    let app = start_without_worker(db).await;
     let sink = SmtpSink::start();
     let known = app
         .form_post("/api/forgot_password", &[("email", "client@demo.test")])
@@ -242,7 +242,7 @@ on_both_databases!(
 );
 
 async fn a_reset_link_works_once_and_retires_the_other_reset_links(db: &TestDb) {
-    let app = TestApp::start(db, true).await;
+    let app = start_without_worker(db).await;
     let sink = SmtpSink::start();
     accounts::request_password_reset(&app.db, "client@demo.test")
         .await
@@ -487,7 +487,7 @@ async fn an_invoice_email_carries_the_pdf_attachment_and_the_pay_link(db: &TestD
     assert_eq!(pdf.content_type, "application/pdf");
     assert!(pdf.head.starts_with("%PDF-") && pdf.size > 1000, "{pdf:?}");
     assert_eq!(
-        pay_links::resolve(&db, &issued.pay_token)
+        pay_links::resolve(&db, &issued.pay_token, 30)
             .await
             .expect("pay link"),
         id
@@ -510,7 +510,7 @@ on_both_databases!(an_invoice_email_carries_the_pdf_attachment_and_the_pay_link)
 // Page titles read reactively were once read again outside the page's
 // reactive arena under concurrent requests, and the server panicked.
 async fn the_account_pages_render_under_concurrent_requests(db: &TestDb) {
-    let app = TestApp::start(db, true).await;
+    let app = start_without_worker(db).await;
     for round in 0..40 {
         let (a, b, c, d) = tokio::join!(
             app.get("/forgot-password?sent=1"),

@@ -23,11 +23,8 @@ pub async fn client_ip() -> String {
 /// Gives the response the status that goes with `e` (401, 403, …) and returns it,
 /// so API clients see a meaningful status rather than a generic 500.
 pub fn fail(e: AppError) -> AppError {
-    if let (Some(res), Ok(code)) = (
-        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(e.status()),
-    ) {
-        res.set_status(code);
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(crate::server::http::error::status_code(&e));
     }
     e
 }

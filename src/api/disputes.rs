@@ -37,7 +37,7 @@ mod viewer {
     /// The holder of a pay link, and the invoice it opens.
     pub async fn link(token: &str) -> Result<(AppState, Viewer, i64), AppError> {
         let state = crate::server::state::app_state()?;
-        let id = pay_links::resolve(&state.db, token)
+        let id = pay_links::resolve(&state.db, token, state.config.pay_link_days_after_paid)
             .await
             .map_err(ctx::fail)?;
         Ok((state, Viewer::PayLink(id), id))

@@ -61,7 +61,7 @@ pub async fn pay_link_invoice(
     use crate::server::services::{documents, pay_links};
     let state = crate::server::state::app_state()?;
     ctx::no_store();
-    let id = pay_links::resolve(&state.db, &token)
+    let id = pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid)
         .await
         .map_err(ctx::fail)?;
     documents::by_id(&state.db, id, documents::Viewer::PayLink(id), ctx::today())
@@ -78,7 +78,7 @@ pub async fn pay_link_signup(token: String) -> Result<(), AppError> {
     use crate::api::ctx;
     use crate::server::services::{customers, pay_links};
     let state = crate::server::state::app_state()?;
-    let id = pay_links::resolve(&state.db, &token)
+    let id = pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid)
         .await
         .map_err(ctx::fail)?;
     customers::invite_pay_link_holder(&state.db, id)

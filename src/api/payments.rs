@@ -29,7 +29,7 @@ pub(crate) mod payer {
         match kind {
             "link" => {
                 let state = crate::server::state::app_state()?;
-                let id = pay_links::resolve(&state.db, key)
+                let id = pay_links::resolve(&state.db, key, state.config.pay_link_days_after_paid)
                     .await
                     .map_err(ctx::fail)?;
                 let back =

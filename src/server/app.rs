@@ -2,16 +2,16 @@
 //! (which start it on port 0 against a fresh database).
 use super::config::Config;
 use super::db::{Db, DbError};
+use super::http;
 use super::payments::Payments;
-use super::routes;
 use super::session_store::DbSessionStore;
 use super::state::AppState;
 use crate::app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
 use std::net::SocketAddr;
@@ -44,13 +44,16 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, and binds; does not serve yet.
     pub async fn build(config: Config) -> Result<Application, StartError> {
-        let db = Db::connect(&config.database_url).await?;
+        let db = Db::connect_with(&config.database_url, config.db_acquire_timeout).await?;
         db.migrate().await?;
+        super::email::set_public_origin(&config.public_base_url);
+        http::metrics::install();
         let store = DbSessionStore::connect(&config.database_url)
             .await
             .map_err(StartError::Sessions)?;
         tokio::spawn(store.clone().prune_forever(Duration::from_secs(3600)));
-        super::email::spawn_worker(db.clone(), super::email::EmailConfig::from_env());
+        super::email::spawn_worker(db.clone(), config.email.clone());
+        let db_up = http::health::watch(db.clone());
         let mut leptos_options = get_configuration(None)
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;
@@ -76,6 +79,7 @@ impl Application {
             db,
             config: Arc::new(config),
             payments,
+            db_up,
         };
         let router = router(state.clone(), store);
         Ok(Application {
@@ -111,8 +115,13 @@ impl Application {
     }
 }
 
-async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await
+/// Server functions; an error answer gets the status of its `AppError`
+/// (404, 409, …) unless the function set one or redirected a plain form post.
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let res = handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response();
+    http::error::with_error_status(res).await
 }
 
 fn session_layer(store: DbSessionStore, secure: bool) -> SessionManagerLayer<DbSessionStore> {
@@ -124,40 +133,8 @@ fn session_layer(store: DbSessionStore, secure: bool) -> SessionManagerLayer<DbS
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)))
 }
 
-/// The disputes' multipart posts (with their larger body limit, on these
-/// routes only) and attachment downloads.
-fn dispute_routes() -> Router<AppState> {
-    use super::dispute_routes as d;
-    let limit = DefaultBodyLimit::max(d::DISPUTE_BODY_LIMIT);
-    Router::new()
-        .route(
-            "/invoices/{number}/disputes",
-            post(d::open_from_invoice).layer(limit),
-        )
-        .route(
-            "/pay/{token}/disputes",
-            post(d::open_from_pay_link).layer(limit),
-        )
-        .route("/disputes/{id}/reply", post(d::customer_reply).layer(limit))
-        .route(
-            "/pay/{token}/disputes/{id}/reply",
-            post(d::pay_link_reply).layer(limit),
-        )
-        .route(
-            "/staff/disputes/{id}/reply",
-            post(d::staff_reply).layer(limit),
-        )
-        .route(
-            "/disputes/{id}/attachments/{aid}",
-            get(d::customer_attachment),
-        )
-        .route(
-            "/pay/{token}/disputes/{id}/attachments/{aid}",
-            get(d::pay_link_attachment),
-        )
-}
-
-/// The route table: Leptos pages and server functions, plus plain routes.
+/// The route table: Leptos pages and server functions, plus one router per
+/// plain-HTTP concern (`server/http/`).
 pub fn router(state: AppState, store: DbSessionStore) -> Router {
     let routes = generate_route_list(App);
     let page_state = state.clone();
@@ -184,34 +161,21 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         shell,
     );
     Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/lang/{code}", get(routes::switch_lang))
-        .route("/invoices/{number}/pdf", get(super::downloads::invoice_pdf))
-        .route("/pay/{token}/pdf", get(super::downloads::pay_link_pdf))
-        .route("/company/logo", get(super::logo::serve))
-        .route(
-            "/staff/settings/logo",
-            post(super::logo::upload).layer(DefaultBodyLimit::max(super::logo::UPLOAD_BODY_LIMIT)),
-        )
-        .route("/staff/settings/logo/remove", post(super::logo::remove))
-        .merge(dispute_routes())
-        .route(
-            "/pay/{token}/receipts/{id}/pdf",
-            get(super::downloads::pay_link_receipt_pdf),
-        )
-        .route(
-            "/invoices/{number}/receipts/{id}/pdf",
-            get(super::downloads::invoice_receipt_pdf),
-        )
-        .route(
-            "/webhooks/stripe",
-            axum::routing::post(super::webhooks::stripe_webhook),
-        )
+        .merge(http::health::router())
+        .merge(http::metrics::router())
+        .merge(http::lang::router())
+        .merge(http::downloads::router())
+        .merge(http::logo::router())
+        .merge(http::disputes::router())
+        .merge(http::webhooks::router())
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )
         .merge(pages)
+        // Inside the routes, where the matched route is known (static files
+        // and unknown paths, answered by the fallback, are not counted).
+        .route_layer(axum::middleware::from_fn(http::metrics::track))
         .fallback(move |State(state): State<AppState>, req: Request<Body>| {
             let not_found = not_found.clone();
             async move {
@@ -227,7 +191,11 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         })
         .layer(super::assets::compression())
         .layer(session_layer(store, state.config.secure_cookies()))
-        .layer(axum::middleware::from_fn(routes::same_origin_guard))
+        .layer(axum::middleware::from_fn(http::guard::same_origin_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::health::fail_fast,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

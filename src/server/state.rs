@@ -6,6 +6,7 @@ use super::payments::Payments;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -13,6 +14,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub payments: Payments,
+    /// Whether the database answered its last probe (`http::health::watch`).
+    pub db_up: Arc<AtomicBool>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

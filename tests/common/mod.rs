@@ -129,14 +129,12 @@ const STOP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// The webhook secret the test servers verify (tests sign their events with it).
 pub const WEBHOOK_SECRET: &str = "whsec_test_quittance";
 
+/// The configuration of a test server, built in code (the environment is never read).
 pub fn config_for(url: &str) -> Config {
-    Config {
-        database_url: url.to_string(),
-        site_addr: "127.0.0.1:0".parse().expect("addr"),
-        public_base_url: "http://127.0.0.1".into(),
-        log_json: false,
-        payments: quittance::server::payments::PaymentConfig::simulated(WEBHOOK_SECRET),
-    }
+    Config::local(
+        url,
+        quittance::server::payments::PaymentConfig::simulated(WEBHOOK_SECRET),
+    )
 }
 
 fn client_with(jar: Arc<reqwest::cookie::Jar>) -> reqwest::Client {

@@ -3,6 +3,7 @@
 //! numbered parameters) and only types both backends share (see migrations/README.md).
 pub mod account_tokens;
 pub mod audit;
+pub mod backup;
 pub mod company;
 pub mod customers;
 pub mod dispute_attachments;
@@ -87,6 +88,12 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbError> {
 impl Db {
     /// Opens the pool; for SQLite, creates the file and switches it to WAL.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
+        Self::connect_with(url, Duration::from_secs(5)).await
+    }
+
+    /// [`Db::connect`] with how long a caller waits for a connection before
+    /// failing (`Config::db_acquire_timeout`).
+    pub async fn connect_with(url: &str, acquire_timeout: Duration) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(url)?;
         let url = match backend {
@@ -95,7 +102,7 @@ impl Db {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(acquire_timeout)
             .connect(&url)
             .await?;
         if backend == Backend::Sqlite {

@@ -267,3 +267,14 @@ pub async fn forget_prefix(pool: &AnyPool, prefix: &str) -> Result<u64, sqlx::Er
             .rows_affected(),
     )
 }
+
+/// How many messages wait to be sent, and when the oldest of them was queued
+/// (unix seconds; `None` when none waits). For `GET /metrics`.
+pub async fn pending_depth(pool: &AnyPool) -> Result<(i64, Option<i64>), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.try_get("n")?, row.try_get("oldest")?))
+}

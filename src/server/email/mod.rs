@@ -1,7 +1,7 @@
 //! Email: messages are written to the `outbox` table inside the transaction
 //! that calls for them (`db::outbox::enqueue`), then a background worker
 //! delivers them over SMTP (or into `.eml` files without `SMTP_URL`), retrying
-//! with backoff. Configuration comes from the environment:
+//! with backoff. Configuration is read at start into `Config::email`:
 //!
 //! | variable | default | meaning |
 //! |---|---|---|
@@ -17,23 +17,34 @@ pub mod worker;
 pub use transport::{SendError, Transport, TransportError};
 pub use worker::{DrainError, EmailConfig, drain_at, drain_once, spawn_worker};
 
-/// The origin links in messages start with, without a trailing slash:
-/// `PUBLIC_BASE_URL`, else `http://` + `LEPTOS_SITE_ADDR` (as the server's
-/// own configuration does), else `http://127.0.0.1:3000`.
-pub fn public_base_url() -> String {
-    let var = |name: &str| {
-        std::env::var(name)
-            .ok()
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let base = var("PUBLIC_BASE_URL")
-        .or_else(|| var("LEPTOS_SITE_ADDR").map(|addr| format!("http://{addr}")))
-        .unwrap_or_else(|| "http://127.0.0.1:3000".into());
-    base.trim_end_matches('/').to_string()
+/// The origin of the links in messages, set once at start from
+/// `Config::public_base_url` (`Application::build`).
+///
+/// A process-wide value rather than a parameter: the receipt and dispute
+/// messages are written deep inside the money and dispute transactions, which
+/// are being reshaped (issue 11, the ledger); once they settle, this can
+/// travel with them instead.
+static PUBLIC_ORIGIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Before [`set_public_origin`] (unit tests, tools): the default local address.
+const DEFAULT_ORIGIN: &str = "http://127.0.0.1:3000";
+
+/// Records the public origin; the first call wins (one server per process,
+/// or test servers that all share one configured origin).
+pub fn set_public_origin(base: &str) {
+    let base = base.trim_end_matches('/').to_string();
+    if let Err(other) = PUBLIC_ORIGIN.set(base)
+        && PUBLIC_ORIGIN.get() != Some(&other)
+    {
+        tracing::warn!(kept = ?PUBLIC_ORIGIN.get(), ignored = %other, "public origin already set");
+    }
 }
 
 /// An absolute link to a path of the portal (`path` starts with `/`).
 pub fn absolute_link(path: &str) -> String {
-    format!("{}{path}", public_base_url())
+    let origin = PUBLIC_ORIGIN
+        .get()
+        .map(String::as_str)
+        .unwrap_or(DEFAULT_ORIGIN);
+    format!("{origin}{path}")
 }

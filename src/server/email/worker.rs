@@ -10,6 +10,7 @@
 //! - a failure schedules the next attempt with [`backoff_after`], and after
 //!   [`MAX_ATTEMPTS`] (or a permanent refusal) the message is `failed`.
 use super::transport::{Transport, TransportError, parse_from};
+use crate::server::config::Secret;
 use crate::server::db::outbox::{self, Due};
 use crate::server::db::{Db, now_ts};
 use std::fmt;
@@ -54,12 +55,12 @@ pub enum DrainError {
     Db(#[from] sqlx::Error),
 }
 
-/// Where the worker sends mail, read from the environment (see the module
-/// table in `email/mod.rs`).
+/// Where the worker sends mail (part of the server's `Config`; the module
+/// table in `email/mod.rs` lists the variables).
 #[derive(Clone)]
 pub struct EmailConfig {
     /// `SMTP_URL`; may hold a password, so it is never shown.
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<Secret>,
     /// `OUTBOX_DIR`: the `.eml` folder used when there is no SMTP URL.
     pub outbox_dir: PathBuf,
     /// `MAIL_FROM`: the sender of every message.
@@ -75,8 +76,8 @@ impl fmt::Debug for EmailConfig {
                 "smtp_url",
                 &self
                     .smtp_url
-                    .as_deref()
-                    .map(crate::server::config::redact_url),
+                    .as_ref()
+                    .map(|url| crate::server::config::redact_url(url.expose())),
             )
             .field("outbox_dir", &self.outbox_dir)
             .field("from", &self.from)
@@ -85,41 +86,12 @@ impl fmt::Debug for EmailConfig {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-/// `no-reply@` the public host when it is a domain name, else `@localhost`.
-fn default_from() -> String {
-    let host = url::Url::parse(&super::public_base_url())
-        .ok()
-        .and_then(|u| u.domain().map(str::to_string))
-        .filter(|h| h.contains('.'))
-        .unwrap_or_else(|| "localhost".into());
-    format!("Quittance <no-reply@{host}>")
-}
-
 impl EmailConfig {
-    /// Reads `SMTP_URL`, `OUTBOX_DIR`, `MAIL_FROM` and `OUTBOX_WORKER`.
-    pub fn from_env() -> EmailConfig {
-        EmailConfig {
-            smtp_url: env("SMTP_URL"),
-            outbox_dir: env("OUTBOX_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from("data/outbox")),
-            from: env("MAIL_FROM").unwrap_or_else(default_from),
-            worker_enabled: !env("OUTBOX_WORKER").is_some_and(|v| v.eq_ignore_ascii_case("off")),
-        }
-    }
-
     /// The transport this configuration names.
     pub fn transport(&self) -> Result<Transport, TransportError> {
         let from = parse_from(&self.from)?;
         match &self.smtp_url {
-            Some(url) => Transport::smtp(url, from),
+            Some(url) => Transport::smtp(url.expose(), from),
             None => Ok(Transport::files(self.outbox_dir.clone(), from)),
         }
     }
@@ -192,6 +164,7 @@ async fn deliver(db: &Db, transport: &Transport, due: Due, now: i64) -> Result<b
         return Ok(false);
     };
     let outcome = transport.send(&message).await;
+    crate::server::http::metrics::email_send(if outcome.is_ok() { "sent" } else { "failed" });
     let mut tx = db.begin_write().await?;
     let settled = match &outcome {
         Ok(()) => outbox::mark_sent(&mut tx, due.id, attempt, now).await?,

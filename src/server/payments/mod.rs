@@ -6,6 +6,7 @@ pub mod signature;
 pub mod simulated;
 pub mod stripe_checkout;
 
+use crate::server::config::Secret;
 use std::fmt;
 use std::sync::Arc;
 
@@ -77,8 +78,8 @@ pub trait PaymentProvider: Send + Sync {
 #[derive(Clone)]
 pub struct PaymentConfig {
     pub provider: ProviderKind,
-    pub stripe_secret_key: Option<String>,
-    pub webhook_secret: String,
+    pub stripe_secret_key: Option<Secret>,
+    pub webhook_secret: Secret,
     pub stripe_api_base: String,
     /// How long the simulated bank takes to settle a direct debit.
     pub simulated_delay_ms: u64,
@@ -94,63 +95,10 @@ impl fmt::Debug for PaymentConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PaymentConfig")
             .field("provider", &self.provider)
-            .field(
-                "stripe_secret_key",
-                &self.stripe_secret_key.as_ref().map(|_| "***"),
-            )
-            .field("webhook_secret", &"***")
+            .field("stripe_secret_key", &self.stripe_secret_key)
+            .field("webhook_secret", &self.webhook_secret)
             .field("stripe_api_base", &self.stripe_api_base)
             .finish()
-    }
-}
-
-impl PaymentConfig {
-    /// Reads `PAYMENT_PROVIDER`, `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`,
-    /// `STRIPE_API_BASE` and `SIMULATED_DELAY_MS`. Stripe without a webhook
-    /// secret is refused: payments could never be confirmed.
-    pub fn from_env() -> Result<PaymentConfig, String> {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        let key = var("STRIPE_SECRET_KEY");
-        let provider = match var("PAYMENT_PROVIDER").as_deref() {
-            Some("stripe") => ProviderKind::Stripe,
-            Some("simulated") => ProviderKind::Simulated,
-            Some(other) => {
-                return Err(format!(
-                    "PAYMENT_PROVIDER must be stripe or simulated, not {other}"
-                ));
-            }
-            None if key.is_some() => ProviderKind::Stripe,
-            None => ProviderKind::Simulated,
-        };
-        let webhook_secret = match (provider, var("STRIPE_WEBHOOK_SECRET")) {
-            (_, Some(s)) => s,
-            (ProviderKind::Stripe, None) => {
-                return Err("STRIPE_WEBHOOK_SECRET is required with the stripe provider".into());
-            }
-            // One random secret per process: fine for one instance; several
-            // instances of a simulated demo must share STRIPE_WEBHOOK_SECRET.
-            (ProviderKind::Simulated, None) => format!("whsec_sim_{}", random_hex(24)),
-        };
-        if provider == ProviderKind::Stripe && key.is_none() {
-            return Err("STRIPE_SECRET_KEY is required with the stripe provider".into());
-        }
-        let stripe_api_base =
-            var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com/".into());
-        url::Url::parse(&stripe_api_base)
-            .map_err(|_| format!("STRIPE_API_BASE is not a URL: {stripe_api_base}"))?;
-        let simulated_delay_ms = match var("SIMULATED_DELAY_MS") {
-            Some(v) => v
-                .parse()
-                .map_err(|_| format!("SIMULATED_DELAY_MS is not a number: {v}"))?,
-            None => 4000,
-        };
-        Ok(PaymentConfig {
-            provider,
-            stripe_secret_key: key,
-            webhook_secret,
-            stripe_api_base,
-            simulated_delay_ms,
-        })
     }
 }
 
@@ -160,7 +108,7 @@ impl PaymentConfig {
         PaymentConfig {
             provider: ProviderKind::Simulated,
             stripe_secret_key: None,
-            webhook_secret: webhook_secret.to_string(),
+            webhook_secret: Secret::from(webhook_secret),
             stripe_api_base: "https://api.stripe.com/".into(),
             simulated_delay_ms: 300,
         }
@@ -181,7 +129,7 @@ pub struct Payments {
     pub provider: Arc<dyn PaymentProvider>,
     /// The same provider when it is the simulated one (its checkout page plays outcomes).
     pub simulated: Option<Arc<simulated::SimulatedProvider>>,
-    pub webhook_secret: String,
+    pub webhook_secret: Secret,
     /// The public address, for success and cancel URLs.
     pub base_url: String,
 }
@@ -204,7 +152,7 @@ impl Payments {
                 (ProviderKind::Stripe, Some(key)) => (
                     Arc::new(stripe_checkout::StripeProvider::new(
                         &config.stripe_api_base,
-                        key,
+                        key.expose(),
                     )),
                     None,
                 ),
@@ -212,7 +160,7 @@ impl Payments {
                     let sim = Arc::new(simulated::SimulatedProvider::new(
                         base_url,
                         local_url,
-                        &config.webhook_secret,
+                        config.webhook_secret.expose(),
                         config.simulated_delay_ms,
                     ));
                     (sim.clone() as Arc<dyn PaymentProvider>, Some(sim))

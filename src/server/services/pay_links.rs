@@ -5,15 +5,6 @@ use crate::server::db::{Db, audit, now_ts, pay_links};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-/// Days a pay link keeps working after its invoice is paid (`PAY_LINK_DAYS_AFTER_PAID`).
-pub fn days_after_paid() -> i64 {
-    std::env::var("PAY_LINK_DAYS_AFTER_PAID")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|d: &i64| *d >= 0)
-        .unwrap_or(30)
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -33,15 +24,16 @@ pub fn new_token() -> (String, String) {
 }
 
 /// The invoice a token opens, or `NotFound` for an unknown, revoked or expired
-/// token (all three look the same from outside).
-pub async fn resolve(db: &Db, token: &str) -> Result<i64, AppError> {
+/// token (all three look the same from outside). A link expires
+/// `days_after_paid` days after its invoice is paid (`Config::pay_link_days_after_paid`).
+pub async fn resolve(db: &Db, token: &str, days_after_paid: i64) -> Result<i64, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
     let (invoice_id, paid_at) = pay_links::find_live(&db.pool, &hash_token(token))
         .await?
         .ok_or(AppError::NotFound)?;
-    if paid_at.is_some_and(|paid| now_ts() > paid + days_after_paid() * 86_400) {
+    if paid_at.is_some_and(|paid| now_ts() > paid + days_after_paid * 86_400) {
         return Err(AppError::NotFound);
     }
     Ok(invoice_id)

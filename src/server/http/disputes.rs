@@ -4,12 +4,8 @@
 //! back to the form with `FIELD:CODE` and the typed values otherwise (files are
 //! never carried back).
 //!
-//! Cross-site posts are refused by [`super::routes::same_origin_guard`], which
+//! Cross-site posts are refused by [`super::guard::same_origin_guard`], which
 //! wraps every route.
-use super::auth::current_user;
-use super::services::disputes::{self, OpenDispute, Viewer};
-use super::services::pay_links;
-use super::state::AppState;
 use crate::error::AppError;
 use crate::model::attachment::{Upload, content_disposition};
 use crate::model::dispute::{
@@ -17,16 +13,48 @@ use crate::model::dispute::{
 };
 use crate::model::format::parse_amount_in;
 use crate::model::validate::{FieldErrors, FieldProblem};
+use crate::server::auth::current_user;
+use crate::server::services::disputes::{self, OpenDispute, Viewer};
+use crate::server::services::pay_links;
+use crate::server::state::AppState;
+use axum::Router;
 use axum::extract::multipart::{Field, MultipartRejection};
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use tower_sessions::Session;
 
 /// The body limit of the dispute posts: five files of 5 MB and the text
 /// fields. Bodies up to it are read to the end even when a file is too large,
 /// so that browsers get the answer rather than a reset connection.
 pub const DISPUTE_BODY_LIMIT: usize = 27 * 1024 * 1024;
+/// The multipart posts (with their larger body limit, on these routes only)
+/// and the attachment downloads.
+pub fn router() -> Router<AppState> {
+    let limit = DefaultBodyLimit::max(DISPUTE_BODY_LIMIT);
+    Router::new()
+        .route(
+            "/invoices/{number}/disputes",
+            post(open_from_invoice).layer(limit),
+        )
+        .route(
+            "/pay/{token}/disputes",
+            post(open_from_pay_link).layer(limit),
+        )
+        .route("/disputes/{id}/reply", post(customer_reply).layer(limit))
+        .route(
+            "/pay/{token}/disputes/{id}/reply",
+            post(pay_link_reply).layer(limit),
+        )
+        .route("/staff/disputes/{id}/reply", post(staff_reply).layer(limit))
+        .route("/disputes/{id}/attachments/{aid}", get(customer_attachment))
+        .route(
+            "/pay/{token}/disputes/{id}/attachments/{aid}",
+            get(pay_link_attachment),
+        )
+}
+
 /// The most bytes kept of a text field (the message's limit is checked later).
 const MAX_TEXT_BYTES: usize = 64 * 1024;
 
@@ -35,7 +63,7 @@ fn enc(s: &str) -> String {
 }
 
 fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "not found").into_response()
+    AppError::NotFound.into_response()
 }
 
 fn to_login(page: &str) -> Response {
@@ -292,11 +320,11 @@ async fn send(
     target: Target,
     form: &DisputeForm,
 ) -> Result<i64, AppError> {
-    let now = super::db::now_ts();
+    let now = crate::server::db::now_ts();
     match target {
         Target::Invoice(invoice_id) => {
             let mut conn = state.db.pool.acquire().await?;
-            let invoice = super::db::invoices::get(&mut conn, invoice_id)
+            let invoice = crate::server::db::invoices::get(&mut conn, invoice_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             drop(conn);
@@ -389,11 +417,7 @@ async fn customer_viewer(
 }
 
 fn internal(e: AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        "error",
-    )
-        .into_response()
+    e.into_response()
 }
 
 /// `POST /invoices/{number}/disputes`: the signed-in customer owning the invoice.
@@ -409,7 +433,7 @@ pub async fn open_from_invoice(
         Ok(v) => v,
         Err(res) => return res,
     };
-    let invoice = match super::db::invoices::get_by_number(&state.db.pool, &number).await {
+    let invoice = match crate::server::db::invoices::get_by_number(&state.db.pool, &number).await {
         Ok(Some(inv)) => inv,
         Ok(None) => return not_found(),
         Err(e) => return internal(AppError::internal("dispute invoice", e)),
@@ -429,7 +453,9 @@ pub async fn open_from_pay_link(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(invoice_id) = pay_links::resolve(&state.db, &token).await else {
+    let Ok(invoice_id) =
+        pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await
+    else {
         return not_found();
     };
     let page = format!("/pay/{token}");
@@ -461,7 +487,9 @@ pub async fn pay_link_reply(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let Ok(invoice_id) = pay_links::resolve(&state.db, &token).await else {
+    let Ok(invoice_id) =
+        pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await
+    else {
         return not_found();
     };
     let thread = format!("/pay/{token}/disputes/{id}");
@@ -542,7 +570,7 @@ pub async fn pay_link_attachment(
     State(state): State<AppState>,
     Path((token, id, aid)): Path<(String, i64, i64)>,
 ) -> Response {
-    match pay_links::resolve(&state.db, &token).await {
+    match pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await {
         Ok(invoice_id) => download(&state, id, aid, Viewer::PayLink(invoice_id)).await,
         Err(_) => not_found(),
     }

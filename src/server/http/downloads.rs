@@ -1,44 +1,52 @@
 //! File downloads as plain axum routes: invoice and credit note PDFs for their
 //! customer and staff, and through a pay link for its holder.
-use super::auth::current_user;
-use super::services::documents::{self, Viewer};
-use super::services::pay_links;
-use super::state::AppState;
 use crate::error::AppError;
 use crate::model::document::InvoiceDocument;
 use crate::model::lang::Lang;
+use crate::server::auth::current_user;
+use crate::server::services::documents::{self, Viewer};
+use crate::server::services::pay_links;
+use crate::server::state::AppState;
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use tower_sessions::Session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/invoices/{number}/pdf", get(invoice_pdf))
+        .route("/pay/{token}/pdf", get(pay_link_pdf))
+        .route(
+            "/invoices/{number}/receipts/{id}/pdf",
+            get(invoice_receipt_pdf),
+        )
+        .route("/pay/{token}/receipts/{id}/pdf", get(pay_link_receipt_pdf))
+}
 
 fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
+/// Documents of others are not found rather than forbidden: nothing tells they exist.
 fn error_response(e: AppError) -> Response {
     match e {
-        AppError::NotFound | AppError::Forbidden => {
-            (StatusCode::NOT_FOUND, "not found").into_response()
-        }
-        other => (
-            StatusCode::from_u16(other.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            "error",
-        )
-            .into_response(),
+        AppError::NotFound | AppError::Forbidden => AppError::NotFound.into_response(),
+        other => other.into_response(),
     }
 }
 
 async fn pdf_response(state: &AppState, doc: InvoiceDocument, lang: Lang) -> Response {
     let name = format!("{}.pdf", doc.number);
     // The current logo: the snapshot freezes the seller's identity, not its artwork.
-    let logo = super::db::company::logo(&state.db.pool)
+    let logo = crate::server::db::company::logo(&state.db.pool)
         .await
         .ok()
         .flatten()
         .map(|l| l.bytes);
     rendered_pdf(name, move || {
-        super::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
+        crate::server::pdf::render_pdf_with_logo(&doc, lang, logo.as_deref())
     })
     .await
 }
@@ -92,7 +100,7 @@ pub async fn invoice_pdf(
         Ok(found) => found,
         Err(e) => return error_response(e),
     };
-    let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
+    let lang = crate::server::db::customers::lang(&state.db.pool, rec.customer_id)
         .await
         .unwrap_or_default();
     pdf_response(&state, doc, lang).await
@@ -100,15 +108,16 @@ pub async fn invoice_pdf(
 
 /// `GET /pay/{token}/pdf`: the invoice of a live pay link.
 pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let id = match pay_links::resolve(&state.db, &token).await {
-        Ok(id) => id,
-        Err(e) => return error_response(e),
-    };
+    let id =
+        match pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await {
+            Ok(id) => id,
+            Err(e) => return error_response(e),
+        };
     let (rec, doc) = match documents::by_id(&state.db, id, Viewer::PayLink(id), today()).await {
         Ok(found) => found,
         Err(e) => return error_response(e),
     };
-    let lang = super::db::customers::lang(&state.db.pool, rec.customer_id)
+    let lang = crate::server::db::customers::lang(&state.db.pool, rec.customer_id)
         .await
         .unwrap_or_default();
     pdf_response(&state, doc, lang).await
@@ -121,21 +130,21 @@ async fn receipt_pdf(
     customer_id: i64,
     payment_id: i64,
 ) -> Response {
-    let receipt = match super::services::payments::receipt(&state.db, invoice_id, payment_id).await
-    {
-        Ok(r) => r,
-        Err(e) => return error_response(e),
-    };
-    let seller = match super::db::company::load(&state.db.pool).await {
+    let receipt =
+        match crate::server::services::payments::receipt(&state.db, invoice_id, payment_id).await {
+            Ok(r) => r,
+            Err(e) => return error_response(e),
+        };
+    let seller = match crate::server::db::company::load(&state.db.pool).await {
         Ok((seller, _, _)) => seller,
         Err(e) => return error_response(AppError::internal("company", e)),
     };
-    let lang = super::db::customers::lang(&state.db.pool, customer_id)
+    let lang = crate::server::db::customers::lang(&state.db.pool, customer_id)
         .await
         .unwrap_or_default();
-    let name = super::pdf::receipt_file_name(lang, &receipt.invoice_number, payment_id);
+    let name = crate::server::pdf::receipt_file_name(lang, &receipt.invoice_number, payment_id);
     rendered_pdf(name, move || {
-        super::pdf::render_receipt(&receipt, &seller, lang)
+        crate::server::pdf::render_receipt(&receipt, &seller, lang)
     })
     .await
 }
@@ -168,15 +177,16 @@ pub async fn pay_link_receipt_pdf(
     State(state): State<AppState>,
     Path((token, payment_id)): Path<(String, i64)>,
 ) -> Response {
-    let id = match pay_links::resolve(&state.db, &token).await {
-        Ok(id) => id,
-        Err(e) => return error_response(e),
-    };
+    let id =
+        match pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await {
+            Ok(id) => id,
+            Err(e) => return error_response(e),
+        };
     let mut conn = match state.db.pool.acquire().await {
         Ok(c) => c,
         Err(e) => return error_response(AppError::internal("pool", e)),
     };
-    let customer = match super::db::invoices::get(&mut conn, id).await {
+    let customer = match crate::server::db::invoices::get(&mut conn, id).await {
         Ok(Some(rec)) => rec.customer_id,
         Ok(None) => return error_response(AppError::NotFound),
         Err(e) => return error_response(AppError::internal("invoice", e)),

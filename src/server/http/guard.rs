@@ -1,58 +1,9 @@
-//! Plain axum routes beside the Leptos ones: health, language switch, and the
-//! same-origin guard for state-changing requests.
-use super::state::AppState;
+//! The same-origin guard for state-changing requests, a layer over the whole router.
 use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-
-/// 200 when the database answers, 503 when it does not.
-pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.db.is_healthy().await {
-        (StatusCode::OK, "ok")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-    }
-}
-
-#[derive(Deserialize)]
-pub struct LangQuery {
-    next: Option<String>,
-}
-
-/// The cookie leptos_i18n reads to remember the chosen language.
-pub const LANG_COOKIE: &str = "i18n_pref_locale";
-
-/// Remembers the language in a cookie and goes back to the page: a plain link,
-/// so switching works with JavaScript off.
-pub async fn switch_lang(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-    Query(q): Query<LangQuery>,
-) -> Response {
-    let Some(lang) = crate::model::lang::Lang::parse(&code) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let next = crate::api::auth::safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into());
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-        lang.code()
-    );
-    let mut res = StatusCode::SEE_OTHER.into_response();
-    let headers = res.headers_mut();
-    if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
-        headers.insert(header::SET_COOKIE, c);
-        headers.insert(header::LOCATION, l);
-    }
-    res
-}
 
 /// Whether a state-changing request comes from another site. Browsers send
 /// `Origin` on cross-site posts; SameSite=Lax cookies are the first defence,
@@ -82,6 +33,7 @@ pub async fn same_origin_guard(req: Request<Body>, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();

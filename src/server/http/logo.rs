@@ -2,19 +2,31 @@
 //! post that works without JavaScript) or remove it from `/staff/settings`,
 //! and anyone may fetch it, since it is printed on every invoice and pay page.
 //!
-//! Cross-site posts are refused by [`super::routes::same_origin_guard`], which
+//! Cross-site posts are refused by [`super::guard::same_origin_guard`], which
 //! wraps every route.
-use super::auth::current_user;
-use super::db::company::{self, Logo};
-use super::state::AppState;
 use crate::error::AppError;
 use crate::model::settings::{LogoProblem, MAX_LOGO_BYTES, check_logo};
-use axum::extract::{Multipart, Query, State};
+use crate::server::auth::current_user;
+use crate::server::db::company::{self, Logo};
+use crate::server::state::AppState;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tower_sessions::Session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/company/logo", get(serve))
+        .route(
+            "/staff/settings/logo",
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/staff/settings/logo/remove", post(remove))
+}
 
 const SETTINGS: &str = "/staff/settings";
 /// The request body limit of the upload route. Bodies up to it are read to
@@ -26,18 +38,14 @@ pub const UPLOAD_BODY_LIMIT: usize = 8 * 1024 * 1024;
 async fn admin(state: &AppState, session: &Session) -> Result<i64, Response> {
     match current_user(session, &state.db.pool).await {
         Ok(Some(u)) if u.role.can_administer() => Ok(u.id),
-        Ok(Some(_)) => Err((StatusCode::FORBIDDEN, "forbidden").into_response()),
+        Ok(Some(_)) => Err(AppError::Forbidden.into_response()),
         Ok(None) => Err(Redirect::to(&format!("/login?next={SETTINGS}")).into_response()),
         Err(e) => Err(internal(e)),
     }
 }
 
 fn internal(e: AppError) -> Response {
-    (
-        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        "error",
-    )
-        .into_response()
+    e.into_response()
 }
 
 fn refused(problem: LogoProblem) -> Response {
@@ -123,7 +131,8 @@ pub async fn upload(
         return internal(AppError::internal("save logo", e));
     }
     let _ =
-        super::db::audit::record(&state.db.pool, Some(actor), "logo_saved", "company", "").await;
+        crate::server::db::audit::record(&state.db.pool, Some(actor), "logo_saved", "company", "")
+            .await;
     Redirect::to(&format!("{SETTINGS}?logo=saved")).into_response()
 }
 
@@ -136,8 +145,14 @@ pub async fn remove(State(state): State<AppState>, session: Session) -> Response
     if let Err(e) = company::delete_logo(&state.db.pool).await {
         return internal(AppError::internal("remove logo", e));
     }
-    let _ =
-        super::db::audit::record(&state.db.pool, Some(actor), "logo_removed", "company", "").await;
+    let _ = crate::server::db::audit::record(
+        &state.db.pool,
+        Some(actor),
+        "logo_removed",
+        "company",
+        "",
+    )
+    .await;
     Redirect::to(&format!("{SETTINGS}?logo=removed")).into_response()
 }
 
