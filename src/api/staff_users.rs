@@ -48,15 +48,12 @@ pub async fn create_staff(
         errors.add("password", p);
     }
     let fail = |errors: FieldErrors| {
-        let e = ctx::fail(AppError::Validation(errors.clone()));
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (f, p) in &errors.0 {
-            q.append_pair(&format!("err_{f}"), p.code());
-        }
-        q.append_pair("email", &email.chars().take(254).collect::<String>());
-        q.append_pair("name", &name.chars().take(200).collect::<String>());
-        leptos_axum::redirect(&format!("/staff/users?{}", q.finish()));
-        e
+        let e = AppError::Validation(errors);
+        let refusal = crate::error::Refusal::new("", &e)
+            .keep("email", &email.chars().take(254).collect::<String>())
+            .keep("name", &name.chars().take(200).collect::<String>());
+        leptos_axum::redirect(&refusal.redirect_to("/staff/users", None));
+        ctx::fail(e)
     };
     let Some(role) = role.filter(|_| errors.is_empty()) else {
         return Err(fail(errors));

@@ -5,7 +5,7 @@ use crate::api::staff_invoices::{
     CreditInvoice, IssueInvoice, ReissuePayLink, RevokePayLink, SendInvoiceAgain, staff_invoice,
 };
 use crate::components::document::DocumentView;
-use crate::components::errors::error_text;
+use crate::components::errors::{error_text, refusal_in_query};
 use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::staff_payments::StaffPaymentsPanel;
 use crate::error::AppError;
@@ -38,17 +38,12 @@ pub fn StaffInvoicePage() -> impl IntoView {
 #[component]
 fn StaffInvoiceBody(v: StaffInvoiceView) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let err = move || {
-        query.with(|q| q.get("err")).map(|c| {
-            let e = match c.as_str() {
-                "invalid" => AppError::Validation(Default::default()),
-                "conflict" => AppError::Conflict,
-                _ => AppError::Internal,
-            };
-            error_text(&e)
-        })
-    };
+    // A refused credit note comes back as the page's bare refusal (`?err=`).
+    let err = refusal_in_query("").map(|r| match r.error() {
+        e @ (AppError::Validation(_) | AppError::Conflict) => error_text(&e),
+        _ => error_text(&AppError::Internal),
+    });
+    let err = move || err.clone();
     let title = v.doc.number.clone();
     let pdf = (!v.draft).then(|| format!("/invoices/{}/pdf", v.doc.number));
     view! {
