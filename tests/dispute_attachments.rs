@@ -439,8 +439,8 @@ async fn a_text_file_named_png_is_refused_as_a_file_type_and_nothing_is_saved(db
     assert_eq!(
         loc,
         format!(
-            "/pay/{}?dispute_error=files%3Afile_type&reason=wrong_amount&amount=12%2C50&lines=0\
-             &message=Voir+les+pi%C3%A8ces.#dispute",
+            "/pay/{}?dispute_err=invalid&dispute_err_files=file_type&reason=wrong_amount&amount=12%2C50\
+             &lines=0&message=Voir+les+pi%C3%A8ces.#dispute",
             inv.pay_token
         )
     );
@@ -451,7 +451,7 @@ async fn a_text_file_named_png_is_refused_as_a_file_type_and_nothing_is_saved(db
         .await
         .expect("post");
     let loc = location(&plain);
-    assert!(loc.contains("?dispute_error=bad_request&"), "{loc}");
+    assert!(loc.contains("?dispute_err=bad_request"), "{loc}");
     assert_nothing_saved(&app, &inv).await;
     app.stop().await;
 }
@@ -464,16 +464,10 @@ async fn a_file_one_byte_over_five_megabytes_and_a_sixth_file_are_refused_with_t
     let mut big = pdf();
     big.resize(5 * 1024 * 1024 + 1, b' ');
     let loc = refused_opening(&app, &inv, &[("big.pdf", big)]).await;
-    assert!(
-        loc.contains("dispute_error=files%3Afile_too_large&"),
-        "{loc}"
-    );
+    assert!(loc.contains("dispute_err_files=file_too_large&"), "{loc}");
     let six: Vec<(&str, Vec<u8>)> = (0..6).map(|_| ("scan.png", png())).collect();
     let loc = refused_opening(&app, &inv, &six).await;
-    assert!(
-        loc.contains("dispute_error=files%3Atoo_many_files&"),
-        "{loc}"
-    );
+    assert!(loc.contains("dispute_err_files=too_many_files&"), "{loc}");
     assert_nothing_saved(&app, &inv).await;
     app.stop().await;
 }
@@ -492,7 +486,7 @@ async fn an_empty_message_is_refused_and_the_typed_amount_comes_back_in_the_redi
     let loc = location(&res);
     assert!(
         loc.starts_with(&format!(
-            "/invoices/{}?dispute_error=message%3Arequired&",
+            "/invoices/{}?dispute_err=invalid&dispute_err_message=required&",
             inv.number
         )),
         "{loc}"
@@ -527,7 +521,7 @@ async fn a_second_dispute_on_the_same_invoice_is_refused_as_already_used(db: &Te
     let loc = location(&second);
     assert!(
         loc.starts_with(&format!(
-            "/pay/{}?dispute_error=invoice%3Aalready_used&",
+            "/pay/{}?dispute_err=invalid&dispute_err_invoice=already_used&",
             inv.pay_token
         )),
         "{loc}"
@@ -667,7 +661,7 @@ async fn a_customer_reply_on_a_closed_dispute_is_refused_as_a_conflict(db: &Test
     assert_eq!(res.status(), 303);
     assert_eq!(
         location(&res),
-        format!("/disputes/{id}?reply_error=conflict&message=Je+ne+suis+pas+d%27accord.#reply")
+        format!("/disputes/{id}?reply_err=conflict&message=Je+ne+suis+pas+d%27accord.#reply")
     );
     assert_eq!(count(&app, "dispute_messages").await, 1);
     assert_eq!(count(&app, "dispute_attachments").await, 0);

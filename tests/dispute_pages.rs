@@ -215,7 +215,7 @@ async fn a_refused_dispute_comes_back_with_its_error_next_to_the_field_and_what_
     let app = TestApp::start(db, false).await;
     let p = parties(&app).await;
     let inv = issued(&app, p.first_id).await;
-    let q = "dispute_error=amount%3Atoo_large&reason=quality&amount=999%2C50&lines=1&message=Trop%20cher%20%3Cb%3E";
+    let q = "dispute_err=invalid&dispute_err_amount=too_large&reason=quality&amount=999%2C50&lines=1&message=Trop%20cher%20%3Cb%3E";
     let (_, html) = page(&app, &format!("/pay/{}?{q}", inv.pay_token)).await;
     assert!(
         tag(&html, r#"data-testid="dispute-details""#).contains(" open"),
@@ -246,7 +246,7 @@ async fn a_refused_dispute_comes_back_with_its_error_next_to_the_field_and_what_
     );
     assert!(html.contains(r#"data-testid="dispute-files-again""#));
 
-    let already = "dispute_error=invoice%3Aalready_used&message=x";
+    let already = "dispute_err=invalid&dispute_err_invoice=already_used&message=x";
     let (_, html) = page(&app, &format!("/pay/{}?{already}", inv.pay_token)).await;
     assert!(
         html.contains("Un litige est déjà ouvert sur cette facture."),
@@ -322,7 +322,7 @@ async fn the_thread_shows_messages_as_escaped_text_and_never_an_internal_note(db
         assert!(html.contains("Formation des équipes"), "the disputed line");
     }
     // What was typed comes back into the reply box as text, never as markup.
-    let typed = "reply_error=files%3Afile_type&message=%3C%2Ftextarea%3E%3Cscript%3Ealert(2)%3C%2Fscript%3E";
+    let typed = "reply_err=invalid&reply_err_files=file_type&message=%3C%2Ftextarea%3E%3Cscript%3Ealert(2)%3C%2Fscript%3E";
     let (_, html) = page(&app, &format!("/disputes/{id}?{typed}")).await;
     assert!(!html.contains("<script>alert(2)"), "{html}");
     assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;alert(2)&lt;/script&gt;</textarea>"));
@@ -475,7 +475,7 @@ async fn a_closed_dispute_shows_its_outcome_and_reopens_from_its_thread(db: &Tes
         .await;
     assert_eq!(
         location(&again),
-        format!("/disputes/{id}?reopen_error=conflict#reopen")
+        format!("/disputes/{id}?reopen_err=conflict#reopen")
     );
     let (_, html) = page(&app, &format!("/disputes/{id}?done=reopened")).await;
     assert!(html.contains(r#"data-testid="dispute-done""#));

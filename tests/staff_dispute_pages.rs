@@ -171,7 +171,7 @@ async fn staff_add_a_note_assign_and_move_the_status_with_plain_form_posts(db: &
         .form_post("/api/add_internal_note", &[("id", &sid), ("message", " ")])
         .await;
     assert!(
-        location(&empty).contains("note_error=message:required"),
+        location(&empty).contains("note_err_message=required"),
         "{}",
         location(&empty)
     );
@@ -210,7 +210,7 @@ async fn staff_add_a_note_assign_and_move_the_status_with_plain_form_posts(db: &
         )
         .await;
     assert!(
-        location(&refused).contains("status_error=conflict"),
+        location(&refused).contains("status_err=conflict"),
         "{}",
         location(&refused)
     );
@@ -281,7 +281,7 @@ async fn a_plan_that_does_not_add_up_is_refused_with_the_error_and_nothing_is_sa
     let to = location(&res);
     assert!(
         to.starts_with(&format!(
-            "/staff/disputes/{id}?resolve_error=instalments:out_of_range"
+            "/staff/disputes/{id}?resolve_err=invalid&resolve_err_instalments=out_of_range"
         )),
         "{to}"
     );

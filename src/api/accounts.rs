@@ -14,25 +14,17 @@ pub fn token_segment(token: &str) -> String {
         .collect()
 }
 
-/// The form's URL carrying the refusal: `err`, one `err_<field>` per bad
-/// field, and the typed email when there is one.
+/// The form's URL carrying the refusal (`err`, one `err_<field>` per bad
+/// field) and the typed email when there is one.
 #[cfg(feature = "ssr")]
 fn refusal_url(path: &str, email: Option<&str>, err: &AppError) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(email) = email {
-        let shown: String = email
-            .chars()
-            .take(crate::model::validate::MAX_EMAIL_LEN)
-            .collect();
-        q.append_pair("email", &shown);
-    }
-    q.append_pair("err", err.code());
-    if let AppError::Validation(fields) = err {
-        for (field, problem) in &fields.0 {
-            q.append_pair(&format!("err_{field}"), problem.code());
-        }
-    }
-    format!("{path}?{}", q.finish())
+    let shown: String = email
+        .unwrap_or_default()
+        .chars()
+        .take(crate::model::validate::MAX_EMAIL_LEN)
+        .collect();
+    let refusal = crate::error::Refusal::new("", err).keep("email", &shown);
+    refusal.redirect_to(path, None)
 }
 
 /// Sends a reset link if an account has this email. The answer is the same

@@ -23,26 +23,10 @@ pub fn home_for(user: &SessionUser) -> &'static str {
 /// The login page URL that shows `err` and keeps the typed email (never the password).
 #[cfg(feature = "ssr")]
 fn login_error_url(email: &str, next: Option<&str>, err: &AppError) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair("email", email);
-    q.append_pair("err", err.code());
-    match err {
-        AppError::Validation(fields) => {
-            for (field, problem) in &fields.0 {
-                q.append_pair(&format!("err_{field}"), problem.code());
-            }
-        }
-        AppError::Throttled {
-            retry_after_minutes,
-        } => {
-            q.append_pair("minutes", &retry_after_minutes.to_string());
-        }
-        _ => {}
-    }
-    if let Some(n) = next {
-        q.append_pair("next", n);
-    }
-    format!("/login?{}", q.finish())
+    let refusal = crate::error::Refusal::new("", err)
+        .keep("email", email)
+        .keep("next", next.unwrap_or_default());
+    refusal.redirect_to("/login", None)
 }
 
 /// Signs in. Works as a plain form post: success redirects to `next` or the

@@ -16,7 +16,7 @@ pub async fn invoice_correction(id: i64) -> Result<CorrectionInfo, AppError> {
 }
 
 /// Issues a full credit note for the invoice and opens a new draft with its
-/// lines, then goes to that draft. A refusal comes back as `?correct_err=`.
+/// lines, then goes to that draft. A refusal comes back as the `correct` form's `Refusal`.
 #[server(endpoint = "correct_invoice")]
 pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
@@ -26,7 +26,8 @@ pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
             .await;
     match result {
         Ok(done) => {
-            leptos_axum::redirect(&format!("/staff/invoices/{}?done=corrected", done.draft_id));
+            let page = format!("/staff/invoices/{}", done.draft_id);
+            leptos_axum::redirect(&crate::error::Done::Corrected.redirect_to(&page, &[], None));
             Ok(())
         }
         Err(e) => {
@@ -36,7 +37,8 @@ pub async fn correct_invoice(id: i64) -> Result<(), AppError> {
                 .flatten()
                 .map_or(e.code(), |b| b.code());
             let e = ctx::fail(e);
-            leptos_axum::redirect(&format!("/staff/invoices/{id}?correct_err={reason}"));
+            let refusal = crate::error::Refusal::coded("correct", reason);
+            leptos_axum::redirect(&refusal.redirect_to(&format!("/staff/invoices/{id}"), None));
             Err(e)
         }
     }

@@ -95,16 +95,11 @@ pub async fn invite_contact(customer_id: i64, email: String, name: String) -> Re
         }
         Err(e) => {
             let e = ctx::fail(e);
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            q.append_pair("invite_err", e.code());
-            if let AppError::Validation(f) = &e {
-                for (field, p) in &f.0 {
-                    q.append_pair(&format!("invite_{field}"), p.code());
-                }
-            }
-            q.append_pair("invite_email", &email.chars().take(254).collect::<String>());
-            q.append_pair("invite_name", &name.chars().take(200).collect::<String>());
-            leptos_axum::redirect(&format!("/staff/customers/{customer_id}?{}", q.finish()));
+            let refusal = crate::error::Refusal::new("invite", &e)
+                .keep("invite_email", &email.chars().take(254).collect::<String>())
+                .keep("invite_name", &name.chars().take(200).collect::<String>());
+            let page = format!("/staff/customers/{customer_id}");
+            leptos_axum::redirect(&refusal.redirect_to(&page, None));
             Err(e)
         }
     }

@@ -109,7 +109,7 @@ pub async fn dispute_thread(kind: String, key: String, id: i64) -> Result<Thread
 }
 
 /// Reopens a closed dispute (within 30 days of its closing), then goes back
-/// to the thread; a refusal comes back in `reopen_error`.
+/// to the thread; a refusal comes back as the `reopen` form's `Refusal`.
 #[server(endpoint = "reopen_dispute")]
 pub async fn reopen_dispute(kind: String, key: String, id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
@@ -118,27 +118,15 @@ pub async fn reopen_dispute(kind: String, key: String, id: i64) -> Result<(), Ap
     let now = crate::server::db::now_ts();
     match crate::server::services::disputes::reopen(&state.db, id, who, now).await {
         Ok(()) => {
-            leptos_axum::redirect(&format!("{back}?done=reopened"));
+            let done = crate::error::Done::Reopened;
+            leptos_axum::redirect(&done.redirect_to(&back, &[], None));
             Ok(())
         }
         Err(e) => {
-            let code = problem_code(&e);
+            let refusal = crate::error::Refusal::new("reopen", &e);
             let e = ctx::fail(e);
-            leptos_axum::redirect(&format!("{back}?reopen_error={code}#reopen"));
+            leptos_axum::redirect(&refusal.redirect_to(&back, Some("reopen")));
             Err(e)
         }
-    }
-}
-
-/// `FIELD:CODE` of a refused field, else the error's code: what the pages
-/// read back from the query string after a plain form post.
-pub fn problem_code(e: &AppError) -> String {
-    match e {
-        AppError::Validation(f) => {
-            f.0.first()
-                .map(|(field, p)| format!("{field}:{}", p.code()))
-                .unwrap_or_else(|| "invalid".into())
-        }
-        other => other.code().to_string(),
     }
 }

@@ -98,13 +98,9 @@ pub async fn start_payment(
             Ok(())
         }
         Err(e) => {
-            let problem = crate::components::pay_panel::refusal_code(&e);
+            let refusal = crate::error::Refusal::new("pay", &e).keep("amount", &typed);
             let e = ctx::fail(e);
-            let q = format!(
-                "pay_error={problem}&amount={}",
-                url::form_urlencoded::byte_serialize(typed.as_bytes()).collect::<String>()
-            );
-            leptos_axum::redirect(&format!("{}?{q}#pay", back.path));
+            leptos_axum::redirect(&refusal.redirect_to(&back.path, Some("pay")));
             Err(e)
         }
     }
@@ -251,30 +247,20 @@ pub async fn staff_payments(invoice_id: i64) -> Result<StaffPaymentsData, AppErr
 fn staff_redirect(
     invoice_id: i64,
     outcome: Result<(), AppError>,
-    done: &str,
+    done: crate::error::Done,
     form: &str,
 ) -> Result<(), AppError> {
     use crate::api::ctx;
+    let page = format!("/staff/invoices/{invoice_id}");
     match outcome {
         Ok(()) => {
-            leptos_axum::redirect(&format!(
-                "/staff/invoices/{invoice_id}?done={done}#payments"
-            ));
+            leptos_axum::redirect(&done.redirect_to(&page, &[], Some("payments")));
             Ok(())
         }
         Err(e) => {
-            let problem = match &e {
-                AppError::Validation(f) => {
-                    f.0.first()
-                        .map(|(field, p)| format!("{field}:{}", p.code()))
-                        .unwrap_or_else(|| "invalid".into())
-                }
-                other => other.code().to_string(),
-            };
+            let refusal = crate::error::Refusal::new(form, &e);
             let e = ctx::fail(e);
-            leptos_axum::redirect(&format!(
-                "/staff/invoices/{invoice_id}?{form}_error={problem}#payments"
-            ));
+            leptos_axum::redirect(&refusal.redirect_to(&page, Some("payments")));
             Err(e)
         }
     }
@@ -301,7 +287,12 @@ pub async fn record_payment(
     let outcome = record_offline(&state.db, invoice_id, &input, ctx::today(), user.id)
         .await
         .map(|_| ());
-    staff_redirect(invoice_id, outcome, "payment_recorded", "offline")
+    staff_redirect(
+        invoice_id,
+        outcome,
+        crate::error::Done::PaymentRecorded,
+        "offline",
+    )
 }
 
 /// Starts a refund through the provider; applied when its webhook arrives.
@@ -322,5 +313,10 @@ pub async fn refund_payment(
         user.id,
     )
     .await;
-    staff_redirect(invoice_id, outcome, "refund_requested", "refund")
+    staff_redirect(
+        invoice_id,
+        outcome,
+        crate::error::Done::RefundRequested,
+        "refund",
+    )
 }

@@ -1,7 +1,7 @@
 //! Staff side of disputes: the queue, one thread, and the actions on it
 //! (internal note, assignment, status, reopening, resolution). Every action
 //! is a plain form post that lands back on `/staff/disputes/{id}` with
-//! `?done=…`, or `?{form}_error=FIELD:CODE` and what was typed.
+//! `?done=…`, or with a `Refusal` (`?{form}_err=…`) and what was typed.
 use crate::error::AppError;
 use crate::model::dispute::{QueueRow, StaffThread};
 use leptos::prelude::*;
@@ -117,7 +117,7 @@ pub async fn add_internal_note(
     let now = crate::server::db::now_ts();
     let outcome = disputes::internal_note(&state.db, id, Viewer::Staff(user.id), &message, now)
         .await
-        .map(|note| format!("noted#m{note}"));
+        .map(|note| ssr::Landed::at(crate::error::Done::Noted, format!("m{note}")));
     ssr::back(id, outcome, "note", &[("message", &message)])
 }
 
@@ -133,12 +133,11 @@ pub async fn assign_dispute(id: i64, #[server(default)] assignee: String) -> Res
             disputes::assign(&state.db, id, Viewer::Staff(user.id), to, now)
                 .await
                 .map(|()| {
-                    if to.is_some() {
-                        "assigned"
+                    ssr::Landed::from(if to.is_some() {
+                        crate::error::Done::Assigned
                     } else {
-                        "unassigned"
-                    }
-                    .to_string()
+                        crate::error::Done::Unassigned
+                    })
                 })
         }
         Err(e) => Err(e),
@@ -161,7 +160,7 @@ pub async fn set_dispute_status(
             let now = crate::server::db::now_ts();
             disputes::change_status(&state.db, id, Viewer::Staff(user.id), to, now)
                 .await
-                .map(|()| "status".to_string())
+                .map(|()| crate::error::Done::Status.into())
         }
         None => Err(ssr::field(
             "status",
@@ -180,7 +179,7 @@ pub async fn reopen_staff_dispute(id: i64) -> Result<(), AppError> {
     let now = crate::server::db::now_ts();
     let outcome = disputes::reopen(&state.db, id, Viewer::Staff(user.id), now)
         .await
-        .map(|()| "reopened".to_string());
+        .map(|()| crate::error::Done::Reopened.into());
     ssr::back(id, outcome, "reopen", &[])
 }
 
@@ -231,7 +230,7 @@ pub async fn resolve_dispute(
 mod ssr {
     use super::StaffMember;
     use crate::api::ctx;
-    use crate::error::AppError;
+    use crate::error::{AppError, Done, Refusal};
     use crate::model::dispute::{AssigneeFilter, DisputeStatus, Instalment, ResolutionKind};
     use crate::model::format::{parse_amount_in, parse_iso_date};
     use crate::model::validate::{FieldErrors, FieldProblem};
@@ -296,54 +295,67 @@ mod ssr {
             .map_err(ctx::fail)
     }
 
-    pub fn resolved_done(done: &Resolved) -> String {
-        let mut s = "resolved".to_string();
+    /// Where a successful action lands on the thread: its outcome, the
+    /// keys that go with it and the anchor.
+    pub struct Landed {
+        done: Done,
+        extra: Vec<(&'static str, String)>,
+        anchor: Option<String>,
+    }
+
+    impl From<Done> for Landed {
+        fn from(done: Done) -> Landed {
+            Landed {
+                done,
+                extra: Vec::new(),
+                anchor: None,
+            }
+        }
+    }
+
+    impl Landed {
+        /// An outcome shown at `anchor` (a message: `m12`).
+        pub fn at(done: Done, anchor: String) -> Landed {
+            Landed {
+                anchor: Some(anchor),
+                ..Landed::from(done)
+            }
+        }
+    }
+
+    pub fn resolved_done(done: &Resolved) -> Landed {
+        let mut landed = Landed::from(Done::Resolved);
         if let Some(n) = &done.credit_note_number {
-            s.push_str(&format!("&credit_note={}", enc(n)));
+            landed.extra.push(("credit_note", n.clone()));
         }
         if let Some(d) = done.draft_id {
-            s.push_str(&format!("&draft={d}"));
+            landed.extra.push(("draft", d.to_string()));
         }
-        s
+        landed
     }
 
-    fn enc(s: &str) -> String {
-        let s: String = s.chars().take(CARRY_CHARS).collect();
-        url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-    }
-
-    /// `FIELD:CODE` of a refusal, or its bare code.
-    fn problem(e: &AppError) -> String {
-        match e {
-            AppError::Validation(f) => {
-                f.0.first()
-                    .map(|(field, p)| format!("{field}:{}", p.code()))
-                    .unwrap_or_else(|| "invalid".into())
-            }
-            other => other.code().to_string(),
-        }
-    }
-
-    /// Sends the browser back to the thread: `done` is the query (and anchor)
-    /// after `?done=`; a refusal carries its problem and the typed values.
+    /// Sends the browser back to the thread with the outcome; a refusal
+    /// carries its problem and the typed values, at the form's anchor.
     pub fn back(
         id: i64,
-        outcome: Result<String, AppError>,
+        outcome: Result<Landed, AppError>,
         form: &str,
         typed: &[(&str, &str)],
     ) -> Result<(), AppError> {
+        let page = format!("/staff/disputes/{id}");
         match outcome {
-            Ok(done) => {
-                leptos_axum::redirect(&format!("/staff/disputes/{id}?done={done}"));
+            Ok(l) => {
+                let extra: Vec<(&str, &str)> =
+                    l.extra.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                leptos_axum::redirect(&l.done.redirect_to(&page, &extra, l.anchor.as_deref()));
                 Ok(())
             }
             Err(e) => {
-                let mut q = format!("{form}_error={}", problem(&e));
-                for (k, v) in typed.iter().filter(|(_, v)| !v.is_empty()) {
-                    q.push_str(&format!("&{k}={}", enc(v)));
-                }
+                let refusal = typed.iter().fold(Refusal::new(form, &e), |r, (k, v)| {
+                    r.keep(k, &v.chars().take(CARRY_CHARS).collect::<String>())
+                });
                 let e = ctx::fail(e);
-                leptos_axum::redirect(&format!("/staff/disputes/{id}?{q}#{form}"));
+                leptos_axum::redirect(&refusal.redirect_to(&page, Some(form)));
                 Err(e)
             }
         }

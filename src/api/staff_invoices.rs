@@ -137,7 +137,11 @@ pub async fn issue_invoice(id: i64) -> Result<(), AppError> {
         .insert(PAY_LINK_FLASH, issued.pay_token)
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=issued"));
+    leptos_axum::redirect(&crate::error::Done::Issued.redirect_to(
+        &format!("/staff/invoices/{id}"),
+        &[],
+        None,
+    ));
     Ok(())
 }
 
@@ -203,12 +207,17 @@ pub async fn credit_invoice(
     let credit = invoicing::credit(&state.db, id, &request, ctx::today(), Some(user.id)).await;
     match credit {
         Ok(_) => {
-            leptos_axum::redirect(&format!("/staff/invoices/{id}?done=credited"));
+            leptos_axum::redirect(&crate::error::Done::Credited.redirect_to(
+                &format!("/staff/invoices/{id}"),
+                &[],
+                None,
+            ));
             Ok(())
         }
         Err(e) => {
             let e = ctx::fail(e);
-            leptos_axum::redirect(&format!("/staff/invoices/{id}?err={}", e.code()));
+            let refusal = crate::error::Refusal::coded("", e.code());
+            leptos_axum::redirect(&refusal.redirect_to(&format!("/staff/invoices/{id}"), None));
             Err(e)
         }
     }
@@ -227,7 +236,11 @@ pub async fn reissue_pay_link(id: i64) -> Result<(), AppError> {
         .insert(PAY_LINK_FLASH, token)
         .await
         .map_err(|e| AppError::internal("session", e))?;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=link"));
+    leptos_axum::redirect(&crate::error::Done::Link.redirect_to(
+        &format!("/staff/invoices/{id}"),
+        &[],
+        None,
+    ));
     Ok(())
 }
 
@@ -239,7 +252,11 @@ pub async fn revoke_pay_link(id: i64) -> Result<(), AppError> {
     crate::server::services::pay_links::revoke_by(&state.db, id, Some(user.id))
         .await
         .map_err(ctx::fail)?;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=revoked"));
+    leptos_axum::redirect(&crate::error::Done::Revoked.redirect_to(
+        &format!("/staff/invoices/{id}"),
+        &[],
+        None,
+    ));
     Ok(())
 }
 
@@ -252,6 +269,10 @@ pub async fn send_invoice_again(id: i64) -> Result<(), AppError> {
     crate::server::services::invoice_mail::send_again(&state.db, id, user.id)
         .await
         .map_err(ctx::fail)?;
-    leptos_axum::redirect(&format!("/staff/invoices/{id}?done=sent"));
+    leptos_axum::redirect(&crate::error::Done::Sent.redirect_to(
+        &format!("/staff/invoices/{id}"),
+        &[],
+        None,
+    ));
     Ok(())
 }

@@ -32,16 +32,12 @@ pub async fn create_staff(
             leptos_axum::redirect("/staff/users?created=1");
             Ok(())
         }
-        Err(AppError::Validation(errors)) => {
-            let e = ctx::fail(AppError::Validation(errors.clone()));
-            let mut q = url::form_urlencoded::Serializer::new(String::new());
-            for (f, p) in &errors.0 {
-                q.append_pair(&format!("err_{f}"), p.code());
-            }
-            q.append_pair("email", &email.chars().take(254).collect::<String>());
-            q.append_pair("name", &name.trim().chars().take(200).collect::<String>());
-            leptos_axum::redirect(&format!("/staff/users?{}", q.finish()));
-            Err(e)
+        Err(e @ AppError::Validation(_)) => {
+            let refusal = crate::error::Refusal::new("", &e)
+                .keep("email", &email.chars().take(254).collect::<String>())
+                .keep("name", &name.trim().chars().take(200).collect::<String>());
+            leptos_axum::redirect(&refusal.redirect_to("/staff/users", None));
+            Err(ctx::fail(e))
         }
         Err(e) => Err(e),
     }

@@ -3,13 +3,13 @@
 //! between the corrected invoice and the draft that replaces it; and, on a
 //! draft, the way to its edit form.
 use crate::api::corrections::{CorrectInvoice as CorrectAction, invoice_correction};
-use crate::components::errors::error_text;
-use crate::error::AppError;
+use crate::components::errors::{done_in_query, error_text, refusal_in_query};
+use crate::error::{AppError, Done, Refusal};
 use crate::i18n::*;
 use crate::model::correction::{CorrectionBlock, CorrectionInfo};
 use crate::model::staff_invoice::StaffInvoiceView;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
 /// What the correction block needs, loaded by the route component (never
 /// under a `<Suspense>`: leptos-rs/leptos#4866).
@@ -44,14 +44,12 @@ pub fn CorrectInvoice(id: i64, info: CorrectionResource) -> impl IntoView {
     }
 }
 
-/// The message for a refusal carried back in `?correct_err=`.
-fn refusal_text(code: &str) -> String {
-    match CorrectionBlock::parse(code) {
+/// The message for the refusal of the `correct` form: a rule's own code, or an error's.
+fn refusal_text(r: &Refusal) -> String {
+    match CorrectionBlock::parse(&r.code) {
         Some(b) => block_text(b),
-        None => error_text(&match code {
-            "not_found" => AppError::NotFound,
-            "conflict" => AppError::Conflict,
-            "invalid" => AppError::Validation(Default::default()),
+        None => error_text(&match r.error() {
+            e @ (AppError::NotFound | AppError::Conflict | AppError::Validation(_)) => e,
             _ => AppError::Internal,
         }),
     }
@@ -71,18 +69,11 @@ fn block_text(b: CorrectionBlock) -> String {
 #[component]
 fn Correction(id: i64, info: CorrectionInfo) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
     let action = ServerAction::<CorrectAction>::new();
-    let refused = move || {
-        query
-            .with(|q| q.get("correct_err"))
-            .map(|c| refusal_text(&c))
-    };
-    let corrected = move || {
-        query
-            .with(|q| q.get("done"))
-            .is_some_and(|d| d == "corrected")
-    };
+    let refused = refusal_in_query("correct").map(|r| refusal_text(&r));
+    let refused = move || refused.clone();
+    let corrected = done_in_query() == Some(Done::Corrected);
+    let corrected = move || corrected;
     let offer = info.blocked.is_none() && info.replaced_by.is_empty();
     // Why not, for an issued invoice whose correction staff might look for.
     let why_not = info

@@ -6,9 +6,12 @@
 //! refusal comes back in the query string (`dispute_error=FIELD:CODE` with
 //! what was typed); files never come back, and the form says so.
 use crate::api::disputes::invoice_disputes;
-use crate::components::dispute_labels::{Refusal, StatusBadge, reason_label, resolution_label};
+use crate::components::dispute_labels::{
+    StatusBadge, reason_label, refusal_text, resolution_label,
+};
+use crate::components::errors::refusal_in_query;
 use crate::components::textarea::TypedTextarea;
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::i18n::*;
 use crate::model::customer_dispute::{AgreedPlan, DisputeLine, DisputeSectionData, DisputeSummary};
 use crate::model::dispute::DisputeReason;
@@ -16,7 +19,6 @@ use crate::model::document::InvoiceDocument;
 use crate::model::format::{format_date, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// Where the section's links and form go, for a signed-in customer
 /// (`kind` = `invoice`, `key` = number) or a pay-link holder (`link`, token).
@@ -187,19 +189,24 @@ struct Typed {
 }
 
 fn typed_from_query() -> Typed {
-    let query = use_query_map();
-    query.with_untracked(|q| Typed {
-        refusal: q.get("dispute_error").map(|e| Refusal::parse(&e)),
-        reason: q.get("reason").unwrap_or_default(),
-        amount: q.get("amount").unwrap_or_default(),
-        lines: q
-            .get("lines")
+    let refusal = refusal_in_query("dispute");
+    let kept = |k: &str| {
+        refusal
+            .as_ref()
+            .and_then(|r| r.kept(k))
             .unwrap_or_default()
+            .to_string()
+    };
+    Typed {
+        reason: kept("reason"),
+        amount: kept("amount"),
+        lines: kept("lines")
             .split(',')
             .filter_map(|s| s.trim().parse().ok())
             .collect(),
-        message: q.get("message").unwrap_or_default(),
-    })
+        message: kept("message"),
+        refusal,
+    }
 }
 
 /// The error of one field, for `aria-describedby` and the message under it.
@@ -210,7 +217,7 @@ fn field_error(typed: &Typed, field: &'static str) -> Option<String> {
         .refusal
         .as_ref()
         .filter(|r| r.is_on(field))
-        .map(|r| r.text(&conflict))
+        .map(|r| refusal_text(r, &conflict))
 }
 
 #[component]
@@ -244,7 +251,7 @@ fn DisputeForm(data: DisputeSectionData, action: String) -> impl IntoView {
     let general = refused.as_ref().and_then(|r| {
         let on_field = FORM_FIELDS.iter().any(|f| r.is_on(f));
         let conflict = t_string!(i18n, dispute_err_conflict).to_string();
-        (!on_field).then(|| r.text(&conflict))
+        (!on_field).then(|| refusal_text(r, &conflict))
     });
     let has_field_error = refused.is_some() && general.is_none();
     view! {

@@ -1,7 +1,8 @@
-//! Words and small formats of the customer's dispute pages: reasons,
-//! statuses, outcomes, refusals carried back in a query string, file sizes.
+//! Words and small formats of the dispute pages: the labels of reasons,
+//! statuses and outcomes (the one place they are translated, for customers
+//! and staff alike), the sentence of a refused customer form, file sizes.
 use crate::components::errors::{error_text, problem_text};
-use crate::error::AppError;
+use crate::error::{AppError, Refusal};
 use crate::i18n::*;
 use crate::model::dispute::{DisputeReason, DisputeStatus, ResolutionKind};
 use crate::model::format::format_instant_date;
@@ -22,11 +23,22 @@ pub fn reason_label(r: DisputeReason) -> String {
     .to_string()
 }
 
-pub fn status_label(s: DisputeStatus) -> String {
+/// Who reads a dispute's status: "waiting for your answer" to the customer
+/// is "waiting for the customer" to staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Customer,
+    Staff,
+}
+
+pub fn status_label(s: DisputeStatus, reader: Reader) -> String {
     let i18n = use_i18n();
     match s {
         DisputeStatus::Open => t_string!(i18n, dispute_status_open),
         DisputeStatus::InReview => t_string!(i18n, dispute_status_in_review),
+        DisputeStatus::WaitingForCustomer if reader == Reader::Staff => {
+            t_string!(i18n, dispute_status_waiting_staff)
+        }
         DisputeStatus::WaitingForCustomer => t_string!(i18n, dispute_status_waiting_for_customer),
         DisputeStatus::Resolved => t_string!(i18n, dispute_status_resolved),
         DisputeStatus::Rejected => t_string!(i18n, dispute_status_rejected),
@@ -52,57 +64,28 @@ pub fn resolution_label(k: ResolutionKind) -> String {
 pub fn StatusBadge(status: DisputeStatus) -> impl IntoView {
     view! {
         <span class=format!("badge dispute-badge dispute-{}", status.as_str()) data-testid="dispute-status">
-            {status_label(status)}
+            {status_label(status, Reader::Customer)}
         </span>
     }
 }
 
-/// A refusal carried back after a plain form post: `FIELD:CODE` or a bare
-/// error code. `field` is `None` for a bare code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    pub field: Option<String>,
-    pub code: String,
-}
-
-impl Refusal {
-    pub fn parse(text: &str) -> Refusal {
-        match text.split_once(':') {
-            Some((field, code)) => Refusal {
-                field: Some(field.to_string()),
-                code: code.to_string(),
-            },
-            None => Refusal {
-                field: None,
-                code: text.to_string(),
-            },
+/// The sentence for a refusal of a customer's dispute form; `conflict_text`
+/// is what a conflict means on that form.
+pub fn refusal_text(r: &Refusal, conflict_text: &str) -> String {
+    let i18n = use_i18n();
+    match r.first_field() {
+        Some(("invoice", FieldProblem::AlreadyUsed)) => {
+            t_string!(i18n, dispute_err_already_open).to_string()
         }
-    }
-
-    /// Whether this refusal belongs next to `field`.
-    pub fn is_on(&self, field: &str) -> bool {
-        self.field.as_deref() == Some(field)
-    }
-
-    /// The sentence for it; `conflict` reads `conflict_text` (what a conflict
-    /// means depends on the form).
-    pub fn text(&self, conflict_text: &str) -> String {
-        let i18n = use_i18n();
-        if self.is_on("invoice") && self.code == FieldProblem::AlreadyUsed.code() {
-            return t_string!(i18n, dispute_err_already_open).to_string();
-        }
-        if let Some(p) = FieldProblem::parse(&self.code) {
-            return problem_text(p);
-        }
-        let e = match self.code.as_str() {
-            "conflict" => return conflict_text.to_string(),
-            "unauthenticated" => AppError::Unauthenticated,
-            "forbidden" => AppError::Forbidden,
-            "not_found" => AppError::NotFound,
-            "internal" => AppError::Internal,
-            _ => AppError::BadRequest,
-        };
-        error_text(&e)
+        Some((_, p)) => problem_text(p),
+        None => match r.error() {
+            AppError::Conflict => conflict_text.to_string(),
+            e @ (AppError::Unauthenticated
+            | AppError::Forbidden
+            | AppError::NotFound
+            | AppError::Internal) => error_text(&e),
+            _ => error_text(&AppError::BadRequest),
+        },
     }
 }
 
@@ -133,19 +116,4 @@ pub fn file_size(bytes: i64, lang: Lang) -> String {
     let sep = if lang == Lang::Fr { ',' } else { '.' };
     let size = format!("{}{sep}{}", tenths / 10, tenths % 10);
     t_string!(i18n, dispute_size_mb, size = size).to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Refusal;
-
-    #[test]
-    fn a_field_refusal_names_its_field_and_a_bare_code_names_none() {
-        let r = Refusal::parse("message:required");
-        assert!(r.is_on("message"));
-        assert_eq!(r.code, "required");
-        let bare = Refusal::parse("conflict");
-        assert_eq!(bare.field, None);
-        assert!(!bare.is_on("message"));
-    }
 }

@@ -4,12 +4,15 @@
 //!
 //! Message bodies are text nodes (shown with their line breaks by CSS), never
 //! HTML. Replies are plain multipart posts; a refusal comes back in the query
-//! string (`reply_error=FIELD:CODE&message=…#reply`).
-use crate::api::disputes::{ReopenDispute, problem_code};
+//! string (the `reply` form's `Refusal`: `reply_err=…&message=…#reply`).
+use crate::api::disputes::ReopenDispute;
 use crate::components::dispute_form::{FilesField, MessageBox, PlanView};
 use crate::components::dispute_labels::{
-    Refusal, StatusBadge, file_size, format_instant, iso_instant, reason_label, resolution_label,
+    StatusBadge, file_size, format_instant, iso_instant, reason_label, refusal_text,
+    resolution_label,
 };
+use crate::components::errors::{done_in_query, refusal_in_query};
+use crate::error::Done;
 use crate::i18n::*;
 use crate::model::customer_dispute::{AgreedPlan, DisputeLine, ThreadPage};
 use crate::model::dispute::{
@@ -18,7 +21,6 @@ use crate::model::dispute::{
 use crate::model::format::{format_instant_date, format_money};
 use crate::model::lang::Lang;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// Who is reading and where the thread lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,11 +72,10 @@ pub fn DisputeThreadView(page: ThreadPage, place: ThreadPlace) -> impl IntoView 
 #[component]
 fn DoneNotice(closed: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let done = use_query_map().with_untracked(|q| q.get("done"));
-    let text = match done.as_deref() {
-        Some("opened") if !closed => Some(t_string!(i18n, dispute_done_opened).to_string()),
-        Some("replied") if !closed => Some(t_string!(i18n, dispute_done_replied).to_string()),
-        Some("reopened") => Some(t_string!(i18n, dispute_done_reopened).to_string()),
+    let text = match done_in_query() {
+        Some(Done::Opened) if !closed => Some(t_string!(i18n, dispute_done_opened).to_string()),
+        Some(Done::Replied) if !closed => Some(t_string!(i18n, dispute_done_replied).to_string()),
+        Some(Done::Reopened) => Some(t_string!(i18n, dispute_done_reopened).to_string()),
         _ => None,
     };
     text.map(|t| view! { <p class="success" role="status" data-testid="dispute-done">{t}</p> })
@@ -192,25 +193,25 @@ fn Resolution(r: ResolutionView, currency: String, id: i64) -> impl IntoView {
 #[component]
 fn ReplyForm(action: String) -> impl IntoView {
     let i18n = use_i18n();
-    let (refusal, typed) = use_query_map().with_untracked(|q| {
-        (
-            q.get("reply_error").map(|e| Refusal::parse(&e)),
-            q.get("message").unwrap_or_default(),
-        )
-    });
+    let refusal = refusal_in_query("reply");
+    let typed = refusal
+        .as_ref()
+        .and_then(|r| r.kept("message"))
+        .unwrap_or_default()
+        .to_string();
     let closed = t_string!(i18n, dispute_err_closed).to_string();
     let on = |field: &str| {
         refusal
             .as_ref()
             .filter(|r| r.is_on(field))
-            .map(|r| r.text(&closed))
+            .map(|r| refusal_text(r, &closed))
     };
     let message_error = on("message");
     let files_error = on("files");
     let general = refusal
         .as_ref()
         .filter(|r| !r.is_on("message") && !r.is_on("files"))
-        .map(|r| r.text(&closed));
+        .map(|r| refusal_text(r, &closed));
     let invalid = message_error.is_some();
     let described = if invalid {
         "reply-message-hint reply-message-error"
@@ -241,17 +242,13 @@ fn Reopen(place: ThreadPlace, id: i64, until: i64) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let reopen = ServerAction::<ReopenDispute>::new();
-    let carried = use_query_map().with_untracked(|q| q.get("reopen_error"));
-    let refusal = Signal::derive(move || match reopen.value().get() {
-        Some(Err(e)) => Some(Refusal::parse(&problem_code(&e))),
-        _ => carried.as_deref().map(Refusal::parse),
-    });
+    let refusal = refusal_in_query("reopen");
     let date = format_instant_date(until, lang);
     view! {
         <section class="reopen" id="reopen">
             <p>{t_string!(i18n, dispute_reopen_text, date = date).to_string()}</p>
-            {move || refusal.get().map(|r| {
-                let text = r.text(t_string!(i18n, dispute_err_reopen));
+            {refusal.map(|r| {
+                let text = refusal_text(&r, t_string!(i18n, dispute_err_reopen));
                 view! { <p class="alert" role="alert" data-testid="reopen-error">{text}</p> }
             })}
             <ActionForm action=reopen>

@@ -1,8 +1,21 @@
-//! Translated messages for errors and field problems.
-use crate::error::AppError;
+//! Translated messages for errors and field problems, and the refusal or
+//! outcome a page finds in its query string.
+use crate::error::{AppError, Done, Refusal};
 use crate::i18n::*;
 use crate::model::validate::FieldProblem;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The refusal of `form` carried in this page's query string, after a plain
+/// form post was refused (see [`Refusal`] for the format).
+pub fn refusal_in_query(form: &str) -> Option<Refusal> {
+    Refusal::from_query(form, &use_location().search.get_untracked())
+}
+
+/// What the last form post did, from this page's `?done=`.
+pub fn done_in_query() -> Option<Done> {
+    Done::from_query(&use_location().search.get_untracked())
+}
 
 /// The message shown next to a field.
 pub fn problem_text(problem: FieldProblem) -> String {

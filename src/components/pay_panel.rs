@@ -1,10 +1,10 @@
 //! The "pay online" panel of an invoice (its page and its pay link): the amount,
 //! the pay button, payments on their way, the last failure, and receipts.
-//! Works as a plain form post; errors come back in the query string with the
-//! typed amount kept.
+//! Works as a plain form post; a refusal comes back in the query string (the
+//! `pay` form's `Refusal`) with the typed amount kept.
 use crate::api::payments::{PayPanelData, StartPayment, pay_panel};
-use crate::components::errors::problem_text;
-use crate::error::AppError;
+use crate::components::errors::{problem_text, refusal_in_query};
+use crate::error::{AppError, Refusal};
 use crate::i18n::*;
 use crate::model::document::InvoiceDocument;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
@@ -14,25 +14,16 @@ use crate::model::validate::FieldProblem;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// The message for a `pay_error` code carried back after a refused start.
-fn pay_error_text(code: &str) -> String {
+/// The message for the refusal of the pay form.
+fn pay_error_text(r: &Refusal) -> String {
     let i18n = use_i18n();
-    match code {
-        "out_of_range" => t_string!(i18n, pay_err_partial).to_string(),
-        "already_used" => t_string!(i18n, pay_err_in_progress).to_string(),
-        "conflict" => t_string!(i18n, pay_err_nothing).to_string(),
-        "internal" => t_string!(i18n, pay_err_provider).to_string(),
-        other => FieldProblem::parse(other)
-            .map(problem_text)
-            .unwrap_or_else(|| t_string!(i18n, err_bad_request).to_string()),
-    }
-}
-
-/// The code of a refusal: the field problem of a validation error, else the error's kind.
-pub fn refusal_code(e: &AppError) -> &'static str {
-    match e {
-        AppError::Validation(f) => f.0.first().map(|(_, p)| p.code()).unwrap_or("invalid"),
-        other => other.code(),
+    match (r.first_field().map(|(_, p)| p), r.error()) {
+        (Some(FieldProblem::OutOfRange), _) => t_string!(i18n, pay_err_partial).to_string(),
+        (Some(FieldProblem::AlreadyUsed), _) => t_string!(i18n, pay_err_in_progress).to_string(),
+        (Some(p), _) => problem_text(p),
+        (None, AppError::Conflict) => t_string!(i18n, pay_err_nothing).to_string(),
+        (None, AppError::Internal) => t_string!(i18n, pay_err_provider).to_string(),
+        _ => t_string!(i18n, err_bad_request).to_string(),
     }
 }
 
@@ -132,7 +123,6 @@ fn PayNotices(panel: PayPanelData) -> impl IntoView {
 fn PayForm(kind: &'static str, key: String, panel: PayPanelData) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
-    let query = use_query_map();
     let start = ServerAction::<StartPayment>::new();
     let o = panel.options;
     if o.payable <= 0 {
@@ -145,16 +135,13 @@ fn PayForm(kind: &'static str, key: String, panel: PayPanelData) -> impl IntoVie
         };
         return view! { <p data-testid="pay-nothing">{text}</p> }.into_any();
     }
-    let carried = query.with_untracked(|q| q.get("pay_error"));
-    let typed = query.with_untracked(|q| q.get("amount"));
-    let default_amount = typed.unwrap_or_else(|| amount_for_input(o.payable, &o.currency, lang));
+    let refusal = refusal_in_query("pay");
+    let default_amount = refusal
+        .as_ref()
+        .and_then(|r| r.kept("amount").map(str::to_string))
+        .unwrap_or_else(|| amount_for_input(o.payable, &o.currency, lang));
     let full = format_money(o.payable, &o.currency, lang);
-    // Hydrated, a refusal comes back as the action's value; after a plain
-    // post, in the query string of the page the server sent us back to.
-    let err_text = Signal::derive(move || match start.value().get() {
-        Some(Err(e)) => Some(pay_error_text(refusal_code(&e))),
-        _ => carried.as_deref().map(pay_error_text),
-    });
+    let err_text = refusal.as_ref().map(pay_error_text);
     let partial = o.partial_allowed;
     let amount_field = if o.partial_allowed {
         view! {
@@ -162,16 +149,16 @@ fn PayForm(kind: &'static str, key: String, panel: PayPanelData) -> impl IntoVie
                 <label for="pay-amount">{t!(i18n, pay_amount_label, currency = o.currency.clone())}</label>
                 <input id="pay-amount" name="amount" inputmode="decimal" autocomplete="off"
                     value=default_amount aria-describedby="pay-amount-hint pay-amount-error"
-                    aria-invalid=move || err_text.get().is_some().then_some("true") data-testid="pay-amount" />
+                    aria-invalid=err_text.is_some().then_some("true") data-testid="pay-amount" />
                 <p class="hint" id="pay-amount-hint">{t!(i18n, pay_amount_hint, amount = full.clone())}</p>
-                {move || err_text.get().map(|m| view! { <p class="field-error" id="pay-amount-error" data-testid="pay-error">{m}</p> })}
+                {err_text.map(|m| view! { <p class="field-error" id="pay-amount-error" data-testid="pay-error">{m}</p> })}
             </div>
         }
         .into_any()
     } else {
         view! {
             <input type="hidden" name="amount" value=amount_for_input(o.payable, &o.currency, lang) />
-            {move || err_text.get().map(|m| view! { <p class="alert" role="alert" data-testid="pay-error">{m}</p> })}
+            {err_text.map(|m| view! { <p class="alert" role="alert" data-testid="pay-error">{m}</p> })}
         }
         .into_any()
     };

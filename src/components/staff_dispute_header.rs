@@ -1,7 +1,8 @@
 //! Staff dispute page: the facts of the dispute (invoice, customer, reason,
 //! disputed amount and lines, status, assignee, when it was opened).
 use crate::api::staff_disputes::StaffDisputeData;
-use crate::components::staff_dispute_labels::{DisputeBadge, instant_text, reason_label};
+use crate::components::dispute_labels::reason_label;
+use crate::components::staff_dispute_labels::{DisputeBadge, instant_text};
 use crate::i18n::*;
 use crate::model::format::format_money;
 use crate::model::lang::Lang;

@@ -1,9 +1,8 @@
 //! Staff dispute page: the history (every change, who and when) and, once
 //! closed, the recorded resolution with the reopen button.
 use crate::api::staff_disputes::{ReopenStaffDispute, StaffDisputeData};
-use crate::components::staff_dispute_labels::{
-    FormRefusal, instant_iso, instant_text, kind_label, reason_label, refusal, status_label,
-};
+use crate::components::dispute_labels::{Reader, reason_label, resolution_label, status_label};
+use crate::components::staff_dispute_labels::{FormRefusal, instant_iso, instant_text, refusal};
 use crate::i18n::*;
 use crate::model::dispute::{DisputeEvent, DisputeReason, DisputeStatus, ResolutionKind};
 use crate::model::format::{format_date, format_money};
@@ -15,12 +14,12 @@ fn event_text(e: &DisputeEvent, d: &StaffDisputeData) -> String {
     let i18n = use_i18n();
     let status = |s: &str| {
         DisputeStatus::parse(s)
-            .map(status_label)
+            .map(|s| status_label(s, Reader::Staff))
             .unwrap_or(s.to_string())
     };
     let kind = |k: &str| {
         ResolutionKind::parse(k)
-            .map(kind_label)
+            .map(resolution_label)
             .unwrap_or(k.to_string())
     };
     match e.kind.as_str() {
@@ -85,7 +84,7 @@ pub fn ResolutionPanel(d: StaffDisputeData) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let reopen = ServerAction::<ReopenStaffDispute>::new();
-    let error = refusal(move || reopen.value().get(), "reopen_error");
+    let error = refusal("reopen");
     let Some(r) = d.thread.resolution.clone() else {
         return ().into_any();
     };
@@ -105,7 +104,7 @@ pub fn ResolutionPanel(d: StaffDisputeData) -> impl IntoView {
         <section class="panel" id="reopen" aria-labelledby="sd-resolution-h" data-testid="sd-resolution">
             <h2 id="sd-resolution-h">{t!(i18n, sd_resolution_title)}</h2>
             <dl class="facts">
-                <div><dt>{t!(i18n, sd_resolve_kind)}</dt><dd data-testid="sd-resolution-kind">{kind_label(r.kind)}</dd></div>
+                <div><dt>{t!(i18n, sd_resolve_kind)}</dt><dd data-testid="sd-resolution-kind">{resolution_label(r.kind)}</dd></div>
                 <div><dt>{t!(i18n, sd_resolution_when)}</dt><dd>{instant_text(r.resolved_at, lang)}</dd></div>
                 {by.map(|b| view! { <div><dt>{t!(i18n, sd_resolution_by)}</dt><dd>{b}</dd></div> })}
                 {r.credit_note_number.clone().map(|n| view! { <div><dt>{t!(i18n, sd_credit_note_number)}</dt><dd data-testid="sd-resolution-credit-note">{n}</dd></div> })}

@@ -1,55 +1,18 @@
-//! Staff disputes: translated names of reasons, statuses and resolutions,
-//! ages and instants, and the refusal shown next to a form.
-use crate::components::staff_payments::{carried_error, returned_error};
-use crate::error::AppError;
+//! Staff disputes: the status badge, ages and instants, and the refusal
+//! shown next to a form (the labels of the enums are in `dispute_labels`).
+use crate::components::dispute_labels::{Reader, status_label};
+use crate::components::errors::refusal_in_query;
+use crate::components::staff_payments::carried_error;
 use crate::i18n::*;
-use crate::model::dispute::{DisputeReason, DisputeStatus, ResolutionKind};
+use crate::model::dispute::DisputeStatus;
 use crate::model::format::format_instant_date;
 use crate::model::lang::Lang;
 use leptos::prelude::*;
 
-pub fn reason_label(r: DisputeReason) -> String {
-    let i18n = use_i18n();
-    match r {
-        DisputeReason::WrongAmount => t_string!(i18n, sd_reason_wrong_amount),
-        DisputeReason::NotDelivered => t_string!(i18n, sd_reason_not_delivered),
-        DisputeReason::Quality => t_string!(i18n, sd_reason_quality),
-        DisputeReason::Duplicate => t_string!(i18n, sd_reason_duplicate),
-        DisputeReason::AlreadyPaid => t_string!(i18n, sd_reason_already_paid),
-        DisputeReason::Other => t_string!(i18n, sd_reason_other),
-    }
-    .to_string()
-}
-
-pub fn status_label(s: DisputeStatus) -> String {
-    let i18n = use_i18n();
-    match s {
-        DisputeStatus::Open => t_string!(i18n, sd_status_open),
-        DisputeStatus::InReview => t_string!(i18n, sd_status_in_review),
-        DisputeStatus::WaitingForCustomer => t_string!(i18n, sd_status_waiting_for_customer),
-        DisputeStatus::Resolved => t_string!(i18n, sd_status_resolved),
-        DisputeStatus::Rejected => t_string!(i18n, sd_status_rejected),
-    }
-    .to_string()
-}
-
-pub fn kind_label(k: ResolutionKind) -> String {
-    let i18n = use_i18n();
-    match k {
-        ResolutionKind::CreditNoteFull => t_string!(i18n, sd_kind_credit_note_full),
-        ResolutionKind::CreditNotePartial => t_string!(i18n, sd_kind_credit_note_partial),
-        ResolutionKind::CorrectedInvoice => t_string!(i18n, sd_kind_corrected_invoice),
-        ResolutionKind::PaymentPlan => t_string!(i18n, sd_kind_payment_plan),
-        ResolutionKind::CommercialGesture => t_string!(i18n, sd_kind_commercial_gesture),
-        ResolutionKind::Rejected => t_string!(i18n, sd_kind_rejected),
-    }
-    .to_string()
-}
-
 /// A status as a coloured badge.
 #[component]
 pub fn DisputeBadge(status: DisputeStatus) -> impl IntoView {
-    view! { <span class=format!("badge sd-badge-{}", status.as_str())>{status_label(status)}</span> }
+    view! { <span class=format!("badge sd-badge-{}", status.as_str())>{status_label(status, Reader::Staff)}</span> }
 }
 
 /// A duration as the queue shows it: "3 d", "5 h", "12 min".
@@ -80,24 +43,17 @@ pub fn instant_iso(ts: i64) -> String {
         .unwrap_or_default()
 }
 
-/// `(field, message)` of the refusal to show next to a form: the hydrated
-/// action's own, else the one carried back in `?{param}=FIELD:CODE`.
-pub fn refusal(
-    value: impl Fn() -> Option<Result<(), AppError>> + Send + Sync + 'static,
-    param: &'static str,
-) -> Signal<Option<(String, String)>> {
-    let carried = carried_error(param);
-    Signal::derive(move || match value() {
-        Some(Err(e)) => Some(returned_error(&e)),
-        _ => carried.clone(),
-    })
+/// `(field, message)` of the refusal of `form` carried back in the query
+/// string after a plain post (pages render on the server only).
+pub fn refusal(form: &str) -> Signal<Option<(String, String)>> {
+    Signal::stored(carried_error(form))
 }
 
-/// A value typed in the form refused with `?{error}=…`, carried back in the
-/// query string (empty when another form was refused).
-pub fn typed(error: &str, key: &str) -> String {
-    leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get(error).and(q.get(key)))
+/// A value typed in the refused `form`, carried back in the query string
+/// (empty when another form, or none, was refused).
+pub fn typed(form: &str, key: &str) -> String {
+    refusal_in_query(form)
+        .and_then(|r| r.kept(key).map(str::to_string))
         .unwrap_or_default()
 }
 

@@ -1,7 +1,8 @@
 //! Staff dispute page: who handles it (assign, assign to me, unassign) and
 //! its status (only the moves the state machine allows are offered).
 use crate::api::staff_disputes::{AssignDispute, SetDisputeStatus, StaffDisputeData};
-use crate::components::staff_dispute_labels::{FormRefusal, refusal, status_label};
+use crate::components::dispute_labels::{Reader, status_label};
+use crate::components::staff_dispute_labels::{FormRefusal, refusal};
 use crate::i18n::*;
 use crate::model::dispute::{DisputeStatus, Transition};
 use leptos::prelude::*;
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 pub fn AssignPanel(d: StaffDisputeData) -> impl IntoView {
     let i18n = use_i18n();
     let assign = ServerAction::<AssignDispute>::new();
-    let error = refusal(move || assign.value().get(), "assign_error");
+    let error = refusal("assign");
     let id = d.thread.header.id.to_string();
     let current = d.thread.assignee.as_ref().map(|(u, _)| *u);
     let options = d
@@ -67,7 +68,7 @@ pub fn AssignPanel(d: StaffDisputeData) -> impl IntoView {
 pub fn StatusPanel(id: i64, status: DisputeStatus) -> impl IntoView {
     let i18n = use_i18n();
     let set = ServerAction::<SetDisputeStatus>::new();
-    let error = refusal(move || set.value().get(), "status_error");
+    let error = refusal("status");
     let moves: Vec<DisputeStatus> = DisputeStatus::ALL
         .into_iter()
         .filter(|to| status.can_become(*to, Transition::Manual))
@@ -84,7 +85,7 @@ pub fn StatusPanel(id: i64, status: DisputeStatus) -> impl IntoView {
                 <input type="hidden" name="id" value=id.to_string() />
                 <label for="sd-status-select">{t!(i18n, sd_status_label)}</label>
                 <select id="sd-status-select" name="status" data-testid="sd-status-select">
-                    {moves.into_iter().map(|s| view! { <option value=s.as_str()>{status_label(s)}</option> }).collect_view()}
+                    {moves.into_iter().map(|s| view! { <option value=s.as_str()>{status_label(s, Reader::Staff)}</option> }).collect_view()}
                 </select>
                 <button type="submit" class="primary" data-testid="sd-status-submit">{t!(i18n, sd_status_submit)}</button>
             </ActionForm>

@@ -3,7 +3,8 @@
 //! stylesheet hides the fields that do not apply to it (`:has()` on the
 //! checked option: no JavaScript).
 use crate::api::staff_disputes::{ResolveDispute, StaffDisputeData};
-use crate::components::staff_dispute_labels::{FormRefusal, kind_label, refusal, typed};
+use crate::components::dispute_labels::resolution_label;
+use crate::components::staff_dispute_labels::{FormRefusal, refusal, typed};
 use crate::components::textarea::TypedTextarea;
 use crate::i18n::*;
 use crate::model::dispute::ResolutionKind;
@@ -30,11 +31,11 @@ fn field_error(error: Refusal, field: &'static str) -> impl IntoView {
 pub fn ResolvePanel(d: StaffDisputeData) -> impl IntoView {
     let i18n = use_i18n();
     let resolve = ServerAction::<ResolveDispute>::new();
-    let error = refusal(move || resolve.value().get(), "resolve_error");
-    let t = |k: &str| typed("resolve_error", k);
+    let error = refusal("resolve");
+    let t = |k: &str| typed("resolve", k);
     let options = ResolutionKind::ALL
         .into_iter()
-        .map(|k| view! { <option value=k.as_str() selected=t("kind") == k.as_str()>{kind_label(k)}</option> })
+        .map(|k| view! { <option value=k.as_str() selected=t("kind") == k.as_str()>{resolution_label(k)}</option> })
         .collect_view();
     view! {
         <section class="panel" id="resolve" aria-labelledby="sd-resolve-h">
@@ -75,7 +76,7 @@ pub fn ResolvePanel(d: StaffDisputeData) -> impl IntoView {
 #[component]
 fn AmountFields(error: Refusal) -> impl IntoView {
     let i18n = use_i18n();
-    let typed_rate = typed("resolve_error", "vat_rate");
+    let typed_rate = typed("resolve", "vat_rate");
     let rate = if typed_rate.is_empty() {
         "20".to_string()
     } else {
@@ -95,7 +96,7 @@ fn AmountFields(error: Refusal) -> impl IntoView {
         <div class="field">
             <label for="sd-resolve-amount">{t!(i18n, sd_resolve_amount)}</label>
             <input id="sd-resolve-amount" name="amount_ht" inputmode="decimal" data-testid="sd-resolve-amount"
-                value=typed("resolve_error", "amount_ht") />
+                value=typed("resolve", "amount_ht") />
             {field_error(error, "amount_ht")}
         </div>
         <div class="field">
@@ -120,12 +121,12 @@ fn PlanFields(error: Refusal, balance: i64, currency: String, today: String) -> 
                     <div class="field">
                         <label for=format!("sd-plan-d{i}")>{t!(i18n, sd_plan_date)} " " {i + 1}</label>
                         <input id=format!("sd-plan-d{i}") type="date" min=today.clone() name=format!("instalment_dates[{i}]")
-                            value=typed("resolve_error", &format!("plan_d{i}")) data-testid=format!("sd-plan-date-{i}") />
+                            value=typed("resolve", &format!("plan_d{i}")) data-testid=format!("sd-plan-date-{i}") />
                     </div>
                     <div class="field">
                         <label for=format!("sd-plan-a{i}")>{t!(i18n, sd_plan_amount)} " " {i + 1}</label>
                         <input id=format!("sd-plan-a{i}") inputmode="decimal" name=format!("instalment_amounts[{i}]")
-                            value=typed("resolve_error", &format!("plan_a{i}")) data-testid=format!("sd-plan-amount-{i}") />
+                            value=typed("resolve", &format!("plan_a{i}")) data-testid=format!("sd-plan-amount-{i}") />
                     </div>
                 </div>
             }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ReplyForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let error = refusal(|| None, "reply_error");
+    let error = refusal("reply");
     let files_hint = t_string!(i18n, sd_files_hint, max = MAX_ATTACHMENTS).to_string();
     view! {
         <section class="panel" id="reply" aria-labelledby="sd-reply-h">
@@ -21,7 +21,7 @@ pub fn ReplyForm(id: i64) -> impl IntoView {
                 class="stack" data-testid="sd-reply-form">
                 <div class="field">
                     <label for="sd-reply-message">{t!(i18n, sd_message)}</label>
-                    <TypedTextarea id="sd-reply-message" name="message" rows=5 required=true text=typed("reply_error", "message") />
+                    <TypedTextarea id="sd-reply-message" name="message" rows=5 required=true text=typed("reply", "message") />
                 </div>
                 <div class="field">
                     <label for="sd-reply-files">{t!(i18n, sd_files)}</label>
@@ -39,7 +39,7 @@ pub fn ReplyForm(id: i64) -> impl IntoView {
 pub fn NoteForm(id: i64) -> impl IntoView {
     let i18n = use_i18n();
     let note = ServerAction::<AddInternalNote>::new();
-    let error = refusal(move || note.value().get(), "note_error");
+    let error = refusal("note");
     view! {
         <section class="panel sd-note-panel" id="note" aria-labelledby="sd-note-h">
             <h2 id="sd-note-h">{t!(i18n, sd_note_title)}</h2>
@@ -49,7 +49,7 @@ pub fn NoteForm(id: i64) -> impl IntoView {
                 <input type="hidden" name="id" value=id.to_string() />
                 <div class="field">
                     <label for="sd-note-message">{t!(i18n, sd_note_label)}</label>
-                    <TypedTextarea id="sd-note-message" name="message" rows=3 required=true text=typed("note_error", "message") />
+                    <TypedTextarea id="sd-note-message" name="message" rows=3 required=true text=typed("note", "message") />
                 </div>
                 <button type="submit" class="secondary" data-testid="sd-note-submit">{t!(i18n, sd_note_submit)}</button>
             </ActionForm>

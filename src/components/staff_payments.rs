@@ -1,52 +1,23 @@
 //! Staff: an invoice's payments and their timeline, recording an offline
 //! payment (transfer, cheque, cash), and refunds through the provider.
 use crate::api::payments::{RecordPayment, RefundPayment, StaffPaymentsData, staff_payments};
-use crate::components::errors::{error_text, problem_text};
+use crate::components::errors::{problem_text, refusal_in_query};
 use crate::components::labels::{method_label, payment_status_label, timeline_label};
-use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use crate::model::payment::{PaymentMethod, PaymentView};
 use crate::model::staff_invoice::StaffInvoiceView;
-use crate::model::validate::FieldProblem;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
-/// `(field, message)` of an `…_error=field:code` carried back after a refused form.
-pub(crate) fn carried_error(param: &str) -> Option<(String, String)> {
-    let raw = use_query_map().with_untracked(|q| q.get(param))?;
-    let (field, code) = raw.split_once(':').unwrap_or(("", raw.as_str()));
-    let text = FieldProblem::parse(code)
-        .map(problem_text)
-        .unwrap_or_else(|| {
-            let i18n = use_i18n();
-            t_string!(i18n, err_conflict).to_string()
-        });
-    Some((field.to_string(), text))
-}
-
-/// `(field, message)` of a refusal returned to the hydrated form.
-pub(crate) fn returned_error(e: &AppError) -> (String, String) {
-    match e {
-        AppError::Validation(f) => {
-            f.0.first()
-                .map(|(field, p)| (field.clone(), problem_text(*p)))
-                .unwrap_or_else(|| (String::new(), error_text(e)))
-        }
-        other => (String::new(), error_text(other)),
-    }
-}
-
-/// The refusal to show: the hydrated action's, else the one carried in the query.
-fn shown_refusal(
-    action: ServerAction<RecordPayment>,
-    param: &'static str,
-) -> Signal<Option<(String, String)>> {
-    let carried = carried_error(param);
-    Signal::derive(move || match action.value().get() {
-        Some(Err(e)) => Some(returned_error(&e)),
-        _ => carried.clone(),
+/// `(field, message)` of the refusal of `form` carried back after a plain post.
+pub(crate) fn carried_error(form: &str) -> Option<(String, String)> {
+    let refusal = refusal_in_query(form)?;
+    let i18n = use_i18n();
+    Some(match refusal.first_field() {
+        Some((field, p)) => (field.to_string(), problem_text(p)),
+        None => (String::new(), t_string!(i18n, err_conflict).to_string()),
     })
 }
 
@@ -119,7 +90,7 @@ fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
         })
         .collect_view();
     view! {
-        {carried_error("refund_error").map(|(_, m)| view! { <p class="alert" role="alert" data-testid="refund-error">{m}</p> })}
+        {carried_error("refund").map(|(_, m)| view! { <p class="alert" role="alert" data-testid="refund-error">{m}</p> })}
         {if d.payments.is_empty() {
             view! { <p>{t!(i18n, sp_none)}</p> }.into_any()
         } else {
@@ -178,10 +149,6 @@ fn PaymentRow(invoice_id: i64, p: PaymentView, lang: Lang) -> impl IntoView {
                     <input id=refund_id name="refund_amount" inputmode="decimal"
                         value=amount_for_input(p.refundable, &p.currency, lang) data-testid="refund-amount" />
                     <button type="submit" class="secondary" data-testid="refund-submit">{t!(i18n, sp_refund)}</button>
-                    {move || match refund.value().get() {
-                        Some(Err(e)) => Some(view! { <p class="field-error" data-testid="refund-error">{returned_error(&e).1}</p> }),
-                        _ => None,
-                    }}
                 </ActionForm>
             })}
         </li>
@@ -193,19 +160,16 @@ fn OfflineForm(invoice_id: i64, today: String) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let record = ServerAction::<RecordPayment>::new();
-    let error = shown_refusal(record, "offline_error");
-    let general = move || {
-        error.get().filter(|(field, _)| field.is_empty()).map(
-            |(_, m)| view! { <p class="alert" role="alert" data-testid="offline-error">{m}</p> },
-        )
-    };
+    let error = carried_error("offline");
+    let general = error
+        .clone()
+        .filter(|(field, _)| field.is_empty())
+        .map(|(_, m)| view! { <p class="alert" role="alert" data-testid="offline-error">{m}</p> });
     let err_for = move |f: &'static str| {
-        move || {
-            error
-                .get()
-                .filter(|(field, _)| field == f)
-                .map(|(_, m)| view! { <p class="field-error" data-testid=format!("offline-{f}-error")>{m}</p> })
-        }
+        error
+            .clone()
+            .filter(|(field, _)| field == f)
+            .map(|(_, m)| view! { <p class="field-error" data-testid=format!("offline-{f}-error")>{m}</p> })
     };
     let methods = PaymentMethod::OFFLINE
         .into_iter()

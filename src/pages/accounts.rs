@@ -3,40 +3,19 @@
 //! back here with the reason in the query; the link pages first check that
 //! their link still works, and say so plainly when it does not.
 use crate::api::accounts::{AcceptInvitation, ForgotPassword, ResetPassword, account_link};
-use crate::components::errors::{FormAlert, error_text, problem_text};
+use crate::components::errors::{FormAlert, error_text, problem_text, refusal_in_query};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::validate::{FieldErrors, FieldProblem, MAX_EMAIL_LEN, MAX_PASSWORD_LEN};
+use crate::model::validate::{FieldProblem, MAX_EMAIL_LEN, MAX_PASSWORD_LEN};
 use leptos::prelude::*;
 
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// Rebuilds the refusal carried in the query string.
-fn error_from_query(get: impl Fn(&str) -> Option<String>) -> Option<AppError> {
-    let mut fields = FieldErrors::default();
-    for f in ["email", "password"] {
-        if let Some(p) = get(&format!("err_{f}")).and_then(|c| FieldProblem::parse(&c)) {
-            fields.add(f, p);
-        }
-    }
-    Some(match get("err")?.as_str() {
-        "invalid" => AppError::Validation(fields),
-        "not_found" => AppError::NotFound,
-        "conflict" => AppError::Conflict,
-        "bad_request" => AppError::BadRequest,
-        _ => AppError::Internal,
-    })
-}
-
-/// The refusal to show: the hydrated action's answer, else the query's.
-fn form_error(from_action: Signal<Option<AppError>>) -> Memo<Option<AppError>> {
-    let query = use_query_map();
-    Memo::new(move |_| {
-        from_action
-            .get()
-            .or_else(|| query.with(|m| error_from_query(|k| m.get(k))))
-    })
+/// The refusal carried back in the query string after a plain post.
+fn form_error() -> Memo<Option<AppError>> {
+    let error = refusal_in_query("").map(|r| r.error());
+    Memo::new(move |_| error.clone())
 }
 
 /// The message under one field; a password outside the length rule gets the rule itself.
@@ -111,13 +90,12 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let action = ServerAction::<ForgotPassword>::new();
-    let error = form_error(Signal::derive(move || {
-        action.value().get().and_then(|r| r.err())
-    }));
-    let sent = move || {
-        query.with(|m| m.get("sent").is_some()) || matches!(action.value().get(), Some(Ok(())))
-    };
-    let typed = Signal::derive(move || query.with(|m| m.get("email")).unwrap_or_default());
+    let error = form_error();
+    let sent = move || query.with(|m| m.get("sent").is_some());
+    let typed = refusal_in_query("")
+        .and_then(|r| r.kept("email").map(str::to_string))
+        .unwrap_or_default();
+    let typed = Signal::stored(typed);
     view! {
         <Title text=page_title(i18n, LinkKind::Forgot) />
         <section class="panel narrow">
@@ -255,9 +233,7 @@ fn reset_form(token: String, email: String) -> AnyView {
 fn ResetForm(token: String, email: String) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
-    let error = form_error(Signal::derive(move || {
-        action.value().get().and_then(|r| r.err())
-    }));
+    let error = form_error();
     view! {
         <FormAlert message=alert_text(error) />
         <ActionForm action=action attr:class="stack" attr:novalidate=true>
@@ -275,9 +251,7 @@ fn invite_form(token: String, email: String) -> AnyView {
 fn InviteForm(token: String, email: String) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<AcceptInvitation>::new();
-    let error = form_error(Signal::derive(move || {
-        action.value().get().and_then(|r| r.err())
-    }));
+    let error = form_error();
     view! {
         <p class="intro">{t!(i18n, account_invite_intro)}</p>
         <FormAlert message=alert_text(error) />
@@ -298,29 +272,4 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn InvitePage() -> impl IntoView {
     view! { <LinkPage kind=LinkKind::Invite form=invite_form /> }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_password_problem_round_trips_through_the_query() {
-        let e = error_from_query(|k| match k {
-            "err" => Some("invalid".into()),
-            "err_password" => Some("out_of_range".into()),
-            _ => None,
-        });
-        let Some(AppError::Validation(f)) = e else {
-            panic!("expected validation")
-        };
-        assert_eq!(f.get("password"), Some(FieldProblem::OutOfRange));
-    }
-
-    #[test]
-    fn a_used_link_comes_back_as_not_found() {
-        let e = error_from_query(|k| (k == "err").then(|| "not_found".to_string()));
-        assert_eq!(e, Some(AppError::NotFound));
-        assert_eq!(error_from_query(|_| None), None);
-    }
 }

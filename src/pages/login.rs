@@ -1,33 +1,13 @@
 //! `/login`: a plain form that works without JavaScript. After a refusal the
 //! server redirects back here with the reason and the typed email in the URL.
 use crate::api::auth::Login;
-use crate::components::errors::{FormAlert, error_text, problem_text};
+use crate::components::errors::{FormAlert, error_text, problem_text, refusal_in_query};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::validate::{FieldErrors, FieldProblem, MAX_EMAIL_LEN};
+use crate::model::validate::MAX_EMAIL_LEN;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// Rebuilds the refusal carried in the query string.
-fn error_from_query(get: impl Fn(&str) -> Option<String>) -> Option<AppError> {
-    let mut fields = FieldErrors::default();
-    for f in ["email", "password"] {
-        if let Some(p) = get(&format!("err_{f}")).and_then(|c| FieldProblem::parse(&c)) {
-            fields.add(f, p);
-        }
-    }
-    Some(match get("err")?.as_str() {
-        "invalid" => AppError::Validation(fields),
-        "credentials" => AppError::InvalidCredentials,
-        "throttled" => AppError::Throttled {
-            retry_after_minutes: get("minutes").and_then(|m| m.parse().ok()).unwrap_or(15),
-        },
-        "bad_request" => AppError::BadRequest,
-        "unauthenticated" => AppError::Unauthenticated,
-        _ => AppError::Internal,
-    })
-}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -35,15 +15,14 @@ pub fn LoginPage() -> impl IntoView {
     let query = use_query_map();
     let login = ServerAction::<Login>::new();
     let q = move |k: &str| query.with(|m| m.get(k));
-    // Hydrated, the refusal comes back as the action's value; without
-    // JavaScript, the server redirects here with it in the query string.
-    let error = Memo::new(move |_| {
-        login
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| error_from_query(|k| q(k)))
-    });
+    // A refused sign-in redirects back here with the refusal in the query.
+    let refusal = refusal_in_query("");
+    let typed_email = refusal
+        .as_ref()
+        .and_then(|r| r.kept("email"))
+        .unwrap_or_default()
+        .to_string();
+    let error = Signal::stored(refusal.map(|r| r.error()));
     let field = move |name: &'static str| {
         Signal::derive(move || match error.get() {
             Some(AppError::Validation(f)) => f.get(name).map(problem_text),
@@ -64,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                     kind="email"
                     autocomplete="username"
                     label=Signal::derive(move || t_string!(i18n, email_label).to_string())
-                    value=Signal::derive(move || q("email").unwrap_or_default())
+                    value=Signal::stored(typed_email)
                     error=field("email")
                     maxlength=MAX_EMAIL_LEN
                 />
@@ -126,44 +105,5 @@ fn Field(
                     })
             }}
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_throttle_refusal_round_trips_through_the_query() {
-        let e = error_from_query(|k| match k {
-            "err" => Some("throttled".into()),
-            "minutes" => Some("7".into()),
-            _ => None,
-        });
-        assert_eq!(
-            e,
-            Some(AppError::Throttled {
-                retry_after_minutes: 7
-            })
-        );
-    }
-
-    #[test]
-    fn field_problems_are_read_back_per_field() {
-        let e = error_from_query(|k| match k {
-            "err" => Some("invalid".into()),
-            "err_email" => Some("invalid_email".into()),
-            _ => None,
-        });
-        let Some(AppError::Validation(f)) = e else {
-            panic!("expected validation")
-        };
-        assert_eq!(f.get("email"), Some(FieldProblem::InvalidEmail));
-        assert_eq!(f.get("password"), None);
-    }
-
-    #[test]
-    fn no_error_in_the_query_means_no_alert() {
-        assert_eq!(error_from_query(|_| None), None);
     }
 }

@@ -1,6 +1,6 @@
 //! `/staff/customers` (list and search) and `/staff/customers/new|{id}` (form).
 use crate::api::customers::{InviteContact, SaveCustomer, customer_form, list_customers};
-use crate::components::errors::{FormAlert, error_text, problem_text};
+use crate::components::errors::{FormAlert, error_text, problem_text, refusal_in_query};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::customer::CustomerInput;
@@ -91,11 +91,8 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
 fn CustomerForm(id: Option<i64>, input: CustomerInput, errors: FieldErrors) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SaveCustomer>::new();
-    let initial = errors;
-    let errors = Signal::derive(move || match action.value().get() {
-        Some(Err(AppError::Validation(e))) => e,
-        _ => initial.clone(),
-    });
+    // A refused save comes back through the session: the form and its errors.
+    let errors = Signal::stored(errors);
     let alert = Signal::derive(move || {
         (!errors.get().is_empty()).then(|| t_string!(i18n, form_has_errors).to_string())
     });
@@ -144,25 +141,28 @@ fn InviteForm(customer_id: i64) -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<InviteContact>::new();
     let q = move |k: &str| query.with(|m| m.get(k));
-    let err = move |field: &str| {
-        let code = match action.value().get() {
-            Some(Err(AppError::Validation(f))) => f.get(field).map(|p| p.code().to_string()),
-            _ => q(&format!("invite_{field}")),
-        };
-        code.and_then(|c| crate::model::validate::FieldProblem::parse(&c))
-            .map(problem_text)
-    };
-    let other = move || match action.value().get() {
-        Some(Err(AppError::Validation(_))) | None | Some(Ok(())) => {
-            q("invite_err").filter(|c| c != "invalid").map(|c| {
-                if c == "conflict" {
-                    error_text(&AppError::Conflict)
-                } else {
-                    error_text(&AppError::Internal)
-                }
-            })
+    let refusal = refusal_in_query("invite");
+    let err = {
+        let refusal = refusal.clone();
+        move |field: &str| {
+            refusal
+                .as_ref()
+                .and_then(|r| r.problem(field))
+                .map(problem_text)
         }
-        Some(Err(e)) => Some(error_text(&e)),
+    };
+    let other = refusal.as_ref().and_then(|r| match r.error() {
+        AppError::Validation(_) => None,
+        AppError::Conflict => Some(error_text(&AppError::Conflict)),
+        _ => Some(error_text(&AppError::Internal)),
+    });
+    let other = move || other.clone();
+    let kept = move |k: &str| {
+        refusal
+            .as_ref()
+            .and_then(|r| r.kept(k))
+            .unwrap_or_default()
+            .to_string()
     };
     view! {
         <section class="invite" aria-labelledby="invite-h">
@@ -173,13 +173,13 @@ fn InviteForm(customer_id: i64) -> impl IntoView {
                 <input type="hidden" name="customer_id" value=customer_id.to_string() />
                 <div class="field">
                     <label for="inv-email">{t!(i18n, email_label)}</label>
-                    <input id="inv-email" type="email" name="email" value=move || q("invite_email").unwrap_or_default() data-testid="invite-email" />
-                    {move || err("email").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    <input id="inv-email" type="email" name="email" value=kept("invite_email") data-testid="invite-email" />
+                    {err("email").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <div class="field">
                     <label for="inv-name">{t!(i18n, invite_name)}</label>
-                    <input id="inv-name" name="name" value=move || q("invite_name").unwrap_or_default() />
-                    {move || err("display_name").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                    <input id="inv-name" name="name" value=kept("invite_name") />
+                    {err("display_name").map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
                 </div>
                 <button type="submit" class="secondary" data-testid="invite-submit">{t!(i18n, invite_submit)}</button>
             </ActionForm>

@@ -2,6 +2,7 @@
 //! internal notes, the reply and note forms, assignment, status, resolution
 //! (or the recorded outcome and reopening) and the history.
 use crate::api::staff_disputes::{StaffDisputeData, staff_dispute};
+use crate::components::errors::done_in_query;
 use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::staff_dispute_header::DisputeFacts;
 use crate::components::staff_dispute_history::{DisputeHistory, ResolutionPanel};
@@ -9,6 +10,7 @@ use crate::components::staff_dispute_manage::{AssignPanel, StatusPanel};
 use crate::components::staff_dispute_messages::MessageList;
 use crate::components::staff_dispute_resolve::ResolvePanel;
 use crate::components::staff_dispute_write::{NoteForm, ReplyForm};
+use crate::error::Done;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -72,15 +74,14 @@ fn DoneNotice() -> impl IntoView {
     let q = use_query_map();
     let get = move |k: &str| q.with_untracked(|q| q.get(k));
     let notice = move || -> Option<_> {
-        let done = get("done")?;
-        let text = match done.as_str() {
-            "replied" => t_string!(i18n, sd_done_replied),
-            "noted" => t_string!(i18n, sd_done_noted),
-            "assigned" => t_string!(i18n, sd_done_assigned),
-            "unassigned" => t_string!(i18n, sd_done_unassigned),
-            "status" => t_string!(i18n, sd_done_status),
-            "reopened" => t_string!(i18n, sd_done_reopened),
-            "resolved" => t_string!(i18n, sd_done_resolved),
+        let text = match done_in_query()? {
+            Done::Replied => t_string!(i18n, sd_done_replied),
+            Done::Noted => t_string!(i18n, sd_done_noted),
+            Done::Assigned => t_string!(i18n, sd_done_assigned),
+            Done::Unassigned => t_string!(i18n, sd_done_unassigned),
+            Done::Status => t_string!(i18n, sd_done_status),
+            Done::Reopened => t_string!(i18n, sd_done_reopened),
+            Done::Resolved => t_string!(i18n, sd_done_resolved),
             _ => return None,
         };
         let credit_note = get("credit_note").map(|n| {

@@ -1,8 +1,9 @@
 //! `/staff/disputes`: the queue of disputes, those waiting for a staff answer
 //! first, filtered by status and assignee with a plain GET form.
 use crate::api::staff_disputes::{DisputeQueueData, StaffMember, dispute_queue};
+use crate::components::dispute_labels::{Reader, reason_label, status_label};
 use crate::components::errors::error_text;
-use crate::components::staff_dispute_labels::{DisputeBadge, age_text, reason_label, status_label};
+use crate::components::staff_dispute_labels::{DisputeBadge, age_text};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::dispute::{DisputeStatus, QueueRow};
@@ -53,7 +54,7 @@ fn QueueFilters(staff: Vec<StaffMember>) -> impl IntoView {
     };
     let statuses = DisputeStatus::ALL
         .into_iter()
-        .map(|s| option(s.as_str().into(), status_label(s), &status))
+        .map(|s| option(s.as_str().into(), status_label(s, Reader::Staff), &status))
         .collect_view();
     let people = staff
         .into_iter()

@@ -6,7 +6,7 @@ use crate::api::staff_invoices::{
 };
 use crate::components::correct_invoice::{CorrectInvoice, CorrectionResource, correction_resource};
 use crate::components::document::DocumentView;
-use crate::components::errors::error_text;
+use crate::components::errors::{error_text, refusal_in_query};
 use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::staff_payments::{
     StaffPaymentsPanel, StaffPaymentsResource, staff_payments_resource,
@@ -47,17 +47,12 @@ fn StaffInvoiceBody(
     payments: StaffPaymentsResource,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let err = move || {
-        query.with(|q| q.get("err")).map(|c| {
-            let e = match c.as_str() {
-                "invalid" => AppError::Validation(Default::default()),
-                "conflict" => AppError::Conflict,
-                _ => AppError::Internal,
-            };
-            error_text(&e)
-        })
-    };
+    // A refused credit note comes back as the page's bare refusal (`?err=`).
+    let err = refusal_in_query("").map(|r| match r.error() {
+        e @ (AppError::Validation(_) | AppError::Conflict) => error_text(&e),
+        _ => error_text(&AppError::Internal),
+    });
+    let err = move || err.clone();
     let title = v.doc.number.clone();
     let pdf = (!v.draft).then(|| format!("/invoices/{}/pdf", v.doc.number));
     view! {

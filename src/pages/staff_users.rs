@@ -1,10 +1,9 @@
 //! `/staff/users`: admins create staff accounts, set roles, deactivate them.
 use crate::api::staff_users::{CreateStaff, UpdateStaff, staff_accounts};
-use crate::components::errors::{error_text, problem_text};
+use crate::components::errors::{error_text, problem_text, refusal_in_query};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::role::Role;
-use crate::model::validate::FieldProblem;
 use crate::pages::forbidden::ForbiddenPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -69,21 +68,29 @@ fn NewStaffForm() -> impl IntoView {
     let query = use_query_map();
     let create = ServerAction::<CreateStaff>::new();
     let q = move |k: &str| query.with(|m| m.get(k));
-    let err = move |f: &str| {
-        let from_action = match create.value().get() {
-            Some(Err(AppError::Validation(e))) => e.get(f),
-            _ => None,
-        };
-        from_action
-            .or_else(|| q(&format!("err_{f}")).and_then(|c| FieldProblem::parse(&c)))
-            .map(problem_text)
+    let refusal = refusal_in_query("");
+    let err = {
+        let refusal = refusal.clone();
+        move |f: &str| {
+            refusal
+                .as_ref()
+                .and_then(|r| r.problem(f))
+                .map(problem_text)
+        }
+    };
+    let kept = move |k: &str| {
+        refusal
+            .as_ref()
+            .and_then(|r| r.kept(k))
+            .unwrap_or_default()
+            .to_string()
     };
     let field = move |name: &'static str, label: String, kind: &'static str| {
         view! {
             <div class="field">
                 <label for=format!("nu-{name}")>{label}</label>
-                <input id=format!("nu-{name}") name=name type=kind value=move || if kind == "password" { String::new() } else { q(name).unwrap_or_default() } />
-                {move || err(name).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                <input id=format!("nu-{name}") name=name type=kind value=if kind == "password" { String::new() } else { kept(name) } />
+                {err(name).map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             </div>
         }
     };

@@ -6,7 +6,7 @@
 //!
 //! Cross-site posts are refused by [`super::guard::same_origin_guard`], which
 //! wraps every route.
-use crate::error::AppError;
+use crate::error::{AppError, Done, Refusal};
 use crate::model::attachment::{Upload, content_disposition};
 use crate::model::dispute::{
     AttachmentView, DisputeReason, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_MESSAGE_CHARS,
@@ -200,40 +200,30 @@ fn typed_message(message: &str) -> String {
     message.chars().take(MAX_MESSAGE_CHARS).collect()
 }
 
-/// `FIELD:CODE` of the first field problem (form order), or a bare code.
-fn error_code(e: &AppError) -> String {
-    match e {
-        AppError::Validation(FieldErrors(fields)) => fields
-            .first()
-            .map(|(f, p)| format!("{f}:{}", p.code()))
-            .unwrap_or_else(|| e.code().to_string()),
-        other => other.code().to_string(),
-    }
-}
-
-/// Where a refused form goes back to: its page and its anchor.
+/// Where a refused form goes back to: its page, its form (the refusal's
+/// query prefix) and its anchor.
 struct Back<'a> {
     page: &'a str,
-    param: &'a str,
+    form: &'a str,
     anchor: &'a str,
 }
 
-/// Back to the form with the error and what was typed (never the files).
+/// Back to the form with the refusal and what was typed (never the files).
 fn refused(
     back: &Back<'_>,
-    error: &str,
+    error: &AppError,
     form: &DisputeForm,
     with_dispute_fields: bool,
 ) -> Response {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    q.append_pair(back.param, error);
+    let mut refusal = Refusal::new(back.form, error);
     if with_dispute_fields {
-        q.append_pair("reason", &form.reason);
-        q.append_pair("amount", &form.amount);
-        q.append_pair("lines", &form.lines.join(","));
+        refusal = refusal
+            .keep("reason", &form.reason)
+            .keep("amount", &form.amount)
+            .keep("lines", &form.lines.join(","));
     }
-    q.append_pair("message", &typed_message(&form.message));
-    Redirect::to(&format!("{}?{}#{}", back.page, q.finish(), back.anchor)).into_response()
+    refusal = refusal.keep("message", &typed_message(&form.message));
+    Redirect::to(&refusal.redirect_to(back.page, Some(back.anchor))).into_response()
 }
 
 /// The service's answer to a form post: the thread, a 404, or back to the form.
@@ -246,7 +236,7 @@ fn answer(
     match result {
         Ok(to) => Redirect::to(&to).into_response(),
         Err(AppError::NotFound | AppError::Forbidden) => not_found(),
-        Err(e) => refused(back, &error_code(&e), form, with_dispute_fields),
+        Err(e) => refused(back, &e, form, with_dispute_fields),
     }
 }
 
@@ -350,10 +340,10 @@ async fn open(
     let (form, result) = submit(state, viewer, target, headers, multipart).await;
     let back = Back {
         page,
-        param: "dispute_error",
+        form: "dispute",
         anchor: "dispute",
     };
-    let to = result.map(|id| format!("{threads}/{id}?done=opened"));
+    let to = result.map(|id| Done::Opened.redirect_to(&format!("{threads}/{id}"), &[], None));
     answer(to, &back, &form, true)
 }
 
@@ -369,10 +359,10 @@ async fn reply(
     let (form, result) = submit(state, viewer, Target::Dispute(id), headers, multipart).await;
     let back = Back {
         page: thread,
-        param: "reply_error",
+        form: "reply",
         anchor: "reply",
     };
-    let to = result.map(|mid| format!("{thread}?done=replied#m{mid}"));
+    let to = result.map(|mid| Done::Replied.redirect_to(thread, &[], Some(&format!("m{mid}"))));
     answer(to, &back, &form, false)
 }
 
@@ -613,25 +603,31 @@ mod tests {
             amount: "douze".into(),
             ..form()
         };
+        let first = |e: &AppError| {
+            let r = Refusal::new("dispute", e);
+            r.first_field().map(|(f, p)| (f.to_string(), p))
+        };
         let e = opening(&bad, 7, "EUR").expect_err("refused");
-        assert_eq!(error_code(&e), "reason:out_of_range");
+        assert_eq!(first(&e), Some(("reason".into(), FieldProblem::OutOfRange)));
         let bad = DisputeForm {
             amount: "douze".into(),
             ..form()
         };
         let e = opening(&bad, 7, "EUR").expect_err("refused");
-        assert_eq!(error_code(&e), "amount:not_a_number");
-        assert_eq!(error_code(&AppError::Conflict), "conflict");
+        assert_eq!(first(&e), Some(("amount".into(), FieldProblem::NotANumber)));
+        assert_eq!(first(&AppError::Conflict), None);
     }
 
     #[test]
     fn a_refused_form_goes_back_with_the_error_and_what_was_typed() {
         let back = Back {
             page: "/pay/abc",
-            param: "dispute_error",
+            form: "dispute",
             anchor: "dispute",
         };
-        let res = refused(&back, "message:required", &form(), true);
+        let mut required = FieldErrors::default();
+        required.add("message", FieldProblem::Required);
+        let res = refused(&back, &AppError::Validation(required), &form(), true);
         let to = res
             .headers()
             .get(header::LOCATION)
@@ -640,8 +636,8 @@ mod tests {
             .to_string();
         assert_eq!(
             to,
-            "/pay/abc?dispute_error=message%3Arequired&reason=wrong_amount&amount=12%2C50\
-             &lines=1%2C3&message=Trop+cher#dispute"
+            "/pay/abc?dispute_err=invalid&dispute_err_message=required&reason=wrong_amount\
+             &amount=12%2C50&lines=1%2C3&message=Trop+cher#dispute"
         );
     }
 }

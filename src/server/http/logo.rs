@@ -49,7 +49,8 @@ fn internal(e: AppError) -> Response {
 }
 
 fn refused(problem: LogoProblem) -> Response {
-    Redirect::to(&format!("{SETTINGS}?logo_err={}", problem.code())).into_response()
+    let refusal = crate::error::Refusal::coded("logo", problem.code());
+    Redirect::to(&refusal.redirect_to(SETTINGS, None)).into_response()
 }
 
 /// Reads the `logo` file field. A file over the limit is read to its end but
