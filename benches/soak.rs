@@ -23,13 +23,10 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 fn config(url: &str) -> Config {
-    Config {
-        database_url: url.into(),
-        site_addr: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        public_base_url: "http://127.0.0.1".into(),
-        log_json: false,
-        payments: quittance::server::payments::PaymentConfig::simulated("whsec_soak"),
-    }
+    Config::local(
+        url,
+        quittance::server::payments::PaymentConfig::simulated("whsec_soak"),
+    )
 }
 
 /// Who loads a page: nobody signed in, the demo customer, or the demo agent.

@@ -9,10 +9,11 @@
 //! copies, favicon), so these tests do not need a wasm build.
 mod common;
 
-use common::{TestApp, TestDb, company_and_customer, issued_invoice};
+use common::{TestApp, TestDb, company_and_customer, config_for, issued_invoice};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 const JS_HASH: &str = "0123456789abcdef";
@@ -65,10 +66,12 @@ fn with_copies(dir: &std::path::Path, name: &str, content: &[u8]) {
     .expect("br");
 }
 
-/// The fixture site, made once before any thread starts (the server reads
-/// `LEPTOS_SITE_ROOT` when it builds its options).
-#[ctor::ctor(unsafe)]
-fn fixture_site() {
+/// The fixture site, made once per test process; servers are configured to serve it.
+fn fixture_site() -> &'static PathBuf {
+    SITE.get_or_init(make_fixture_site)
+}
+
+fn make_fixture_site() -> PathBuf {
     let root = std::env::temp_dir().join(format!("quittance_assets_site_{}", std::process::id()));
     let pkg = root.join("pkg");
     std::fs::create_dir_all(&pkg).expect("site folder");
@@ -92,8 +95,14 @@ fn fixture_site() {
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16"/></svg>"#,
     )
     .expect("favicon");
-    unsafe { std::env::set_var("LEPTOS_SITE_ROOT", &root) };
-    let _ = SITE.set(root);
+    root
+}
+
+/// The app serving the fixture site.
+async fn start(db: &TestDb) -> TestApp {
+    let mut config = config_for(&db.url);
+    config.site_root = Some(fixture_site().to_string_lossy().into_owned());
+    TestApp::start_configured(false, Arc::new(reqwest::cookie::Jar::default()), config).await
 }
 
 fn header(res: &reqwest::Response, name: &str) -> String {
@@ -113,12 +122,12 @@ async fn get_encoded(app: &TestApp, path: &str, accept: Option<&str>) -> reqwest
 }
 
 fn site_file(path: &str) -> Vec<u8> {
-    let root = SITE.get().expect("fixture site");
+    let root = fixture_site();
     std::fs::read(root.join(path.trim_start_matches('/'))).expect("fixture file")
 }
 
 async fn the_bundle_is_sent_as_brotli_or_gzip_as_the_client_accepts(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
+    let app = start(db).await;
     let js = js_path();
 
     let br = get_encoded(&app, &js, Some("gzip, deflate, br")).await;
@@ -153,7 +162,7 @@ async fn the_bundle_is_sent_as_brotli_or_gzip_as_the_client_accepts(db: &TestDb)
 on_both_databases!(the_bundle_is_sent_as_brotli_or_gzip_as_the_client_accepts);
 
 async fn hashed_bundle_files_are_cached_for_a_year_as_immutable(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
+    let app = start(db).await;
     for path in [
         js_path(),
         wasm_path(),
@@ -181,7 +190,7 @@ async fn hashed_bundle_files_are_cached_for_a_year_as_immutable(db: &TestDb) {
 on_both_databases!(hashed_bundle_files_are_cached_for_a_year_as_immutable);
 
 async fn other_static_files_revalidate_with_304(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
+    let app = start(db).await;
     let first = app
         .client
         .get(app.url("/favicon.svg"))
@@ -224,7 +233,7 @@ async fn other_static_files_revalidate_with_304(db: &TestDb) {
 on_both_databases!(other_static_files_revalidate_with_304);
 
 async fn pages_are_compressed_when_accepted_and_stay_private_while_pdfs_are_not(db: &TestDb) {
-    let app = TestApp::start(db, false).await;
+    let app = start(db).await;
     let customer = company_and_customer(&app.db, "assets@example.fr").await;
     let issued = issued_invoice(&app.db, customer, "100").await;
     let page = format!("/pay/{}", issued.pay_token);
@@ -314,7 +323,7 @@ fn tcp_inode(local: u16, remote: u16) -> Option<u64> {
 async fn accepted_connections_have_tcp_nodelay(db: &TestDb) {
     use std::io::Read;
     use std::os::fd::FromRawFd;
-    let app = TestApp::start(db, false).await;
+    let app = start(db).await;
     let port: u16 = app
         .base
         .rsplit(':')

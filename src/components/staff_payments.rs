@@ -3,6 +3,7 @@
 use crate::api::payments::{RecordPayment, RefundPayment, StaffPaymentsData, staff_payments};
 use crate::components::errors::{problem_text, refusal_in_query};
 use crate::components::labels::{method_label, payment_status_label, timeline_label};
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
 use crate::model::lang::Lang;

@@ -17,7 +17,7 @@ use crate::model::staff_invoice::StaffInvoiceView;
 use crate::model::vat::VatRate;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn StaffInvoicePage() -> impl IntoView {

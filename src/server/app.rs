@@ -58,6 +58,9 @@ impl Application {
             .map_err(|e| StartError::Leptos(e.to_string()))?
             .leptos_options;
         leptos_options.site_addr = config.site_addr;
+        if let Some(root) = &config.site_root {
+            leptos_options.site_root = root.as_str().into();
+        }
         super::assets::use_hash_file(&mut leptos_options);
         let listener = TcpListener::bind(config.site_addr)
             .await

@@ -62,6 +62,9 @@ pub struct Config {
     pub pay_link_days_after_paid: i64,
     /// The bearer token `GET /metrics` asks for; without one the route is not served.
     pub metrics_token: Option<Secret>,
+    /// Where the built site (`pkg/`, `hash.txt`, `public/`) is, when not the
+    /// `LEPTOS_SITE_ROOT` that Leptos reads itself (tests serve a fixture site).
+    pub site_root: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quittance.db";
@@ -114,6 +117,7 @@ impl Config {
             payments: payments_from_env()?,
             pay_link_days_after_paid,
             metrics_token: var("METRICS_TOKEN").map(Secret::from),
+            site_root: None,
         })
     }
 
@@ -136,6 +140,7 @@ impl Config {
             payments,
             pay_link_days_after_paid: DEFAULT_PAY_LINK_DAYS,
             metrics_token: None,
+            site_root: None,
         }
     }
 
