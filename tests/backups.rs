@@ -5,17 +5,20 @@
 mod common;
 
 use common::{TestApp, TestDb, WEBHOOK_SECRET, within_time};
-use quittance::server::db::Db;
+use quittance::server::db::{Db, backup};
 use quittance::server::payments::signature;
 use serde_json::json;
 use sqlx::Row;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 use tokio::sync::Mutex;
 
 const WRITERS: usize = 4;
+/// Backups taken one after the other while the writers go on.
+const BACKUPS: usize = 10;
 /// Payments each writer applies after the backup finished, so that writes
 /// run before, during and after it.
 const AFTER_BACKUP: usize = 20;
@@ -98,22 +101,24 @@ async fn backup_under_load(db: &TestDb) {
     for _ in 0..WRITERS {
         invoices.push(common::issued_invoice(&app.db, customer, "100000").await.id);
     }
-    let started = Arc::new(AtomicBool::new(false));
+    // How many backups have begun; each payment records it once acknowledged:
+    // a payment that saw `k` was committed before backup `k` began.
+    let begun = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicBool::new(false));
-    let before = Arc::new(Mutex::new(HashSet::new()));
+    let acked = Arc::new(Mutex::new(Vec::<(String, usize)>::new()));
     let mut writers = Vec::new();
     for (w, invoice) in invoices.iter().copied().enumerate() {
-        let (started, done, before) = (started.clone(), done.clone(), before.clone());
+        let (begun, done, acked) = (begun.clone(), done.clone(), acked.clone());
         let (client, url) = (app.client.clone(), app.url("/webhooks/stripe"));
         writers.push(tokio::spawn(async move {
             let (mut n, mut after) = (0, 0);
             while after < AFTER_BACKUP {
                 let intent = format!("pi_backup_{w}_{n}");
                 pay(&client, &url, invoice, &intent).await;
-                // Acknowledged before the backup began: it must be in the copy.
-                if !started.load(Ordering::SeqCst) {
-                    before.lock().await.insert(intent);
-                }
+                acked
+                    .lock()
+                    .await
+                    .push((intent, begun.load(Ordering::SeqCst)));
                 if done.load(Ordering::SeqCst) {
                     after += 1;
                 }
@@ -123,56 +128,81 @@ async fn backup_under_load(db: &TestDb) {
         }));
     }
     // Let some payments land first.
-    while before.lock().await.len() < 40 {
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    while acked.lock().await.len() < 40 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let dir = std::env::temp_dir().join(format!("quittance_backup_{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("backup dir");
-    let copy = dir.join("copy.db");
-    started.store(true, Ordering::SeqCst);
-    let (url, copy_arg, cwd) = (db.url.clone(), copy.display().to_string(), dir.clone());
+    let copies: Vec<_> = (0..BACKUPS)
+        .map(|k| dir.join(format!("copy-{k}.db")))
+        .collect();
+    // The first through the command, as cron runs it; the others in process, back to back.
+    begun.fetch_add(1, Ordering::SeqCst);
+    let (url, copy_arg, cwd) = (db.url.clone(), copies[0].display().to_string(), dir.clone());
     let out = tokio::task::spawn_blocking(move || quittance(&["backup", &copy_arg], &url, &cwd))
         .await
         .expect("backup task");
-    done.store(true, Ordering::SeqCst);
     assert!(
         out.status.success(),
         "backup failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    for copy in &copies[1..] {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        begun.fetch_add(1, Ordering::SeqCst);
+        backup::backup_into(&app.db, copy).await.expect("backup");
+    }
+    done.store(true, Ordering::SeqCst);
     let mut applied = 0;
     for w in writers {
         applied += w.await.expect("writer");
     }
 
-    let copied = Db::connect(&format!("sqlite://{}", copy.display()))
-        .await
-        .expect("the copy opens");
-    let (in_copy, consistent) = payments_in(&copied).await;
-    copied.pool.close().await;
-    let before = before.lock().await.clone();
-    let missing: Vec<_> = before.difference(&in_copy).collect();
-    assert!(
-        missing.is_empty(),
-        "committed but not in the copy: {missing:?}"
-    );
-    assert!(
-        consistent,
-        "an invoice's amount paid differs from its payments in the copy"
-    );
-    let (live, _) = payments_in(&app.db).await;
+    let acked = acked.lock().await.clone();
+    let (live, consistent) = payments_in(&app.db).await;
+    assert!(consistent);
     assert_eq!(live.len(), applied, "every delivery applied once");
-    assert!(in_copy.len() < live.len() && in_copy.is_subset(&live));
+    let mut sizes = Vec::new();
+    for (k, copy) in copies.iter().enumerate() {
+        let copied = Db::connect(&format!("sqlite://{}", copy.display()))
+            .await
+            .expect("the copy opens");
+        let (in_copy, consistent) = payments_in(&copied).await;
+        copied.pool.close().await;
+        let missing: Vec<_> = acked
+            .iter()
+            .filter(|(intent, seen)| *seen <= k && !in_copy.contains(intent))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "committed before backup {k} but not in it: {missing:?}"
+        );
+        assert!(
+            consistent,
+            "backup {k}: an invoice's amount paid differs from its payments"
+        );
+        assert!(in_copy.is_subset(&live));
+        sizes.push(in_copy.len());
+    }
+    assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{sizes:?}");
+    assert!(*sizes.last().unwrap_or(&0) < live.len());
     eprintln!(
-        "{} payments before the backup, {} in the copy, {} in the end",
-        before.len(),
-        in_copy.len(),
+        "payments in the {BACKUPS} backups: {sizes:?}; {} in the end",
         live.len()
     );
+    let last = copies[BACKUPS - 1].clone();
+    let in_copy = {
+        let copied = Db::connect(&format!("sqlite://{}", last.display()))
+            .await
+            .expect("the copy opens");
+        let (ids, _) = payments_in(&copied).await;
+        copied.pool.close().await;
+        ids
+    };
 
     // Restore: with the server stopped, the copy replaces the database.
     app.stop().await;
-    let out = quittance(&["restore", &copy.display().to_string()], &db.url, &dir);
+    let out = quittance(&["restore", &last.display().to_string()], &db.url, &dir);
     assert!(
         out.status.success(),
         "restore failed: {}",

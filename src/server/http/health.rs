@@ -77,7 +77,8 @@ fn unavailable() -> Response {
 }
 
 /// Answers 503 while the database is known to be down, and turns a 500 into
-/// a 503 when the database went down during the request.
+/// a 503 when the database went down during the request (asking it again
+/// then: failures are rare, and the probe may not have run yet).
 pub async fn fail_fast(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
     if needs_no_database(req.uri().path()) {
         return next.run(req).await;
@@ -86,7 +87,11 @@ pub async fn fail_fast(State(state): State<AppState>, req: Request<Body>, next: 
         return unavailable();
     }
     let res = next.run(req).await;
-    if res.status() == StatusCode::INTERNAL_SERVER_ERROR && !state.db_up.load(Ordering::Relaxed) {
+    // A failure may be the database going away before the probe saw it: ask it now.
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && (!state.db_up.load(Ordering::Relaxed) || !state.db.is_healthy().await)
+    {
+        state.db_up.store(false, Ordering::Relaxed);
         return unavailable();
     }
     res
