@@ -3,8 +3,8 @@
 //! payment plan a resolution agreed.
 //!
 //! The form is a plain multipart post (files travel without JavaScript). A
-//! refusal comes back in the query string (`dispute_error=FIELD:CODE` with
-//! what was typed); files never come back, and the form says so.
+//! refusal comes back in the query string (the `dispute` form's `Refusal`,
+//! with what was typed); files never come back, and the form says so.
 use crate::api::disputes::invoice_disputes;
 use crate::components::dispute_labels::{
     StatusBadge, reason_label, refusal_text, resolution_label,

@@ -12,6 +12,17 @@ pub fn refusal_in_query(form: &str) -> Option<Refusal> {
     Refusal::from_query(form, &use_location().search.get_untracked())
 }
 
+/// `(field, message)` of the refusal of `form` in this page's query string:
+/// the first refused field and its problem, or no field and "conflict".
+pub fn carried_error(form: &str) -> Option<(String, String)> {
+    let refusal = refusal_in_query(form)?;
+    let i18n = use_i18n();
+    Some(match refusal.first_field() {
+        Some((field, p)) => (field.to_string(), problem_text(p)),
+        None => (String::new(), t_string!(i18n, err_conflict).to_string()),
+    })
+}
+
 /// What the last form post did, from this page's `?done=`.
 pub fn done_in_query() -> Option<Done> {
     Done::from_query(&use_location().search.get_untracked())

@@ -1,8 +1,7 @@
 //! Staff disputes: the status badge, ages and instants, and the refusal
 //! shown next to a form (the labels of the enums are in `dispute_labels`).
 use crate::components::dispute_labels::{Reader, status_label};
-use crate::components::errors::refusal_in_query;
-use crate::components::staff_payments::carried_error;
+use crate::components::errors::{carried_error, refusal_in_query};
 use crate::i18n::*;
 use crate::model::dispute::DisputeStatus;
 use crate::model::format::format_instant_date;

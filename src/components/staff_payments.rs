@@ -1,7 +1,7 @@
 //! Staff: an invoice's payments and their timeline, recording an offline
 //! payment (transfer, cheque, cash), and refunds through the provider.
 use crate::api::payments::{RecordPayment, RefundPayment, StaffPaymentsData, staff_payments};
-use crate::components::errors::{problem_text, refusal_in_query};
+use crate::components::errors::carried_error;
 use crate::components::labels::{method_label, payment_status_label, timeline_label};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -11,16 +11,6 @@ use crate::model::payment::{PaymentMethod, PaymentView};
 use crate::model::staff_invoice::StaffInvoiceView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-
-/// `(field, message)` of the refusal of `form` carried back after a plain post.
-pub(crate) fn carried_error(form: &str) -> Option<(String, String)> {
-    let refusal = refusal_in_query(form)?;
-    let i18n = use_i18n();
-    Some(match refusal.first_field() {
-        Some((field, p)) => (field.to_string(), problem_text(p)),
-        None => (String::new(), t_string!(i18n, err_conflict).to_string()),
-    })
-}
 
 /// The panel's data, loaded by the route component (never under a
 /// `<Suspense>`: leptos-rs/leptos#4866); `None` for a document without
