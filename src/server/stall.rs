@@ -227,7 +227,7 @@ mod tests {
 
     fn guarded() -> Router {
         Router::new()
-            .route("/never", get(|| std::future::pending::<&'static str>()))
+            .route("/never", get(std::future::pending::<&'static str>))
             .route("/quick", get(|| async { "ready" }))
             .route_layer(StallGuardLayer::new(Duration::from_millis(50)))
     }
