@@ -242,7 +242,13 @@ mod tests {
     #[tokio::test]
     async fn a_render_that_never_finishes_is_cut_counted_and_answered_503() {
         let before = STALLED_RENDERS.load(Ordering::Relaxed);
-        let res = guarded().oneshot(request("/never")).await.expect("answer");
+        // A deadline far beyond the bound: without the guard this fails
+        // instead of hanging the run.
+        let answer = tokio::time::timeout(
+            Duration::from_secs(30),
+            guarded().oneshot(request("/never")),
+        );
+        let res = answer.await.expect("the guard answered").expect("answer");
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(res.headers().contains_key(header::RETRY_AFTER));
         assert!(STALLED_RENDERS.load(Ordering::Relaxed) > before);
