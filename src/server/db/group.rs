@@ -58,7 +58,7 @@ impl Group {
                 biased;
                 r = &mut answer => {
                     return match r {
-                        Ok(r) => r.map_err(|e| sqlx::Error::Protocol(e)),
+                        Ok(r) => r.map_err(sqlx::Error::Protocol),
                         Err(_) => Err(sqlx::Error::Protocol("money group dropped".into())),
                     };
                 }
