@@ -1,19 +1,20 @@
-//! Group commit for money transactions. Concurrent units of work queue here;
-//! whoever takes the leader's lock runs every queued unit in one transaction,
-//! each inside a savepoint, commits once and tells each unit's caller. On
-//! SQLite a commit is a disk flush under the one write lock; on PostgreSQL
-//! money transactions share one advisory lock: either way commits are
-//! serialized, so sharing them is what lets throughput exceed one event per
-//! flush. Nothing is answered before its commit, so durability is unchanged.
+//! Group commit for SQLite's money transactions. Concurrent units of work
+//! queue here; whoever takes the leader's lock runs every queued unit in one
+//! transaction, each inside a savepoint, commits once and tells each unit's
+//! caller. A SQLite commit is a disk flush under the one write lock, so
+//! sharing it is what lets throughput exceed one event per flush. Nothing is
+//! answered before its commit, so durability is unchanged.
 use sqlx::{Acquire, AnyConnection};
 use std::future::Future;
 use std::pin::Pin;
 use tokio::sync::oneshot;
 
-/// One unit of work: runs on the shared transaction's connection (inside a
-/// savepoint) and says whether to keep what it did.
+/// One unit of work: runs on the shared transaction's connection and says
+/// whether to keep what it did. It may be run a second time (after the
+/// group's first try was rolled back), so it must not act outside the
+/// database.
 pub type Unit = Box<
-    dyn for<'c> FnOnce(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = bool> + Send + 'c>>
+    dyn for<'c> FnMut(&'c mut AnyConnection) -> Pin<Box<dyn Future<Output = bool> + Send + 'c>>
         + Send,
 >;
 
@@ -72,25 +73,46 @@ impl Group {
     }
 }
 
-/// Runs the jobs in one transaction and answers each of them.
-async fn run_jobs(db: &super::Db, jobs: Vec<Job>) {
-    let mut dones = Vec::with_capacity(jobs.len());
-    let result = async {
-        let mut tx = db.begin_money().await?;
-        for job in jobs {
-            let mut sp = (&mut *tx).begin().await?;
-            if (job.unit)(&mut sp).await {
-                sp.commit().await?;
-            } else {
-                sp.rollback().await?;
-            }
-            dones.push(job.done);
+/// Runs the jobs in one transaction and answers each of them. The first try
+/// runs them one after the other with no savepoint (the common case: every
+/// unit keeps its work); if one does not, that try is rolled back and the
+/// group runs again with each unit in its own savepoint, so one failure
+/// never undoes the others.
+async fn run_jobs(db: &super::Db, mut jobs: Vec<Job>) {
+    let answer = match try_all(db, &mut jobs).await {
+        Ok(true) => Ok(()),
+        Ok(false) => each_in_savepoint(db, &mut jobs).await,
+        Err(e) => Err(e),
+    }
+    .map_err(|e| e.to_string());
+    for job in jobs {
+        let _ = job.done.send(answer.clone());
+    }
+}
+
+/// Runs every unit in one transaction; commits only if all of them keep
+/// their work (returns whether it committed).
+async fn try_all(db: &super::Db, jobs: &mut [Job]) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_money().await?;
+    for job in jobs.iter_mut() {
+        if !(job.unit)(&mut tx).await {
+            tx.rollback().await?;
+            return Ok(false);
         }
-        tx.commit().await
     }
-    .await;
-    let answer = result.map_err(|e| e.to_string());
-    for done in dones {
-        let _ = done.send(answer.clone());
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn each_in_savepoint(db: &super::Db, jobs: &mut [Job]) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_money().await?;
+    for job in jobs.iter_mut() {
+        let mut sp = (&mut *tx).begin().await?;
+        if (job.unit)(&mut sp).await {
+            sp.commit().await?;
+        } else {
+            sp.rollback().await?;
+        }
     }
+    tx.commit().await
 }

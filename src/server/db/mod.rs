@@ -143,8 +143,10 @@ impl Db {
 
     /// Starts a transaction that changes what an invoice has received (payments,
     /// refunds, credits). They are serialized: on SQLite by the write lock, on
-    /// PostgreSQL by one transaction-scoped advisory lock, so a balance is
-    /// always recomputed from facts no concurrent writer is still changing.
+    /// PostgreSQL by one transaction-scoped advisory lock (webhooks hold it
+    /// shared and lock their payment and invoice: see [`Db::in_money_group`]),
+    /// so a balance is always recomputed from facts no concurrent writer is
+    /// still changing.
     pub async fn begin_money(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
@@ -155,14 +157,36 @@ impl Db {
         Ok(tx)
     }
 
-    /// Runs `unit` in a money transaction ([`Db::begin_money`]) shared with
-    /// the units other tasks submit meanwhile, each in its own savepoint, and
-    /// returns once that transaction has committed: one commit (one disk
-    /// flush, one lock) serves a whole group. A unit that returns `false` is
-    /// rolled back to its savepoint alone; an error beginning or committing
-    /// the transaction is every unit's error (then none of them happened).
+    /// Runs one webhook's unit of money work and returns once it has
+    /// committed; a unit that returns `false` changes nothing.
+    ///
+    /// On SQLite, where every commit is a disk flush under the one write
+    /// lock, the unit shares a transaction with the units other tasks submit
+    /// meanwhile, each in its own savepoint: one commit serves the group. An
+    /// error beginning or committing it is every unit's error (then none of
+    /// them happened).
+    ///
+    /// On PostgreSQL each unit has its own transaction holding the money lock
+    /// in shared mode: webhooks run side by side (their commits flush
+    /// together), each taking [`lock_payment_ref`] and [`lock_invoice`]
+    /// before it reads what it changes, while the other money paths
+    /// ([`Db::begin_money`], exclusive) still run alone.
     pub async fn in_money_group(&self, unit: group::Unit) -> Result<(), sqlx::Error> {
-        self.group.run(self, unit).await
+        match self.backend {
+            Backend::Sqlite => self.group.run(self, unit).await,
+            Backend::Postgres => {
+                let mut tx = self.begin_write().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock_shared(4270001)")
+                    .execute(&mut *tx)
+                    .await?;
+                let mut unit = unit;
+                if unit(&mut tx).await {
+                    tx.commit().await
+                } else {
+                    tx.rollback().await
+                }
+            }
+        }
     }
 
     /// Whether the database answers a trivial query within two seconds.
@@ -173,6 +197,38 @@ impl Db {
             Ok(Ok(_))
         )
     }
+}
+
+/// Inside a webhook's unit (see [`Db::in_money_group`]), waits until no other
+/// webhook transaction is changing facts of this provider payment (a refund
+/// or chargeback may arrive before its payment). Nothing to do on SQLite,
+/// where money transactions run one at a time.
+pub async fn lock_payment_ref(
+    conn: &mut sqlx::AnyConnection,
+    payment_ref: &str,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_advisory_xact_lock(4270002, hashtext($1))")
+            .bind(payment_ref)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Like [`lock_payment_ref`], for the invoice whose money the unit is about
+/// to recompute; taken after the payment's lock, never before.
+pub async fn lock_invoice(
+    conn: &mut sqlx::AnyConnection,
+    invoice_id: i64,
+) -> Result<(), sqlx::Error> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT pg_advisory_xact_lock(4270003, CAST($1 % 2147483647 AS INTEGER))")
+            .bind(invoice_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Unix seconds now; instants are stored this way on both backends.

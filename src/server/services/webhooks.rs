@@ -10,7 +10,7 @@
 use crate::error::AppError;
 use crate::model::payment::PaymentStatus;
 use crate::server::db::payments::{self as pay, LogEntry, NewPayment, PaymentRow};
-use crate::server::db::{Db, invoices, now_ts};
+use crate::server::db::{Db, invoices, lock_invoice, lock_payment_ref, now_ts};
 use crate::server::payments::events::{Event, Fact, PaymentFact};
 use crate::server::services::ledger::{self, Succeeded};
 use sqlx::AnyConnection;
@@ -31,8 +31,9 @@ type Slot = Arc<Mutex<Option<Result<Applied, AppError>>>>;
 /// with other deliveries; returns once that transaction has committed.
 pub async fn apply(db: &Db, event: &Event) -> Result<Applied, AppError> {
     let slot: Slot = Arc::default();
-    let (event, out) = (event.clone(), slot.clone());
+    let (event, out) = (Arc::new(event.clone()), slot.clone());
     db.in_money_group(Box::new(move |conn| {
+        let (event, out) = (event.clone(), out.clone());
         Box::pin(async move {
             let applied = apply_in(conn, &event, now_ts()).await;
             let keep = applied.is_ok();
@@ -65,6 +66,7 @@ async fn apply_in(conn: &mut AnyConnection, event: &Event, now: i64) -> Result<A
             status,
             closed,
         } => {
+            lock_payment_ref(conn, payment_ref).await?;
             pay::merge_chargeback(conn, dispute_id, payment_ref, *amount, status, *closed, now)
                 .await?;
             let kind = if *closed {
@@ -107,10 +109,12 @@ async fn payment(
     f: &PaymentFact,
     now: i64,
 ) -> Result<&'static str, AppError> {
+    lock_payment_ref(conn, &f.payment_ref).await?;
     let known = pay::by_provider_id(conn, &f.payment_ref).await?;
     let Some(invoice_id) = invoice_of(conn, f, known.as_ref()).await? else {
         return Ok("unmatched: no invoice");
     };
+    lock_invoice(conn, invoice_id).await?;
     let Some(inv) = invoices::get(conn, invoice_id).await? else {
         return Ok("unmatched: unknown invoice");
     };
@@ -222,6 +226,7 @@ async fn refund(
     amount_refunded: i64,
     now: i64,
 ) -> Result<&'static str, AppError> {
+    lock_payment_ref(conn, payment_ref).await?;
     let before = pay::merge_refund(conn, payment_ref, amount_refunded, now).await?;
     if amount_refunded <= before {
         return Ok("no change");
@@ -244,6 +249,7 @@ async fn settle_payment_of(
     let Some(p) = pay::by_provider_id(conn, payment_ref).await? else {
         return Ok("kept until its payment arrives");
     };
+    lock_invoice(conn, p.invoice_id).await?;
     pay::log(
         conn,
         &LogEntry {
