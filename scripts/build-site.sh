@@ -33,7 +33,7 @@ mkdir -p target/site.d
 STAGE=$(mktemp -d "target/site.d/build-$(date +%Y%m%d%H%M%S)-XXXX")
 chmod 755 "$STAGE"
 PKG=$STAGE/pkg
-trap 'rm -rf "$STAGE"' ERR
+trap 'rm -rf "$STAGE"' ERR INT TERM
 mkdir -p "$PKG"
 
 WASM_ARGS=(build --lib --target wasm32-unknown-unknown --target-dir target/front
@@ -98,7 +98,7 @@ fi
 PREVIOUS=$(readlink target/site 2>/dev/null || true)
 ln -sfn "site.d/$(basename "$STAGE")" target/site.link
 mv -Tf target/site.link target/site
-trap - ERR
+trap - ERR INT TERM
 for old in target/site.d/*; do
   case "site.d/$(basename "$old")" in
     "site.d/$(basename "$STAGE")"|"$PREVIOUS") ;;

@@ -32,7 +32,7 @@ try {
     total += mine.length;
     console.log(`${type.padEnd(24)} ${String(mine.length).padStart(4)} errors`);
     for (const m of mine) {
-      const key = m.message.replace(/“[^”]*”/g, '“…”').slice(0, 110);
+      const key = m.message.replace(/“[^”]{16,}”/g, '“…”').slice(0, 110);
       kinds.set(key, (kinds.get(key) || 0) + 1);
     }
   }
