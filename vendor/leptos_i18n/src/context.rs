@@ -53,12 +53,16 @@ impl<L: Locale, S: Scope<L>> I18nContext<L, S> {
     pub fn get_locale(self) -> L {
         #[cfg(feature = "unified_contexts")]
         {
-            let any_loc = self.locale_signal.get();
+            // QUITTANCE PATCH: a disposed signal reads as the default locale.
+            let Some(any_loc) = self.locale_signal.try_get() else {
+                return L::default();
+            };
             L::from_str(any_loc.0).unwrap_or_default()
         }
         #[cfg(not(feature = "unified_contexts"))]
         {
-            self.locale_signal.get()
+            // QUITTANCE PATCH: a disposed signal reads as the default locale.
+            self.locale_signal.try_get().unwrap_or_default()
         }
     }
 
@@ -68,12 +72,16 @@ impl<L: Locale, S: Scope<L>> I18nContext<L, S> {
     pub fn get_locale_untracked(self) -> L {
         #[cfg(feature = "unified_contexts")]
         {
-            let any_loc = self.locale_signal.get_untracked();
+            // QUITTANCE PATCH: a disposed signal reads as the default locale.
+            let Some(any_loc) = self.locale_signal.try_get_untracked() else {
+                return L::default();
+            };
             L::from_str(any_loc.0).unwrap_or_default()
         }
         #[cfg(not(feature = "unified_contexts"))]
         {
-            self.locale_signal.get_untracked()
+            // QUITTANCE PATCH: a disposed signal reads as the default locale.
+            self.locale_signal.try_get_untracked().unwrap_or_default()
         }
     }
 
@@ -122,6 +130,20 @@ impl<L: Locale, S: Scope<L>> I18nContext<L, S> {
     pub const fn scope<NS: Scope<L>>(self) -> I18nContext<L, NS> {
         I18nContext {
             locale_signal: self.locale_signal,
+            locale_marker: PhantomData,
+            scope_marker: PhantomData,
+        }
+    }
+
+    /// QUITTANCE PATCH: a context of its own in the default locale, for a
+    /// view that runs after its owner (and its context) is gone.
+    fn detached() -> Self {
+        #[cfg(feature = "unified_contexts")]
+        let locale_signal = RwSignal::new(AnyLocale(L::default().as_str()));
+        #[cfg(not(feature = "unified_contexts"))]
+        let locale_signal = RwSignal::new(L::default());
+        Self {
+            locale_signal,
             locale_marker: PhantomData,
             scope_marker: PhantomData,
         }
@@ -492,7 +514,11 @@ pub fn i18n_sub_context_provider_island<L: Locale>(
 #[inline]
 #[track_caller]
 pub fn use_i18n_context<L: Locale>() -> I18nContext<L> {
-    I18nContext::from_context().expect("I18n context is missing")
+    // QUITTANCE PATCH: on the server, a view that Leptos re-runs after its
+    // request was dropped (the client went away mid-render) finds no context
+    // any more. Its output is discarded: render it in the default locale
+    // instead of panicking in a worker thread.
+    I18nContext::from_context().unwrap_or_else(I18nContext::detached)
 }
 
 /// Return the `I18nContext` previously set.
