@@ -100,9 +100,13 @@ fn make_fixture_site() -> PathBuf {
 
 /// The app serving the fixture site.
 async fn start(db: &TestDb) -> TestApp {
+    start_seeded(db, false).await
+}
+
+async fn start_seeded(db: &TestDb, seed: bool) -> TestApp {
     let mut config = config_for(&db.url);
     config.site_root = Some(fixture_site().to_string_lossy().into_owned());
-    TestApp::start_configured(false, Arc::new(reqwest::cookie::Jar::default()), config).await
+    TestApp::start_configured(seed, Arc::new(reqwest::cookie::Jar::default()), config).await
 }
 
 fn header(res: &reqwest::Response, name: &str) -> String {
@@ -257,13 +261,14 @@ async fn pages_are_compressed_when_accepted_and_stay_private_while_pdfs_are_not(
     let html = String::from_utf8(gunzip(&gz.bytes().await.expect("body"))).expect("utf-8");
     assert!(html.contains("</html>"));
     assert!(html.contains(&issued.number));
-    // The page names the bundle by its hashes.
-    assert!(html.contains(&js_path()), "hashed script");
-    assert!(html.contains(&wasm_path()), "hashed wasm");
+    // The page names its stylesheet by its hash, and (no island on it)
+    // loads no script at all.
     assert!(
         html.contains(&format!("/pkg/quittance.{CSS_HASH}.css")),
         "hashed stylesheet"
     );
+    assert!(!html.contains(&js_path()), "no script on a page without islands");
+    assert!(!html.contains(&wasm_path()), "no wasm on a page without islands");
 
     let br = get_encoded(&app, &page, Some("br")).await;
     assert_eq!(header(&br, "content-encoding"), "br");
@@ -353,3 +358,19 @@ async fn accepted_connections_have_tcp_nodelay(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(accepted_connections_have_tcp_nodelay);
+
+async fn a_page_with_an_island_names_the_hashed_bundle_after_its_content(db: &TestDb) {
+    let app = start_seeded(db, true).await;
+    app.login("agent@demo.test", "agent-demo-1").await;
+    let res = app.get("/staff/invoices/new").await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("page");
+    assert!(html.contains("<leptos-island"), "the draft lines are an island");
+    assert!(html.contains(&js_path()), "hashed script");
+    assert!(html.contains(&wasm_path()), "hashed wasm");
+    // The loader comes after the island, in the body, not in the head.
+    let head_end = html.find("</head>").expect("head");
+    assert!(html.find(&js_path()).expect("script") > head_end);
+    app.stop().await;
+}
+on_both_databases!(a_page_with_an_island_names_the_hashed_bundle_after_its_content);
