@@ -267,8 +267,14 @@ async fn pages_are_compressed_when_accepted_and_stay_private_while_pdfs_are_not(
         html.contains(&format!("/pkg/quittance.{CSS_HASH}.css")),
         "hashed stylesheet"
     );
-    assert!(!html.contains(&js_path()), "no script on a page without islands");
-    assert!(!html.contains(&wasm_path()), "no wasm on a page without islands");
+    assert!(
+        !html.contains(&js_path()),
+        "no script on a page without islands"
+    );
+    assert!(
+        !html.contains(&wasm_path()),
+        "no wasm on a page without islands"
+    );
 
     let br = get_encoded(&app, &page, Some("br")).await;
     assert_eq!(header(&br, "content-encoding"), "br");
@@ -365,7 +371,10 @@ async fn a_page_with_an_island_names_the_hashed_bundle_after_its_content(db: &Te
     let res = app.get("/staff/invoices/new").await;
     assert_eq!(res.status(), 200);
     let html = res.text().await.expect("page");
-    assert!(html.contains("<leptos-island"), "the draft lines are an island");
+    assert!(
+        html.contains("<leptos-island"),
+        "the draft lines are an island"
+    );
     assert!(html.contains(&js_path()), "hashed script");
     assert!(html.contains(&wasm_path()), "hashed wasm");
     // The loader comes after the island, in the body, not in the head.

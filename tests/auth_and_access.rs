@@ -294,3 +294,33 @@ async fn the_language_follows_the_browser_and_can_be_switched(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(the_language_follows_the_browser_and_can_be_switched);
+
+async fn an_admin_reusing_an_email_for_a_staff_account_is_sent_back_to_the_form_with_the_reason(
+    db: &TestDb,
+) {
+    let app = TestApp::start(db, true).await;
+    app.login("admin@demo.test", "admin-demo-1").await;
+    let res = app
+        .form_post(
+            "/api/create_staff",
+            &[
+                ("email", "agent@demo.test"),
+                ("name", "Doublon"),
+                ("role", "agent"),
+                ("password", "a-long-enough-password"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_redirection(), "got {}", res.status());
+    let to = location(&res);
+    assert!(to.starts_with("/staff/users?"), "{to}");
+    assert!(to.contains("already_used"), "{to}");
+    assert!(to.contains("Doublon"), "what was typed is kept: {to}");
+    let page = app.get(&to).await.text().await.expect("page");
+    assert!(page.contains("field-error"));
+    assert!(page.contains("Doublon"));
+    app.stop().await;
+}
+on_both_databases!(
+    an_admin_reusing_an_email_for_a_staff_account_is_sent_back_to_the_form_with_the_reason
+);

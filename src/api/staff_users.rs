@@ -33,11 +33,13 @@ pub async fn create_staff(
             Ok(())
         }
         Err(e @ AppError::Validation(_)) => {
+            // The status first: the redirect of the plain form post must win.
+            let e = ctx::fail(e);
             let refusal = crate::error::Refusal::new("", &e)
                 .keep("email", &email.chars().take(254).collect::<String>())
                 .keep("name", &name.trim().chars().take(200).collect::<String>());
             leptos_axum::redirect(&refusal.redirect_to("/staff/users", None));
-            Err(ctx::fail(e))
+            Err(e)
         }
         Err(e) => Err(e),
     }
