@@ -107,6 +107,7 @@ async fn the_metrics_answer_only_the_bearer_of_the_token_and_count_requests_webh
         r#"db_pool_connections{state="in_use"}"#,
         "db_pool_max_connections ",
         "db_up 1",
+        "page_renders_stalled_total ",
     ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }

@@ -128,12 +128,10 @@ pub async fn upload(
         etag: etag_of(&bytes),
         bytes,
     };
-    if let Err(e) = company::save_logo(&state.db.pool, &logo).await {
-        return internal(AppError::internal("save logo", e));
+    // The logo and its audit row in one transaction.
+    if let Err(e) = crate::server::services::settings::save_logo(&state.db, &logo, actor).await {
+        return internal(e);
     }
-    let _ =
-        crate::server::db::audit::record(&state.db.pool, Some(actor), "logo_saved", "company", "")
-            .await;
     Redirect::to(&format!("{SETTINGS}?logo=saved")).into_response()
 }
 
@@ -143,17 +141,9 @@ pub async fn remove(State(state): State<AppState>, session: Session) -> Response
         Ok(id) => id,
         Err(res) => return res,
     };
-    if let Err(e) = company::delete_logo(&state.db.pool).await {
-        return internal(AppError::internal("remove logo", e));
+    if let Err(e) = crate::server::services::settings::remove_logo(&state.db, actor).await {
+        return internal(e);
     }
-    let _ = crate::server::db::audit::record(
-        &state.db.pool,
-        Some(actor),
-        "logo_removed",
-        "company",
-        "",
-    )
-    .await;
     Redirect::to(&format!("{SETTINGS}?logo=removed")).into_response()
 }
 

@@ -97,9 +97,11 @@ async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Response {
     res
 }
 
-/// The gauges read at scrape time: pool, database reachability, outbox.
-/// (The stall guard's `STALLED_RENDERS`, on branch `hoist`, is to be exported here once merged.)
+/// The gauges read at scrape time: pool, database reachability, outbox, and
+/// the page renders the stall guard cut.
 async fn record_state(state: &AppState) {
+    metrics::counter!("page_renders_stalled_total")
+        .absolute(crate::server::stall::STALLED_RENDERS.load(Ordering::Relaxed));
     let pool = &state.db.pool;
     let idle = pool.num_idle() as f64;
     let open = f64::from(pool.size());
