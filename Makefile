@@ -16,7 +16,8 @@ run: setup
 	./target/release/quittance serve
 
 ## Every test: fmt, clippy (ssr + hydrate), unit, integration (SQLite + PostgreSQL), e2e.
-test: setup
+test:
+	QUITTANCE_DEFER_WASM_BINDGEN=1 scripts/setup-toolchain.sh
 	scripts/test.sh
 
 setup:

@@ -81,7 +81,11 @@ node -e '
   }' "$BR_Q" "${TEXT[@]}"
 gzip -"$GZ_L" -n -k -f "${TEXT[@]}"
 
-cargo build --bin quittance --features ssr "${SERVER_FLAGS[@]}"
+# BUILD_SITE_SERVER=0: the bundle only (`make test` uses the server binary its
+# `cargo test` built, with the same code and the test profile's features).
+if [ "${BUILD_SITE_SERVER:-1}" = 1 ]; then
+  cargo build --bin quittance --features ssr "${SERVER_FLAGS[@]}"
+fi
 
 # The previous build's hashed files stay reachable for pages already open.
 if [ -f target/site/hash.txt ]; then

@@ -2,35 +2,45 @@
 # Every test layer, as CI runs it: format, lints (ssr and hydrate), unit and
 # integration tests (SQLite and PostgreSQL), then Playwright in Chromium against
 # the optimised bundle, then the bundle's size budgets.
+#
+# The browser half (the optimised wasm, then its clippy) builds in the
+# background from the start, beside the server's lints and tests: on a clean
+# machine it is the longest build, and its link-time optimisation runs on one
+# core, so the other core does the server's work meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/bin:$PWD/.tools/node_modules/.bin:$PATH"
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s (%s)\n' "$*" "$(date +%H:%M:%S)"; }
 
 step "cargo fmt --check"
 cargo fmt --check
 
+mkdir -p target
+FRONT_LOG=target/front-build.log
+step "in the background: the optimised bundle for the e2e tests, then clippy (hydrate, wasm32); log in $FRONT_LOG"
+# Its own process group (setsid), so that a failure below stops all of it.
+setsid bash -c 'scripts/setup-toolchain.sh && BUILD_SITE_SERVER=0 scripts/build-site.sh e2e && printf "\n==> clippy (hydrate, wasm32)\n" && scripts/clippy-hydrate.sh' \
+  > "$FRONT_LOG" 2>&1 &
+FRONT=$!
+trap 'kill -- "-$FRONT" 2>/dev/null || true' EXIT
+
 step "clippy (ssr)"
 cargo clippy --features ssr --all-targets -- -D warnings
-
-step "clippy (hydrate, wasm32)"
-if [ -d "$(rustc --print sysroot)/lib/rustlib/wasm32-unknown-unknown/lib" ]; then
-  cargo clippy --lib --target wasm32-unknown-unknown --target-dir target/front \
-    --no-default-features --features hydrate -- -D warnings
-else
-  env PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
-    /usr/bin/cargo clippy --lib --target wasm32-unknown-unknown --target-dir target/front \
-    --no-default-features --features hydrate -Zbuild-std=std,panic_abort -- -D warnings
-fi
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 scripts/ensure-postgres.sh
 cargo test --features ssr
 
+step "waiting for the background build (bundle, clippy hydrate)"
+if ! wait "$FRONT"; then
+  cat "$FRONT_LOG"
+  echo "the optimised bundle or clippy (hydrate) failed: its log is above" >&2
+  exit 1
+fi
+trap - EXIT
+cat "$FRONT_LOG"
+
 step "end-to-end tests (Playwright, Debian Chromium)"
-# The optimised wasm (what users get) with the dev server: the e2e tests and
-# the size budgets below run on the real bundle.
-scripts/build-site.sh e2e
 (cd end2end && npx playwright test)
 
 step "size budgets (first load, brotli as sent): pay link JS + wasm <= 100 KB, any page <= 150 KB, CSS <= 25 KB"

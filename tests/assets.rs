@@ -7,9 +7,9 @@
 //! The site folder is a fixture laid out as scripts/build-site.sh lays it out
 //! (hash.txt, `pkg/quittance.<hash>.{js,wasm,css}` with `.br` and `.gz`
 //! copies, favicon), so these tests do not need a wasm build.
-mod common;
+use crate::common;
 
-use common::{TestApp, TestDb, company_and_customer, config_for, issued_invoice};
+use crate::common::{TestApp, TestDb, company_and_customer, config_for, issued_invoice};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

@@ -1,7 +1,6 @@
 //! Sign-in, sessions, throttling and who may see what, on SQLite and PostgreSQL.
-mod common;
 
-use common::{TestApp, TestDb, location};
+use crate::common::{TestApp, TestDb, location};
 
 async fn a_customer_logs_in_and_lands_on_their_invoices(db: &TestDb) {
     let app = TestApp::start(db, true).await;

@@ -2,9 +2,9 @@
 //! payments are being applied, the copy opens and holds every payment
 //! committed before it began, and `quittance restore PATH` puts it back.
 //! PostgreSQL is backed up with pg_dump: the command says so.
-mod common;
+use crate::common;
 
-use common::{TestApp, TestDb, WEBHOOK_SECRET, within_time};
+use crate::common::{TestApp, TestDb, WEBHOOK_SECRET, within_time};
 use quittance::server::db::{Db, backup};
 use quittance::server::payments::signature;
 use serde_json::json;

@@ -3,9 +3,9 @@
 //! their content, counted and size-checked with the other fields before
 //! anything is saved, stored with their message, and downloaded unchanged
 //! only by those who may see the dispute.
-mod common;
+use crate::common;
 
-use common::{TestApp, TestDb, company_and_customer, location};
+use crate::common::{TestApp, TestDb, company_and_customer, location};
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::role::Role;
 use quittance::server::auth::hash_password;

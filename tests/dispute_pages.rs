@@ -2,10 +2,9 @@
 //! SQLite and PostgreSQL: the dispute section of an invoice (pay link and
 //! signed-in page), the thread (text only, never an internal note), the
 //! customer's own list, and who the dispute server functions refuse.
-mod common;
 
+use crate::common::{TestApp, TestDb, company_and_customer, location};
 use chrono::NaiveDate;
-use common::{TestApp, TestDb, company_and_customer, location};
 use quittance::model::dispute::DisputeReason;
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::role::Role;

@@ -1,10 +1,10 @@
 //! Disputes on SQLite and PostgreSQL, through the service layer: every kind
 //! of resolution and what it does to the invoice, reopening, the status
 //! machine, assignment, who may do what, escaping, and the undisputed amount.
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, company_and_customer};
 use chrono::{Datelike, Duration, NaiveDate};
-use common::{TestApp, TestDb, company_and_customer};
 use quittance::error::AppError;
 use quittance::model::dispute::{
     DisputeEvent, DisputeReason, DisputeStatus, Instalment, ResolutionKind,

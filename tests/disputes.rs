@@ -2,10 +2,10 @@
 //! the thread with replies and internal notes, resolutions with credit notes
 //! and payment plans in the same transaction, who may see what, and the
 //! undisputed amount reminders ask for.
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, company_and_customer};
 use chrono::{Datelike, Duration, NaiveDate};
-use common::{TestApp, TestDb, company_and_customer};
 use quittance::error::AppError;
 use quittance::model::dispute::{
     AssigneeFilter, DisputeReason, DisputeStatus, Instalment, QueueFilter, ResolutionKind,

@@ -1,10 +1,10 @@
 //! Email end to end, on SQLite and PostgreSQL, through a real SMTP server (an
 //! aiosmtpd process per test): invitations, password resets, the invoice
 //! email, and an outbox that neither loses nor duplicates a message.
-mod common;
+use crate::common;
 
+use crate::common::{SmtpSink, TestApp, TestDb, free_port, location, token_after};
 use chrono::NaiveDate;
-use common::{SmtpSink, TestApp, TestDb, free_port, location, token_after};
 use quittance::error::AppError;
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::lang::Lang;

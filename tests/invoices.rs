@@ -1,9 +1,9 @@
 //! Invoices end to end on SQLite and PostgreSQL: gapless numbering under
 //! concurrency, immutability, credit notes, and who may see which document.
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, location};
 use chrono::NaiveDate;
-use common::{TestApp, TestDb, location};
 use quittance::error::AppError;
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::model::vat::VatRate;

@@ -1,10 +1,9 @@
 //! The company logo end to end on SQLite and PostgreSQL: admins upload it as a
 //! plain multipart form post, it is typed from its bytes and size-checked,
 //! served with caching headers, shown on invoices and drawn in their PDF.
-mod common;
 
+use crate::common::{TestApp, TestDb, location};
 use chrono::NaiveDate;
-use common::{TestApp, TestDb, location};
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::server::services::invoicing;
 

@@ -3,10 +3,9 @@
 //! with a generous per-request deadline, never a timing assertion). Guards
 //! against renders that never settle (leptos-rs/leptos#4866) and against
 //! pool starvation under concurrent loads.
-mod common;
-mod tour;
+use crate::tour;
 
-use common::{REQUEST_TIMEOUT, TestApp, TestDb};
+use crate::common::{REQUEST_TIMEOUT, TestApp, TestDb};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 

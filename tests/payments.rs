@@ -1,10 +1,10 @@
 //! Payments on SQLite and PostgreSQL: the simulated provider end to end through
 //! signed webhooks, bad signatures, duplicated and reordered events, refunds and
 //! chargebacks, offline payments, who may pay what, and a delivery storm.
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, WEBHOOK_SECRET, location};
 use chrono::NaiveDate;
-use common::{TestApp, TestDb, WEBHOOK_SECRET, location};
 use quittance::server::payments::signature;
 use quittance::server::payments::simulated::{Outcome, SimSession, events_for};
 use quittance::server::services::invoicing::Issued;

@@ -2,9 +2,8 @@
 //! with ages and filters, the thread with internal notes, the actions posted
 //! as plain forms (as a browser without JavaScript sends them), and customers
 //! refused everywhere.
-mod common;
 
-use common::{TestApp, TestDb, location};
+use crate::common::{TestApp, TestDb, location};
 use quittance::model::dispute::DisputeReason;
 use quittance::server::db::now_ts;
 use quittance::server::services::disputes::{self, OpenDispute, Viewer};

@@ -1,13 +1,13 @@
 //! The Stripe provider (async-stripe) against a local fake Stripe API that
 //! records what it is sent: amounts in minor units, currency, metadata,
 //! idempotency keys, session reuse, expiry of a replaced session, refunds.
-mod common;
+use crate::common;
 
+use crate::common::{TestApp, TestDb, WEBHOOK_SECRET, location};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::routing::post;
-use common::{TestApp, TestDb, WEBHOOK_SECRET, location};
 use quittance::model::draft::{DraftInput, DraftLineInput};
 use quittance::server::payments::{PaymentConfig, Payments, ProviderKind, signature};
 use quittance::server::services::{invoicing, payments};

@@ -124,7 +124,7 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 /// The longest a whole scenario may take before it fails as hung.
 pub const SCENARIO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 /// How long a stopping server may take to finish its open connections.
-const STOP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub const STOP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The webhook secret the test servers verify (tests sign their events with it).
 pub const WEBHOOK_SECRET: &str = "whsec_test_quittance";
@@ -272,9 +272,50 @@ pub fn location(res: &reqwest::Response) -> String {
         .to_string()
 }
 
+/// Stops a test process that is stuck: armed for a deadline, it prints every
+/// thread's stack (gdb, when installed) and aborts the process when it is
+/// not dropped by then. It runs on a thread of its own, outside any runtime:
+/// a stuck runtime cannot fire its own timers, and a test then cost a whole
+/// CI run instead of minutes.
+pub struct Watchdog(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
+
+impl Watchdog {
+    pub fn arm(what: &str, deadline: std::time::Duration) -> Watchdog {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        let what = what.to_string();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(deadline) {
+                eprintln!(
+                    "{what}: still running after {deadline:?}: every thread's stack follows, then the test process aborts"
+                );
+                print_stacks();
+                std::process::abort();
+            }
+        });
+        Watchdog(tx)
+    }
+}
+
+/// Every thread's stack of this process, on stderr (nothing without gdb).
+pub fn print_stacks() {
+    let _ = std::process::Command::new("gdb")
+        .args(["-batch", "-p", &std::process::id().to_string()])
+        .args(["-ex", "thread apply all bt 40"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::inherit())
+        .stderr(std::process::Stdio::inherit())
+        .status();
+}
+
 /// Runs a scenario, failing it (rather than hanging the whole run) when it
-/// takes longer than [`SCENARIO_TIMEOUT`].
+/// takes longer than [`SCENARIO_TIMEOUT`]; a [`Watchdog`] covers a runtime
+/// too stuck to fire that timeout.
 pub async fn within_time<F: std::future::Future<Output = ()>>(scenario: F) {
+    let name = std::thread::current()
+        .name()
+        .unwrap_or("a scenario")
+        .to_string();
+    let _watchdog = Watchdog::arm(&name, SCENARIO_TIMEOUT + WATCHDOG_GRACE);
     if tokio::time::timeout(SCENARIO_TIMEOUT, scenario)
         .await
         .is_err()
@@ -283,21 +324,84 @@ pub async fn within_time<F: std::future::Future<Output = ()>>(scenario: F) {
     }
 }
 
+/// How long after [`SCENARIO_TIMEOUT`] a [`Watchdog`] waits.
+pub const WATCHDOG_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Which database a scenario runs on.
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A scenario, borrowing its database.
+pub type Scenario<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
+
+/// Runs `scenario` on a fresh database of `backend`, in a runtime of its own
+/// (two workers, as the app's tests always had) that is shut down with a
+/// bound: `#[tokio::test]` drops its runtime, which waits without end for a
+/// worker that never returns. A worker still busy after [`STOP_TIMEOUT`] is a
+/// defect: its stack is printed and the test fails.
+pub fn run_on(backend: Backend, scenario: impl for<'a> FnOnce(&'a TestDb) -> Scenario<'a>) {
+    let name = std::thread::current()
+        .name()
+        .unwrap_or("a scenario")
+        .to_string();
+    let _watchdog = Watchdog::arm(&name, SCENARIO_TIMEOUT + WATCHDOG_GRACE + 3 * STOP_TIMEOUT);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("test runtime");
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        runtime.block_on(async {
+            let db = match backend {
+                Backend::Sqlite => TestDb::sqlite().await,
+                Backend::Postgres => TestDb::postgres().await,
+            };
+            if tokio::time::timeout(SCENARIO_TIMEOUT, scenario(&db))
+                .await
+                .is_err()
+            {
+                panic!("the scenario did not finish within {SCENARIO_TIMEOUT:?}");
+            }
+        })
+    }));
+    let stopping = std::time::Instant::now();
+    runtime.shutdown_timeout(STOP_TIMEOUT);
+    let stuck = stopping.elapsed() >= STOP_TIMEOUT;
+    if stuck {
+        eprintln!(
+            "{name}: a thread of its runtime was still busy {STOP_TIMEOUT:?} after the scenario ended; every thread's stack follows"
+        );
+        print_stacks();
+    }
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+    assert!(
+        !stuck,
+        "a runtime thread was still busy {STOP_TIMEOUT:?} after the scenario ended (stacks above)"
+    );
+}
+
 /// Runs one async test body against SQLite and against PostgreSQL.
 #[macro_export]
 macro_rules! on_both_databases {
     ($name:ident) => {
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                let db = $crate::common::TestDb::sqlite().await;
-                $crate::common::within_time(super::$name(&db)).await;
+            #[test]
+            fn on_sqlite() {
+                $crate::common::run_on($crate::common::Backend::Sqlite, |db| {
+                    Box::pin(super::$name(db))
+                });
             }
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                let db = $crate::common::TestDb::postgres().await;
-                $crate::common::within_time(super::$name(&db)).await;
+            #[test]
+            fn on_postgres() {
+                $crate::common::run_on($crate::common::Backend::Postgres, |db| {
+                    Box::pin(super::$name(db))
+                });
             }
         }
     };
