@@ -1,9 +1,9 @@
 //! Operations: `GET /metrics` behind its bearer token, and what the portal
 //! does while PostgreSQL refuses connections (every request answered 503 at
 //! once, `/healthz` 503, then recovery without a restart, nothing half-saved).
-mod common;
+use crate::common;
 
-use common::{TestApp, TestDb, WEBHOOK_SECRET, config_for};
+use crate::common::{TestApp, TestDb, WEBHOOK_SECRET, config_for};
 use quittance::server::payments::signature;
 use serde_json::json;
 use sqlx::{Connection, Executor, PgConnection, Row};
@@ -232,3 +232,28 @@ async fn database_outage(db: &TestDb) {
     assert_eq!(payments, 2);
     app.stop().await;
 }
+
+/// A pool busy serving pages is not a database that is down: with every
+/// pooled connection lent out, the health probe still reaches the database on
+/// a connection of its own, `/healthz` answers 200 and the pages are not
+/// refused (under load, the probe used to wait for a pooled connection past
+/// its bound, and the whole site answered 503 for a second).
+async fn a_pool_with_every_connection_lent_out_is_not_a_database_that_is_down(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let mut held = Vec::new();
+    while let Ok(Ok(conn)) =
+        tokio::time::timeout(Duration::from_millis(500), app.db.pool.acquire()).await
+    {
+        held.push(conn);
+    }
+    assert!(!held.is_empty(), "the pool lent its connections");
+    assert!(
+        app.db.is_healthy().await,
+        "the probe still reaches the database"
+    );
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    drop(held);
+    assert_eq!(app.get("/login").await.status(), 200);
+    app.stop().await;
+}
+on_both_databases!(a_pool_with_every_connection_lent_out_is_not_a_database_that_is_down);

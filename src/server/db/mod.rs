@@ -35,6 +35,20 @@ pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
     group: std::sync::Arc<group::Group>,
+    probe: std::sync::Arc<Probe>,
+}
+
+/// The health probe's own connection, apart from the pool (see [`Db::is_healthy`]).
+struct Probe {
+    url: String,
+    conn: tokio::sync::Mutex<Option<sqlx::AnyConnection>>,
+}
+
+impl std::fmt::Debug for Probe {
+    // The URL may carry a password: never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Probe")
+    }
 }
 
 /// Why the database could not be opened or migrated.
@@ -115,6 +129,10 @@ impl Db {
             pool,
             backend,
             group: Default::default(),
+            probe: std::sync::Arc::new(Probe {
+                url,
+                conn: Default::default(),
+            }),
         })
     }
 
@@ -189,13 +207,35 @@ impl Db {
         }
     }
 
-    /// Whether the database answers a trivial query within two seconds.
+    /// Whether the database answers a trivial query within two seconds, asked
+    /// on a connection of the probe's own: a pool busy serving pages is not a
+    /// database that is down (waiting for a pooled connection under load took
+    /// longer than the bound, and the whole site answered 503). A connection
+    /// that failed is dropped and the next probe opens a new one. A closed
+    /// pool (the app stopping) is down.
     pub async fn is_healthy(&self) -> bool {
-        let ping = sqlx::query("SELECT 1").execute(&self.pool);
-        matches!(
-            tokio::time::timeout(Duration::from_secs(2), ping).await,
-            Ok(Ok(_))
-        )
+        use sqlx::Connection;
+        if self.pool.is_closed() {
+            return false;
+        }
+        let mut conn = self.probe.conn.lock().await;
+        let ask = async {
+            if conn.is_none() {
+                *conn = Some(sqlx::AnyConnection::connect(&self.probe.url).await?);
+            }
+            match conn.as_mut() {
+                Some(c) => sqlx::query("SELECT 1").execute(c).await.map(|_| ()),
+                None => Err(sqlx::Error::PoolClosed),
+            }
+        };
+        let up = matches!(
+            tokio::time::timeout(Duration::from_secs(2), ask).await,
+            Ok(Ok(()))
+        );
+        if !up {
+            *conn = None;
+        }
+        up
     }
 }
 
