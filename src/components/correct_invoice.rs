@@ -20,14 +20,17 @@ pub type CorrectionResource = Resource<Result<CorrectionInfo, AppError>>;
 /// back with a new query string, which refetches both.
 pub fn correction_resource(
     id: impl Fn() -> i64 + Send + Sync + 'static,
-    page: Resource<Result<StaffInvoiceView, AppError>>,
+    page: ArcResource<Result<StaffInvoiceView, AppError>>,
 ) -> CorrectionResource {
     let search = use_location().search;
     Resource::new(
         move || (id(), search.get()),
-        move |(id, _)| async move {
-            page.await?;
-            invoice_correction(id).await
+        move |(id, _)| {
+            let page = page.clone();
+            async move {
+                page.await?;
+                invoice_correction(id).await
+            }
         },
     )
 }

@@ -60,11 +60,14 @@ pub type DisputeSectionResource = Resource<Result<DisputeSectionData, AppError>>
 pub fn dispute_section_resource(
     kind: &'static str,
     key: impl Fn() -> String + Send + Sync + 'static,
-    doc: Resource<Result<InvoiceDocument, AppError>>,
+    doc: ArcResource<Result<InvoiceDocument, AppError>>,
 ) -> DisputeSectionResource {
-    Resource::new(key, move |key| async move {
-        doc.await?;
-        invoice_disputes(kind.to_string(), key).await
+    Resource::new(key, move |key| {
+        let doc = doc.clone();
+        async move {
+            doc.await?;
+            invoice_disputes(kind.to_string(), key).await
+        }
     })
 }
 

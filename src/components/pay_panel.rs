@@ -37,11 +37,14 @@ pub type PayPanelResource = Resource<Result<PayPanelData, AppError>>;
 pub fn pay_panel_resource(
     kind: &'static str,
     key: impl Fn() -> String + Send + Sync + 'static,
-    doc: Resource<Result<InvoiceDocument, AppError>>,
+    doc: ArcResource<Result<InvoiceDocument, AppError>>,
 ) -> PayPanelResource {
-    Resource::new(key, move |key| async move {
-        doc.await?;
-        pay_panel(kind.to_string(), key).await
+    Resource::new(key, move |key| {
+        let doc = doc.clone();
+        async move {
+            doc.await?;
+            pay_panel(kind.to_string(), key).await
+        }
     })
 }
 

@@ -22,17 +22,20 @@ pub type StaffPaymentsResource = Resource<Result<Option<StaffPaymentsData>, AppE
 /// query string, which refetches both.
 pub fn staff_payments_resource(
     id: impl Fn() -> i64 + Send + Sync + 'static,
-    page: Resource<Result<StaffInvoiceView, AppError>>,
+    page: ArcResource<Result<StaffInvoiceView, AppError>>,
 ) -> StaffPaymentsResource {
     let search = use_location().search;
     Resource::new(
         move || (id(), search.get()),
-        move |(id, _)| async move {
-            let v = page.await?;
-            if v.draft || v.credit_note {
-                return Ok(None);
+        move |(id, _)| {
+            let page = page.clone();
+            async move {
+                let v = page.await?;
+                if v.draft || v.credit_note {
+                    return Ok(None);
+                }
+                staff_payments(id).await.map(Some)
             }
-            staff_payments(id).await.map(Some)
         },
     )
 }

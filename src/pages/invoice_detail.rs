@@ -19,9 +19,10 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let number = move || params.with(|p| p.get("number")).unwrap_or_default();
     // Every resource of the page starts here, never under the Suspense
     // (leptos-rs/leptos#4866); the panels follow the document.
-    let doc = Resource::new(number, invoice_detail);
-    let panel = pay_panel_resource("invoice", number, doc);
-    let disputes = dispute_section_resource("invoice", number, doc);
+    let loading = ArcResource::new(number, invoice_detail);
+    let doc = Resource::from(loading.clone());
+    let panel = pay_panel_resource("invoice", number, loading.clone());
+    let disputes = dispute_section_resource("invoice", number, loading);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match doc.await {

@@ -21,9 +21,10 @@ pub fn PayPage() -> impl IntoView {
     let token = move || params.with(|p| p.get("token")).unwrap_or_default();
     // Every resource of the page starts here, never under the Suspense
     // (leptos-rs/leptos#4866); the panels follow the document.
-    let doc = Resource::new(token, pay_link_invoice);
-    let panel = pay_panel_resource("link", token, doc);
-    let disputes = dispute_section_resource("link", token, doc);
+    let loading = ArcResource::new(token, pay_link_invoice);
+    let doc = Resource::from(loading.clone());
+    let panel = pay_panel_resource("link", token, loading.clone());
+    let disputes = dispute_section_resource("link", token, loading);
     view! {
         // The token is a secret: keep it out of other sites' logs. Not
         // "no-referrer": with it, browsers send `Origin: null` on this page's

@@ -16,8 +16,9 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn StaffPage() -> impl IntoView {
     // Both resources start here, never under the Suspense (leptos-rs/leptos#4866).
-    let home = Resource::new(|| (), |_| get_staff_home());
-    let waiting = waiting_resource(home);
+    let loading = ArcResource::new(|| (), |_| get_staff_home());
+    let home = Resource::from(loading.clone());
+    let waiting = waiting_resource(loading);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move { match home.await {

@@ -145,12 +145,15 @@ pub type WaitingResource = Resource<Result<usize, AppError>>;
 /// Starts counting the disputes that wait for staff once the staff home
 /// `home` has loaded (a refusal decides the page). Call it at the top of the
 /// route component, never under a `<Suspense>` (leptos-rs/leptos#4866).
-pub fn waiting_resource(home: Resource<Result<StaffHome, AppError>>) -> WaitingResource {
+pub fn waiting_resource(home: ArcResource<Result<StaffHome, AppError>>) -> WaitingResource {
     Resource::new(
         || (),
-        move |_| async move {
-            home.await?;
-            crate::api::staff_disputes::disputes_waiting().await
+        move |_| {
+            let home = home.clone();
+            async move {
+                home.await?;
+                crate::api::staff_disputes::disputes_waiting().await
+            }
         },
     )
 }

@@ -27,9 +27,10 @@ pub fn StaffInvoicePage() -> impl IntoView {
     // Every resource of the page starts here, never under the Suspense
     // (leptos-rs/leptos#4866); the panels only read theirs.
     let search = use_location().search;
-    let view_res = Resource::new(move || (id(), search.get()), |(id, _)| staff_invoice(id));
-    let correction = correction_resource(id, view_res);
-    let payments = staff_payments_resource(id, view_res);
+    let loading = ArcResource::new(move || (id(), search.get()), |(id, _)| staff_invoice(id));
+    let view_res = Resource::from(loading.clone());
+    let correction = correction_resource(id, loading.clone());
+    let payments = staff_payments_resource(id, loading);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match view_res.await {

@@ -16,12 +16,16 @@ pub fn StaffSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     // Both resources start here, never under the Suspense
     // (leptos-rs/leptos#4866); the logo follows the form's answer.
-    let form = Resource::new(|| (), |_| get_settings());
+    let form_loading = ArcResource::new(|| (), |_| get_settings());
+    let form = Resource::from(form_loading.clone());
     let logo = Resource::new(
         || (),
-        move |_| async move {
-            form.await?;
-            settings_logo().await
+        move |_| {
+            let form = form_loading.clone();
+            async move {
+                form.await?;
+                settings_logo().await
+            }
         },
     );
     view! {
