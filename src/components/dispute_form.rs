@@ -63,7 +63,10 @@ pub fn dispute_section_resource(
     doc: Resource<Result<InvoiceDocument, AppError>>,
 ) -> DisputeSectionResource {
     Resource::new(key, move |key| async move {
-        doc.await?;
+        // A credit note is neither paid nor disputed.
+        if doc.await?.kind == crate::model::document::DocKind::CreditNote {
+            return Err(AppError::NotFound);
+        }
         invoice_disputes(kind.to_string(), key).await
     })
 }

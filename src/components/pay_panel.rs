@@ -40,7 +40,10 @@ pub fn pay_panel_resource(
     doc: Resource<Result<InvoiceDocument, AppError>>,
 ) -> PayPanelResource {
     Resource::new(key, move |key| async move {
-        doc.await?;
+        // A credit note is neither paid nor disputed.
+        if doc.await?.kind == crate::model::document::DocKind::CreditNote {
+            return Err(AppError::NotFound);
+        }
         pay_panel(kind.to_string(), key).await
     })
 }
