@@ -574,9 +574,15 @@ async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_with
     let id = disputes::open(&app.db, Viewer::PayLink(inv.id), &opening(inv.id), now_ts())
         .await
         .expect("opened from the pay link");
-    disputes::reply(&app.db, id, staff, "Nous verifions le devis signe.", now_ts())
-        .await
-        .expect("reply");
+    disputes::reply(
+        &app.db,
+        id,
+        staff,
+        "Nous verifions le devis signe.",
+        now_ts(),
+    )
+    .await
+    .expect("reply");
     let sink = SmtpSink::start();
     let smtp = smtp(&sink.url());
     assert_eq!(drain_once(&app.db, &smtp).await.expect("drain"), 1);
@@ -584,7 +590,12 @@ async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_with
     assert_eq!(reply.to, vec!["billing@client.test".to_string()]);
     let thread = path_from(&reply.text, "/pay/");
     let token = token_after(&thread, "/pay/");
-    assert_eq!(thread, format!("/pay/{token}/disputes/{id}"), "{}", reply.text);
+    assert_eq!(
+        thread,
+        format!("/pay/{token}/disputes/{id}"),
+        "{}",
+        reply.text
+    );
     assert!(
         reply.html.as_deref().unwrap_or_default().contains(&thread),
         "the HTML body has the same link"
@@ -598,7 +609,9 @@ async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_with
     // The link the customer first had still works: the email's is another one.
     assert_ne!(token, inv.pay_token);
     assert_eq!(
-        pay_links::resolve(&app.db, &inv.pay_token, 30).await.expect("first link"),
+        pay_links::resolve(&app.db, &inv.pay_token, 30)
+            .await
+            .expect("first link"),
         inv.id
     );
 
@@ -623,7 +636,11 @@ async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_with
     let download = path_from(&resolved.text, "/pay/");
     let token = token_after(&download, "/pay/");
     assert_eq!(download, format!("/pay/{token}/credit-notes/{number}/pdf"));
-    let file = stranger().get(app.url(&download)).send().await.expect("get");
+    let file = stranger()
+        .get(app.url(&download))
+        .send()
+        .await
+        .expect("get");
     assert_eq!(file.status(), 200);
     assert!(file.bytes().await.expect("pdf").starts_with(b"%PDF"));
     let thread = format!("/pay/{token}/disputes/{id}");
@@ -656,10 +673,17 @@ async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_with
         .await
         .expect("reply");
     let revoked = common::issued_invoice(&app.db, customer, "70.00").await;
-    let from_link = disputes::open(&app.db, Viewer::PayLink(revoked.id), &opening(revoked.id), now_ts())
+    let from_link = disputes::open(
+        &app.db,
+        Viewer::PayLink(revoked.id),
+        &opening(revoked.id),
+        now_ts(),
+    )
+    .await
+    .expect("opened from the pay link");
+    pay_links::revoke(&app.db, revoked.id)
         .await
-        .expect("opened from the pay link");
-    pay_links::revoke(&app.db, revoked.id).await.expect("revoke");
+        .expect("revoke");
     disputes::reply(&app.db, from_link, staff, "Bien recu.", now_ts())
         .await
         .expect("reply");
@@ -667,7 +691,11 @@ async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_with
     let got = sink.wait_for(4).await;
     for (m, dispute) in got[2..].iter().zip([by_contact, from_link]) {
         assert!(!m.text.contains("/pay/"), "{}", m.text);
-        assert!(m.text.contains(&format!("/disputes/{dispute}")), "{}", m.text);
+        assert!(
+            m.text.contains(&format!("/disputes/{dispute}")),
+            "{}",
+            m.text
+        );
     }
     app.stop().await;
 }

@@ -697,7 +697,9 @@ async fn a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can(d
     app.login("client@demo.test", "client-demo-1").await;
     let (status, list) = body(&app, "/invoices").await;
     assert_eq!(status, 200);
-    let row = list.find(&format!("href=\"/invoices/{}\"", inv.number)).expect("invoice listed");
+    let row = list
+        .find(&format!("href=\"/invoices/{}\"", inv.number))
+        .expect("invoice listed");
     let note = list.find(&page_link).expect("credit note listed");
     assert!(note > row, "the credit note comes under its invoice");
     assert!(list.contains(&pdf_link), "with its PDF");
@@ -707,12 +709,18 @@ async fn a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can(d
     assert!(page.contains(&page_link) && page.contains(&pdf_link));
     let (status, note_page) = body(&app, &format!("/invoices/{av}")).await;
     assert_eq!(status, 200);
-    assert!(note_page.contains(&inv.number), "the credit note names its invoice");
+    assert!(
+        note_page.contains(&inv.number),
+        "the credit note names its invoice"
+    );
     let pdf = app.get(&format!("/invoices/{av}/pdf")).await;
     assert_eq!(pdf.status(), 200);
     assert!(pdf.bytes().await.expect("pdf").starts_with(b"%PDF"));
     let (_, other_page) = body(&app, &format!("/invoices/{}", other.number)).await;
-    assert!(!other_page.contains(&av), "only under the invoice it corrects");
+    assert!(
+        !other_page.contains(&av),
+        "only under the invoice it corrects"
+    );
 
     // The pay link of the invoice lists it and downloads it without an account.
     let on_link = format!("/pay/{}/credit-notes/{av}/pdf", inv.pay_token);
@@ -724,7 +732,9 @@ async fn a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can(d
     let file = anonymous_get(&app, &on_link).await;
     assert_eq!(file.status(), 200);
     assert_eq!(
-        file.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        file.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/pdf")
     );
     assert!(file.bytes().await.expect("pdf").starts_with(b"%PDF"));
@@ -742,9 +752,16 @@ async fn a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can(d
     assert_eq!(app.get(&format!("/invoices/{av}")).await.status(), 404);
     assert_eq!(app.get(&format!("/invoices/{av}/pdf")).await.status(), 404);
     let (_, their_list) = body(&app, "/invoices").await;
-    assert!(!their_list.contains(&av), "never in another customer's list");
+    assert!(
+        !their_list.contains(&av),
+        "never in another customer's list"
+    );
     pay_links::revoke(&app.db, inv.id).await.expect("revoke");
-    assert_eq!(anonymous_get(&app, &on_link).await.status(), 404, "revoked with its link");
+    assert_eq!(
+        anonymous_get(&app, &on_link).await.status(),
+        404,
+        "revoked with its link"
+    );
     app.stop().await;
 }
 on_both_databases!(a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can);

@@ -2,11 +2,11 @@
 use crate::api::invoices::invoice_detail;
 use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
-use crate::model::document::DocKind;
 use crate::components::errors::error_text;
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::document::DocKind;
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;

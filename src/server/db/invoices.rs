@@ -425,7 +425,9 @@ pub async fn credit_notes_of(
             Ok(CreditNoteRow {
                 corrects_invoice_id: r.try_get("corrects_invoice_id")?,
                 number: r.try_get("number")?,
-                issue_date: r.try_get::<Option<String>, _>("issue_date")?.unwrap_or_default(),
+                issue_date: r
+                    .try_get::<Option<String>, _>("issue_date")?
+                    .unwrap_or_default(),
                 total_ttc: r.try_get("total_ttc")?,
                 currency: r.try_get("currency")?,
             })

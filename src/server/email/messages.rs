@@ -319,7 +319,6 @@ pub fn reset_mail(lang: Lang, company: &str, display_name: &str, link: &str) -> 
             vec![td_string!(l, mail_reset_ignore).to_string()],
             signature(lang, company),
         ],
-        links: Vec::new(),
     }
     .into_mail(
         td_string!(l, mail_reset_subject, company = company).to_string(),
@@ -665,12 +664,17 @@ mod tests {
             },
         });
         assert!(
-            m.text
-                .contains(&format!("Download credit note AV-2026-000001 (PDF, also attached to this message):\n{pdf}")),
+            m.text.contains(&format!(
+                "Download credit note AV-2026-000001 (PDF, also attached to this message):\n{pdf}"
+            )),
             "{}",
             m.text
         );
-        assert!(m.html.contains(&format!("<a href=\"{pdf}\">")), "{}", m.html);
+        assert!(
+            m.html.contains(&format!("<a href=\"{pdf}\">")),
+            "{}",
+            m.html
+        );
         assert!(m.text.contains("no account needed:\n"), "{}", m.text);
         assert!(m.html.contains(&format!("href=\"{thread}\"")), "{}", m.html);
         assert_eq!(

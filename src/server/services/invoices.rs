@@ -66,7 +66,8 @@ pub async fn customer_invoices(
     // The credit notes of the page's invoices, listed under each of them.
     let ids: Vec<i64> = shown.iter().map(|r| r.id).collect();
     let mut conn = pool.acquire().await?;
-    let mut notes = crate::server::db::invoices::credit_notes_of(&mut conn, customer_id, &ids).await?;
+    let mut notes =
+        crate::server::db::invoices::credit_notes_of(&mut conn, customer_id, &ids).await?;
     drop(conn);
     let rows = shown
         .into_iter()
