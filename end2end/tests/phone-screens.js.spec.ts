@@ -103,27 +103,48 @@ test('every tap target on the customer pages is at least 44 x 44 px on a phone',
   await new LoginPage(page).signIn('client@demo.test', 'client-demo-1');
   await expect(page).toHaveURL(/\/invoices$/);
   await record(page, '/invoices');
+  await page.screenshot({ path: 'test-results/screens/invoices-phone.png', fullPage: true });
+  const row = await page.getByTestId('invoice-credit-notes').first().boundingBox();
+  if (row) {
+    const clip = { x: 0, y: Math.max(0, row.y - 260), width: 360, height: row.height + 280 };
+    await page.screenshot({ path: 'test-results/screens/invoices-credit-note-row-phone.png', fullPage: true, clip });
+  }
   const invoices = await hrefs(page, 'invoice-link');
   const menu = page.getByTestId('menu-button');
   if (await menu.isVisible()) {
     await menu.click();
     await expect(page.getByTestId('logout')).toBeVisible();
     await record(page, '/invoices (menu open)');
+    await page.screenshot({ path: 'test-results/screens/menu-open-phone.png' });
     await page.keyboard.press('Escape');
   }
   await check(page, '/invoices?status=paid');
   invoices.push(...(await hrefs(page, 'invoice-link')));
   const creditNotes: string[] = [];
   const receipts: string[] = [];
+  let shown = false;
   for (const invoice of [...new Set(invoices)]) {
     await check(page, invoice);
-    creditNotes.push(...(await hrefs(page, 'credit-note-page')));
+    const notes = await hrefs(page, 'credit-note-page');
+    if (notes.length && !shown) {
+      await page.screenshot({ path: 'test-results/screens/invoice-with-credit-note-phone.png', fullPage: true });
+      const box = await page.getByTestId('credit-notes').boundingBox();
+      const clip = { x: 0, y: Math.max(0, box!.y - 120), width: 360, height: box!.height + 160 };
+      await page.screenshot({ path: 'test-results/screens/invoice-credit-notes-phone.png', fullPage: true, clip });
+      shown = true;
+    }
+    creditNotes.push(...notes);
     receipts.push(...(await hrefs(page, 'receipt-link')));
   }
   for (const note of [...new Set(creditNotes)].slice(0, 2)) await check(page, note);
   for (const receipt of receipts.slice(0, 2)) await check(page, receipt);
   await check(page, '/disputes');
-  for (const thread of await hrefs(page, 'my-dispute-link')) await check(page, thread);
+  for (const thread of await hrefs(page, 'my-dispute-link')) {
+    await check(page, thread);
+    if (await page.getByTestId('resolution-credit-note-link').count()) {
+      await page.screenshot({ path: 'test-results/screens/dispute-credit-note-phone.png', fullPage: true });
+    }
+  }
   await check(page, '/invoices/F-0000-000000');
 
   console.log(`tap targets: ${seen.small.length} of ${seen.targets} under ${MIN} px, on ${seen.pages} pages`);
@@ -138,6 +159,8 @@ async function firstScreen(page: Page, name: string) {
   await page.evaluate(() => window.scrollTo(0, 0));
   const header = await page.locator('.site-header').boundingBox();
   expect(header!.height, 'the header is one row').toBeLessThanOrEqual(64);
+  // Signed in, the account's links wait behind the header's menu button.
+  if (await page.getByTestId('menu-button').count()) await expect(page.getByTestId('logout')).toBeHidden();
   const pay = await page.getByTestId('pay-button').boundingBox();
   expect(pay, 'a pay button').not.toBeNull();
   expect(pay!.y + pay!.height, 'the pay button is on the first screen').toBeLessThanOrEqual(740);

@@ -193,8 +193,11 @@ pub fn DocSummary(doc: InvoiceDocument) -> impl IntoView {
                 {t!(i18n, pay_amount_due)} " " <strong data-testid="amount-due">{due}</strong>
             </p>
             <p class="summary-due">
-                <span data-testid="summary-due">{when}</span> " "
-                <span class=format!("badge badge-{}", doc.status.css())>{status_label(doc.status)}</span>
+                <span data-testid="summary-due">{when}</span>
+                // "Open" and "overdue" are what the line above says already.
+                {(!matches!(doc.status, DisplayStatus::Open | DisplayStatus::Overdue)).then(|| view! {
+                    " " <span class=format!("badge badge-{}", doc.status.css())>{status_label(doc.status)}</span>
+                })}
             </p>
         </section>
     }
