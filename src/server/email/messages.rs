@@ -251,12 +251,12 @@ pub fn receipt_mail(lang: Lang, r: &crate::model::payment::Receipt, link: &str) 
 
 /// The file name of an invoice's PDF: `facture-F-2026-000042.pdf`.
 pub fn invoice_file_name(lang: Lang, number: &str) -> String {
-    file_name(&td_string!(locale(lang), mail_invoice_file), number)
+    file_name(td_string!(locale(lang), mail_invoice_file), number)
 }
 
 /// The file name of a credit note's PDF: `avoir-AV-2026-000001.pdf`.
 pub fn credit_note_file_name(lang: Lang, number: &str) -> String {
-    file_name(&td_string!(locale(lang), mail_credit_note_file), number)
+    file_name(td_string!(locale(lang), mail_credit_note_file), number)
 }
 
 fn file_name(prefix: &str, number: &str) -> String {
