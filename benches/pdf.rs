@@ -98,6 +98,7 @@ fn invoice() -> Option<InvoiceDocument> {
         corrects_number: None,
         pay_url: Some("https://pay.example.test/i/F-2026-0042".to_owned()),
         logo_url: None,
+        credit_notes: vec![],
     })
 }
 

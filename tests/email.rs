@@ -527,3 +527,178 @@ async fn the_account_pages_render_under_concurrent_requests(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(the_account_pages_render_under_concurrent_requests);
+
+/// The path of the first link in `text` that starts with `marker`
+/// (`/pay/…`), without the origin.
+fn path_from(text: &str, marker: &str) -> String {
+    let start = text.find(marker).expect("link in the message");
+    text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+        .collect()
+}
+
+/// A browser that never signed in.
+fn stranger() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(common::REQUEST_TIMEOUT)
+        .build()
+        .expect("client")
+}
+
+async fn a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_without_an_account(
+    db: &TestDb,
+) {
+    use quittance::model::dispute::DisputeReason;
+    use quittance::model::role::Role;
+    use quittance::model::vat::VatRate;
+    use quittance::server::db::users;
+    use quittance::server::services::disputes::{self, OpenDispute, Resolution, Viewer};
+    let mut config = common::config_for(&db.url);
+    config.email.worker_enabled = false;
+    let app = TestApp::start_configured(false, std::sync::Arc::default(), config).await;
+    let customer = common::company_and_customer(&app.db, "billing@client.test").await;
+    let agent = users::insert(&app.db.pool, "agent@t.test", "x", Role::Agent, None, "Alex")
+        .await
+        .expect("agent");
+    let staff = Viewer::Staff(agent);
+    let inv = common::issued_invoice(&app.db, customer, "100.00").await;
+    let opening = |invoice_id| OpenDispute {
+        invoice_id,
+        reason: DisputeReason::WrongAmount,
+        disputed_amount: Some(2_400),
+        lines: vec![],
+        message: "La remise du devis manque.".into(),
+    };
+    let id = disputes::open(&app.db, Viewer::PayLink(inv.id), &opening(inv.id), now_ts())
+        .await
+        .expect("opened from the pay link");
+    disputes::reply(
+        &app.db,
+        id,
+        staff,
+        "Nous verifions le devis signe.",
+        now_ts(),
+    )
+    .await
+    .expect("reply");
+    let sink = SmtpSink::start();
+    let smtp = smtp(&sink.url());
+    assert_eq!(drain_once(&app.db, &smtp).await.expect("drain"), 1);
+    let reply = sink.wait_for(1).await[0].clone();
+    assert_eq!(reply.to, vec!["billing@client.test".to_string()]);
+    let thread = path_from(&reply.text, "/pay/");
+    let token = token_after(&thread, "/pay/");
+    assert_eq!(
+        thread,
+        format!("/pay/{token}/disputes/{id}"),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.html.as_deref().unwrap_or_default().contains(&thread),
+        "the HTML body has the same link"
+    );
+    // Fetched by someone who never signed in, the link opens the thread.
+    let page = stranger().get(app.url(&thread)).send().await.expect("get");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("body");
+    assert!(html.contains("data-testid=\"dispute-thread\""), "{html}");
+    assert!(html.contains("Nous verifions le devis signe."), "{html}");
+    // The link the customer first had still works: the email's is another one.
+    assert_ne!(token, inv.pay_token);
+    assert_eq!(
+        pay_links::resolve(&app.db, &inv.pay_token, 30)
+            .await
+            .expect("first link"),
+        inv.id
+    );
+
+    // The resolution: the credit note as a PDF attachment, and a link to it
+    // that needs no account either.
+    let partial = Resolution::CreditNotePartial {
+        amount_ht: 2_000,
+        vat_rate: VatRate::Standard20,
+        explanation: "Remise appliquee.".into(),
+    };
+    let done = disputes::resolve(&app.db, id, staff, &partial, today(), now_ts())
+        .await
+        .expect("resolved");
+    let number = done.credit_note_number.expect("credit note");
+    assert_eq!(drain_once(&app.db, &smtp).await.expect("drain"), 1);
+    let resolved = sink.wait_for(2).await[1].clone();
+    assert_eq!(resolved.attachments.len(), 1, "{resolved:?}");
+    let pdf = &resolved.attachments[0];
+    assert_eq!(pdf.name, format!("avoir-{number}.pdf"));
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert!(pdf.head.starts_with("%PDF-") && pdf.size > 1000, "{pdf:?}");
+    let download = path_from(&resolved.text, "/pay/");
+    let token = token_after(&download, "/pay/");
+    assert_eq!(download, format!("/pay/{token}/credit-notes/{number}/pdf"));
+    let file = stranger()
+        .get(app.url(&download))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(file.status(), 200);
+    assert!(file.bytes().await.expect("pdf").starts_with(b"%PDF"));
+    let thread = format!("/pay/{token}/disputes/{id}");
+    assert!(resolved.text.contains(&thread), "{}", resolved.text);
+    let page = stranger().get(app.url(&thread)).send().await.expect("get");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.expect("body").contains(&download));
+
+    // A dispute a signed-in contact opened links to the portal; so does one
+    // whose invoice's pay links staff revoked.
+    let contact = users::insert(
+        &app.db.pool,
+        "contact@client.test",
+        "x",
+        Role::Customer,
+        Some(customer),
+        "Camille",
+    )
+    .await
+    .expect("contact");
+    let signed_in = Viewer::Customer {
+        customer_id: customer,
+        user_id: contact,
+    };
+    let other = common::issued_invoice(&app.db, customer, "50.00").await;
+    let by_contact = disputes::open(&app.db, signed_in, &opening(other.id), now_ts())
+        .await
+        .expect("opened signed in");
+    disputes::reply(&app.db, by_contact, staff, "Bien recu.", now_ts())
+        .await
+        .expect("reply");
+    let revoked = common::issued_invoice(&app.db, customer, "70.00").await;
+    let from_link = disputes::open(
+        &app.db,
+        Viewer::PayLink(revoked.id),
+        &opening(revoked.id),
+        now_ts(),
+    )
+    .await
+    .expect("opened from the pay link");
+    pay_links::revoke(&app.db, revoked.id)
+        .await
+        .expect("revoke");
+    disputes::reply(&app.db, from_link, staff, "Bien recu.", now_ts())
+        .await
+        .expect("reply");
+    assert_eq!(drain_once(&app.db, &smtp).await.expect("drain"), 2);
+    let got = sink.wait_for(4).await;
+    for (m, dispute) in got[2..].iter().zip([by_contact, from_link]) {
+        assert!(!m.text.contains("/pay/"), "{}", m.text);
+        assert!(
+            m.text.contains(&format!("/disputes/{dispute}")),
+            "{}",
+            m.text
+        );
+    }
+    app.stop().await;
+}
+on_both_databases!(
+    a_dispute_opened_from_a_pay_link_is_mailed_with_links_that_open_it_without_an_account
+);

@@ -648,3 +648,120 @@ async fn a_draft_is_edited_in_place_until_it_is_issued(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(a_draft_is_edited_in_place_until_it_is_issued);
+
+async fn customer_id_of(app: &TestApp, email: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM customers WHERE billing_email = $1")
+        .bind(email)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("customer")
+}
+
+async fn body(app: &TestApp, path: &str) -> (u16, String) {
+    let res = app.get(path).await;
+    let status = res.status().as_u16();
+    (status, res.text().await.expect("body"))
+}
+
+/// Someone who never signed in, with nothing but a link.
+async fn anonymous_get(app: &TestApp, path: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(common::REQUEST_TIMEOUT)
+        .build()
+        .expect("client")
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("get")
+}
+
+async fn a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    let customer = customer_id_of(&app, "client@demo.test").await;
+    let inv = common::issued_invoice(&app.db, customer, "100.00").await;
+    let other = common::issued_invoice(&app.db, customer, "80.00").await;
+    let gesture = CreditRequest::Partial {
+        amount_ht: 2_000,
+        vat_rate: VatRate::Standard20,
+        description: "Geste commercial".into(),
+    };
+    let av = invoicing::credit(&app.db, inv.id, &gesture, today(), None)
+        .await
+        .expect("credit")
+        .number;
+    let page_link = format!("href=\"/invoices/{av}\"");
+    let pdf_link = format!("href=\"/invoices/{av}/pdf\"");
+
+    // Signed in: listed under its invoice on /invoices, and on the invoice's page.
+    app.login("client@demo.test", "client-demo-1").await;
+    let (status, list) = body(&app, "/invoices").await;
+    assert_eq!(status, 200);
+    let row = list
+        .find(&format!("href=\"/invoices/{}\"", inv.number))
+        .expect("invoice listed");
+    let note = list.find(&page_link).expect("credit note listed");
+    assert!(note > row, "the credit note comes under its invoice");
+    assert!(list.contains(&pdf_link), "with its PDF");
+    let (status, page) = body(&app, &format!("/invoices/{}", inv.number)).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("data-testid=\"credit-notes\""), "{page}");
+    assert!(page.contains(&page_link) && page.contains(&pdf_link));
+    let (status, note_page) = body(&app, &format!("/invoices/{av}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        note_page.contains(&inv.number),
+        "the credit note names its invoice"
+    );
+    let pdf = app.get(&format!("/invoices/{av}/pdf")).await;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.expect("pdf").starts_with(b"%PDF"));
+    let (_, other_page) = body(&app, &format!("/invoices/{}", other.number)).await;
+    assert!(
+        !other_page.contains(&av),
+        "only under the invoice it corrects"
+    );
+
+    // The pay link of the invoice lists it and downloads it without an account.
+    let on_link = format!("/pay/{}/credit-notes/{av}/pdf", inv.pay_token);
+    let pay = anonymous_get(&app, &format!("/pay/{}", inv.pay_token)).await;
+    assert_eq!(pay.status(), 200);
+    let pay = pay.text().await.expect("body");
+    assert!(pay.contains(&format!("href=\"{on_link}\"")), "{pay}");
+    assert!(!pay.contains(&pdf_link), "no link that needs an account");
+    let file = anonymous_get(&app, &on_link).await;
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    assert!(file.bytes().await.expect("pdf").starts_with(b"%PDF"));
+
+    // Another pay link, another document through the link, another customer: 404.
+    let elsewhere = format!("/pay/{}/credit-notes/{av}/pdf", other.pay_token);
+    assert_eq!(anonymous_get(&app, &elsewhere).await.status(), 404);
+    let invoice_as_note = format!("/pay/{}/credit-notes/{}/pdf", inv.pay_token, inv.number);
+    assert_eq!(anonymous_get(&app, &invoice_as_note).await.status(), 404);
+    let theirs = customer_id_of(&app, "client2@demo.test").await;
+    let their_invoice = common::issued_invoice(&app.db, theirs, "60.00").await;
+    let crossed = format!("/pay/{}/credit-notes/{av}/pdf", their_invoice.pay_token);
+    assert_eq!(anonymous_get(&app, &crossed).await.status(), 404);
+    app.login("client2@demo.test", "client-demo-2").await;
+    assert_eq!(app.get(&format!("/invoices/{av}")).await.status(), 404);
+    assert_eq!(app.get(&format!("/invoices/{av}/pdf")).await.status(), 404);
+    let (_, their_list) = body(&app, "/invoices").await;
+    assert!(
+        !their_list.contains(&av),
+        "never in another customer's list"
+    );
+    pay_links::revoke(&app.db, inv.id).await.expect("revoke");
+    assert_eq!(
+        anonymous_get(&app, &on_link).await.status(),
+        404,
+        "revoked with its link"
+    );
+    app.stop().await;
+}
+on_both_databases!(a_customer_finds_and_downloads_their_credit_notes_and_nobody_else_can);

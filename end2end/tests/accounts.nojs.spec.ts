@@ -1,5 +1,5 @@
 import { test, expect, type Browser } from '@playwright/test';
-import { AccountLinkPage, ForgotPasswordPage, InvoicesPage, LoginPage, expectNoHorizontalScroll } from './pages';
+import { AccountLinkPage, ForgotPasswordPage, InvoicesPage, LoginPage, expectNoHorizontalScroll, logOut } from './pages';
 import { linkFromEmail } from './mailbox';
 
 /** Staff (another browser, also without JavaScript) invite `email` as a contact of Atelier Dubois. */
@@ -66,7 +66,7 @@ test('without JavaScript the reset link from the email sets a new password that 
   const email = uniqueEmail('reset');
   await staffInvite(browser, email);
   await acceptInvitation(page, email, 'the-first-password-1');
-  await page.getByTestId('logout').click();
+  await logOut(page);
   await expect(page).toHaveURL(/\/login$/);
 
   const forgot = new ForgotPasswordPage(page);
@@ -80,7 +80,7 @@ test('without JavaScript the reset link from the email sets a new password that 
   await page.screenshot({ path: 'test-results/screens/reset-password-nojs.png', fullPage: true });
   await form.setPassword('the-second-password-2', 'reset-submit');
   await expect(page).toHaveURL(/\/invoices$/);
-  await page.getByTestId('logout').click();
+  await logOut(page);
 
   const login = new LoginPage(page);
   await login.open();

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { LoginPage, InvoicesPage, waitForHydration, expectNoHorizontalScroll } from './pages';
+import { LoginPage, InvoicesPage, waitForHydration, expectNoHorizontalScroll, logOut } from './pages';
 
 test('a customer logs in on a phone and sees their invoices', async ({ page }) => {
   const login = new LoginPage(page);
@@ -80,7 +80,7 @@ test('staff log in and reach the staff area, then log out', async ({ page }) => 
   await expect(page).toHaveURL(/\/staff$/);
   await expect(page.getByTestId('staff-home')).toBeVisible();
   await page.screenshot({ path: 'test-results/screens/staff-phone.png', fullPage: true });
-  await page.getByTestId('logout').click();
+  await logOut(page);
   await expect(page).toHaveURL(/\/login$/);
   await page.goto('/staff');
   await expect(page).toHaveURL(/\/login/);

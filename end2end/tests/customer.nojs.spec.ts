@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoginPage, InvoicesPage, expectNoHorizontalScroll } from './pages';
+import { LoginPage, InvoicesPage, expectNoHorizontalScroll, logOut } from './pages';
 
 test('without JavaScript a customer logs in with a plain form post', async ({ page }) => {
   const login = new LoginPage(page);
@@ -43,7 +43,7 @@ test('without JavaScript the language switch and logout work', async ({ page }) 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
   await new LoginPage(page).signIn('client2@demo.test', 'client-demo-2');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My invoices');
-  await page.getByTestId('logout').click();
+  await logOut(page);
   await expect(page).toHaveURL(/\/login$/);
 });
 

@@ -152,6 +152,13 @@ export async function waitForHydration(page: Page) {
   }
 }
 
+/** Signs out from the header; on a phone the link is in the "Menu" popover. */
+export async function logOut(page: Page) {
+  const menu = page.getByTestId('menu-button');
+  if (await menu.isVisible()) await menu.click();
+  await page.getByTestId('logout').click();
+}
+
 /** Fails if the page is wider than its viewport (horizontal scrolling). */
 export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -65,7 +65,10 @@ pub fn dispute_section_resource(
     Resource::new(key, move |key| {
         let doc = doc.clone();
         async move {
-            doc.await?;
+            // A credit note is neither paid nor disputed.
+            if doc.await?.kind == crate::model::document::DocKind::CreditNote {
+                return Err(AppError::NotFound);
+            }
             invoice_disputes(kind.to_string(), key).await
         }
     })

@@ -11,6 +11,7 @@ use crate::components::dispute_labels::{
     StatusBadge, file_size, format_instant, iso_instant, reason_label, refusal_text,
     resolution_label,
 };
+use crate::components::document::CreditNoteLinks;
 use crate::components::errors::{done_in_query, refusal_in_query};
 use crate::error::Done;
 use crate::i18n::*;
@@ -59,7 +60,7 @@ pub fn DisputeThreadView(page: ThreadPage, place: ThreadPlace) -> impl IntoView 
             {view! { <Facts header=header.clone() lines=page.lines.clone() invoice_href=place.invoice_href.clone() /> }.into_any()}
             <h2>{t!(i18n, dispute_messages_title)}</h2>
             {view! { <Messages messages=page.thread.messages.clone() company=page.company.clone() base=place.base.clone() /> }.into_any()}
-            {page.thread.resolution.clone().map(|r| view! { <Resolution r currency=header.currency.clone() id=header.id /> }.into_any())}
+            {page.thread.resolution.clone().map(|r| view! { <Resolution r currency=header.currency.clone() id=header.id place=place.clone() /> }.into_any())}
             {(!closed).then(|| view! { <ReplyForm action=format!("{}/reply", place.base) /> }.into_any())}
             {closed.then(|| view! { <p class="muted" data-testid="dispute-closed">{t!(i18n, dispute_closed_note)}</p> })}
             {reopen_until.map(|until| view! { <Reopen place=place.clone() id=header.id until /> }.into_any())}
@@ -167,8 +168,29 @@ fn Message(m: ThreadMessage, company: String, base: String) -> impl IntoView {
     }
 }
 
+/// How this reader opens a credit note: its page when signed in, its PDF
+/// through the pay link otherwise.
+fn credit_note_link(place: &ThreadPlace, number: &str) -> (String, String) {
+    let i18n = use_i18n();
+    let links = if place.kind == "link" {
+        CreditNoteLinks::PayLink(place.key.clone())
+    } else {
+        CreditNoteLinks::Account
+    };
+    match links.page(number) {
+        Some(page) => (
+            page,
+            t_string!(i18n, dispute_credit_note_open, number = number).to_string(),
+        ),
+        None => (
+            links.pdf(number),
+            t_string!(i18n, dispute_credit_note_pdf, number = number).to_string(),
+        ),
+    }
+}
+
 #[component]
-fn Resolution(r: ResolutionView, currency: String, id: i64) -> impl IntoView {
+fn Resolution(r: ResolutionView, currency: String, id: i64, place: ThreadPlace) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let date = format_instant_date(r.resolved_at, lang);
@@ -181,8 +203,13 @@ fn Resolution(r: ResolutionView, currency: String, id: i64) -> impl IntoView {
             <h2 id="resolution-h">{t!(i18n, dispute_resolution_title)}</h2>
             <p><strong data-testid="resolution-kind">{resolution_label(r.kind)}</strong></p>
             {(!r.explanation.is_empty()).then(|| view! { <p class="message-body">{r.explanation.clone()}</p> })}
-            {r.credit_note_number.clone().map(|n| view! {
-                <p data-testid="resolution-credit-note">{t_string!(i18n, dispute_credit_note, number = n).to_string()}</p>
+            {r.credit_note_number.clone().map(|n| {
+                let (href, text) = credit_note_link(&place, &n);
+                view! {
+                    <p data-testid="resolution-credit-note">
+                        <a class="button-link" href=href rel="external" data-testid="resolution-credit-note-link">{text}</a>
+                    </p>
+                }
             })}
             {plan.map(|plan| view! { <PlanView plan currency /> })}
             <p class="muted">{t_string!(i18n, dispute_resolution_on, date = date).to_string()}</p>

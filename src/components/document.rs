@@ -1,7 +1,7 @@
 //! An invoice or credit note with every mandatory mention, as HTML. On phones
 //! the lines stack as cards, so no description is ever cut.
 use crate::i18n::*;
-use crate::model::document::{DocKind, DocLine, InvoiceDocument, Seller};
+use crate::model::document::{CreditNoteRef, DocKind, DocLine, InvoiceDocument, Seller};
 use crate::model::format::{format_date, format_money};
 use crate::model::invoice::DisplayStatus;
 use crate::model::lang::Lang;
@@ -31,10 +31,83 @@ pub fn percent_bp(bp: i64, lang: Lang) -> String {
     }
 }
 
+/// Where the credit notes of an invoice open, for its reader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreditNoteLinks {
+    /// A signed-in customer: the credit note's page and its PDF.
+    Account,
+    /// The holder of a pay link (the token): the PDF, through the link.
+    PayLink(String),
+}
+
+impl CreditNoteLinks {
+    /// The credit note's page, when this reader has one.
+    pub fn page(&self, number: &str) -> Option<String> {
+        match self {
+            CreditNoteLinks::Account => Some(format!("/invoices/{number}")),
+            CreditNoteLinks::PayLink(_) => None,
+        }
+    }
+
+    /// The credit note's PDF.
+    pub fn pdf(&self, number: &str) -> String {
+        match self {
+            CreditNoteLinks::Account => format!("/invoices/{number}/pdf"),
+            CreditNoteLinks::PayLink(token) => format!("/pay/{token}/credit-notes/{number}/pdf"),
+        }
+    }
+}
+
+/// The credit notes of an invoice, each with its page (signed in) and its PDF.
+#[component]
+pub fn CreditNoteList(notes: Vec<CreditNoteRef>, links: CreditNoteLinks) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    notes
+        .into_iter()
+        .map(|n| {
+            let text = t_string!(
+                i18n,
+                credit_note_item,
+                number = n.number.clone(),
+                date = format_date(n.issue_date, lang),
+                amount = format_money(n.total_ttc, &n.currency, lang)
+            )
+            .to_string();
+            let hidden = t_string!(i18n, credit_note_view_hidden, number = n.number.clone()).to_string();
+            let page = links.page(&n.number).map(|href| {
+                let hidden = hidden.clone();
+                view! {
+                    <a class="chip" href=href data-testid="credit-note-page">
+                        {t!(i18n, credit_note_view)}<span class="visually-hidden">" " {hidden}</span>
+                    </a>
+                }
+            });
+            view! {
+                <li class="credit-note" data-testid="credit-note">
+                    <span class="credit-note-text">{text}</span>
+                    <span class="credit-note-links">
+                        {page}
+                        <a class="chip" href=links.pdf(&n.number) rel="external" data-testid="credit-note-pdf">
+                            {t!(i18n, credit_note_pdf)}<span class="visually-hidden">" " {hidden}</span>
+                        </a>
+                    </span>
+                </li>
+            }
+        })
+        .collect_view()
+}
+
 #[component]
 pub fn DocumentView(
     doc: InvoiceDocument,
     #[prop(optional, into)] pdf_href: Option<String>,
+    /// How this reader opens the invoice's credit notes; none listed without it.
+    #[prop(optional)]
+    credit_note_links: Option<CreditNoteLinks>,
+    /// The page already has its `h1` (the invoice summary): the title is an `h2`.
+    #[prop(optional)]
+    summarised: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
@@ -50,15 +123,25 @@ pub fn DocumentView(
                 <img class="doc-logo" src=src alt=doc.seller.legal_name.clone() data-testid="doc-logo" />
             })}
             <header class="doc-head">
-                <h1>
-                    {title} " " <span data-testid="doc-number">{doc.number.clone()}</span>
-                </h1>
+                {if summarised {
+                    view! { <h2 class="doc-title">{title} " " <span data-testid="doc-number">{doc.number.clone()}</span></h2> }.into_any()
+                } else {
+                    view! { <h1>{title} " " <span data-testid="doc-number">{doc.number.clone()}</span></h1> }.into_any()
+                }}
                 <span class=format!("badge badge-{}", doc.status.css()) data-testid="doc-status">
                     {status_label(doc.status)}
                 </span>
             </header>
             {pdf_href.map(|href| view! {
                 <p><a class="button-link" href=href rel="external" data-testid="pdf-link">{t!(i18n, doc_download_pdf)}</a></p>
+            })}
+            {credit_note_links.filter(|_| !doc.credit_notes.is_empty()).map(|links| view! {
+                <section class="credit-notes" aria-labelledby="credit-notes-h" data-testid="credit-notes">
+                    <h2 id="credit-notes-h">{t!(i18n, credit_notes_title)}</h2>
+                    <ul class="credit-note-list">
+                        <CreditNoteList notes=doc.credit_notes.clone() links />
+                    </ul>
+                </section>
             })}
             {doc.corrects_number.clone().map(|n| view! {
                 <p data-testid="corrects">{t_string!(i18n, doc_corrects, number = n).to_string()}</p>
@@ -75,6 +158,48 @@ pub fn DocumentView(
             </p>
             <LegalMentions doc lang />
         </article>
+    }
+}
+
+/// The first screen of an invoice for its customer, before the pay button:
+/// which invoice, from whom, how much is due and by when. The page's `h1`.
+#[component]
+pub fn DocSummary(doc: InvoiceDocument) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    let title = match doc.kind {
+        DocKind::Invoice => t_string!(i18n, doc_invoice),
+        DocKind::CreditNote => t_string!(i18n, doc_credit_note),
+    };
+    let due = format_money(doc.balance, &doc.currency, lang);
+    let date = format_date(doc.due_date, lang);
+    let when = if doc.balance <= 0 {
+        t_string!(i18n, summary_due_on, date = date).to_string()
+    } else if doc.status == DisplayStatus::Overdue {
+        t_string!(i18n, summary_overdue_since, date = date).to_string()
+    } else {
+        t_string!(i18n, summary_due_by, date = date).to_string()
+    };
+    let company = doc.seller.legal_name.clone();
+    view! {
+        <section class="doc-summary" aria-labelledby="summary-h" data-testid="pay-summary">
+            <h1 id="summary-h">
+                {title} " " <span data-testid="summary-number">{doc.number.clone()}</span>
+            </h1>
+            <p class="summary-from" data-testid="summary-seller">
+                {t_string!(i18n, summary_from, company = company).to_string()}
+            </p>
+            <p class="amount-due">
+                {t!(i18n, pay_amount_due)} " " <strong data-testid="amount-due">{due}</strong>
+            </p>
+            <p class="summary-due">
+                <span data-testid="summary-due">{when}</span>
+                // "Open" and "overdue" are what the line above says already.
+                {(!matches!(doc.status, DisplayStatus::Open | DisplayStatus::Overdue)).then(|| view! {
+                    " " <span class=format!("badge badge-{}", doc.status.css())>{status_label(doc.status)}</span>
+                })}
+            </p>
+        </section>
     }
 }
 

@@ -34,7 +34,9 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// Links to the user's area and the logout button.
+/// Links to the user's area and the logout button. On phones they open from
+/// a "Menu" button (a native popover: no script), so that the header stays
+/// one row; from 48rem they show in the header itself (style/main.css).
 #[component]
 fn UserNav(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
@@ -49,7 +51,10 @@ fn UserNav(user: SessionUser) -> impl IntoView {
         .into_any()
     };
     view! {
-        <nav class="user-nav" aria-label=move || t_string!(i18n, nav_main)>
+        <button type="button" class="menu-button" popovertarget="user-menu" data-testid="menu-button">
+            {t!(i18n, nav_menu)}
+        </button>
+        <nav id="user-menu" class="user-nav" popover="auto" aria-label=move || t_string!(i18n, nav_main)>
             {area}
             <span class="who" data-testid="signed-in-as">
                 <span class="visually-hidden">{t!(i18n, signed_in_as)} " "</span>

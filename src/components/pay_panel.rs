@@ -42,7 +42,10 @@ pub fn pay_panel_resource(
     Resource::new(key, move |key| {
         let doc = doc.clone();
         async move {
-            doc.await?;
+            // A credit note is neither paid nor disputed.
+            if doc.await?.kind == crate::model::document::DocKind::CreditNote {
+                return Err(AppError::NotFound);
+            }
             pay_panel(kind.to_string(), key).await
         }
     })

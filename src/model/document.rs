@@ -104,6 +104,19 @@ pub struct InvoiceDocument {
     /// the frozen snapshot: an issued invoice shows the current logo.
     #[serde(default)]
     pub logo_url: Option<String>,
+    /// For an invoice: the credit notes issued against it, oldest first.
+    #[serde(default)]
+    pub credit_notes: Vec<CreditNoteRef>,
+}
+
+/// A credit note as listed beside the invoice it corrects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteRef {
+    pub number: String,
+    pub issue_date: NaiveDate,
+    /// Total including VAT, minor units of `currency`.
+    pub total_ttc: i64,
+    pub currency: String,
 }
 
 impl DocLine {

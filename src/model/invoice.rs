@@ -158,6 +158,9 @@ pub struct InvoiceSummary {
     /// What remains to pay, minor units.
     pub balance: i64,
     pub status: DisplayStatus,
+    /// The credit notes issued against it, oldest first.
+    #[serde(default)]
+    pub credit_notes: Vec<super::document::CreditNoteRef>,
 }
 
 /// What an issued invoice has received so far, minor units.

@@ -1,11 +1,12 @@
 //! `/invoices/{number}`: one invoice with every legal mention and its PDF.
 use crate::api::invoices::invoice_detail;
 use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
-use crate::components::document::DocumentView;
+use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
 use crate::components::errors::error_text;
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::document::DocKind;
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -26,15 +27,28 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match doc.await {
-                Ok(doc) => {
+                Ok(doc) if doc.kind == DocKind::CreditNote => {
+                    // A credit note is neither paid nor disputed: the document alone.
                     let pdf = format!("/invoices/{}/pdf", doc.number);
-                    let base = format!("/invoices/{}", doc.number);
                     view! {
                         <Title text=doc.number.clone() />
                         <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
+                        <DocumentView doc pdf_href=pdf />
+                    }
+                    .into_any()
+                }
+                Ok(doc) => {
+                    let pdf = format!("/invoices/{}/pdf", doc.number);
+                    let base = format!("/invoices/{}", doc.number);
+                    // The first screen says which invoice, from whom, how much
+                    // and by when, then offers the pay button.
+                    view! {
+                        <Title text=doc.number.clone() />
+                        <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
+                        <DocSummary doc=doc.clone() />
                         <PayPanelView kind="invoice" key=doc.number.clone() base panel />
                         <DisputeSection kind="invoice" key=doc.number.clone() data=disputes />
-                        <DocumentView doc pdf_href=pdf />
+                        <DocumentView doc pdf_href=pdf credit_note_links=CreditNoteLinks::Account summarised=true />
                     }
                     .into_any()
                 }

@@ -1,7 +1,7 @@
 //! `/invoices`: the customer's invoices, with a status filter carried in
 //! `?status=`. The filter chips are plain links (a GET, rendered on the server).
 use crate::api::invoices::my_invoices;
-use crate::components::document::status_label;
+use crate::components::document::{CreditNoteLinks, CreditNoteList, status_label};
 use crate::components::errors::error_text;
 use crate::error::AppError;
 use crate::i18n::*;
@@ -201,5 +201,15 @@ fn InvoiceRow(inv: InvoiceSummary, lang: Lang) -> impl IntoView {
                 {format_money(inv.balance, &inv.currency, lang)}
             </td>
         </tr>
+        {(!inv.credit_notes.is_empty()).then(|| view! {
+            // Listed under the invoice they correct.
+            <tr class="credit-notes-row" data-testid="invoice-credit-notes">
+                <td colspan="6">
+                    <ul class="credit-note-list">
+                        <CreditNoteList notes=inv.credit_notes.clone() links=CreditNoteLinks::Account />
+                    </ul>
+                </td>
+            </tr>
+        })}
     }
 }

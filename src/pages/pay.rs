@@ -3,12 +3,10 @@
 //! customer's account. Unknown, revoked or expired links give a plain 404.
 use crate::api::invoices::{PayLinkSignup, pay_link_invoice};
 use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
-use crate::components::document::DocumentView;
+use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::model::format::format_money;
-use crate::model::lang::Lang;
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -33,20 +31,17 @@ pub fn PayPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match doc.await {
                 Ok(doc) => {
-                    let lang = Lang::from(i18n.get_locale_untracked());
-                    let due = format_money(doc.balance, &doc.currency, lang);
                     let pdf = format!("/pay/{}/pdf", token());
+                    let links = CreditNoteLinks::PayLink(token());
+                    // The first screen says which invoice, from whom, how much
+                    // and by when, then offers the pay button.
                     view! {
                         <Title text=doc.number.clone() />
-                        <section class="pay-summary" data-testid="pay-summary">
-                            <p class="amount-due">
-                                {t!(i18n, pay_amount_due)} <strong data-testid="amount-due">{due}</strong>
-                            </p>
-                            <p>{t!(i18n, pay_by_transfer)}</p>
-                        </section>
+                        <DocSummary doc=doc.clone() />
                         <PayPanelView kind="link" key=token() base=format!("/pay/{}", token()) panel />
+                        <p class="pay-transfer">{t!(i18n, pay_by_transfer)}</p>
                         <DisputeSection kind="link" key=token() data=disputes />
-                        <DocumentView doc pdf_href=pdf />
+                        <DocumentView doc pdf_href=pdf credit_note_links=links summarised=true />
                         <SignupOffer token=token() />
                     }
                     .into_any()

@@ -384,6 +384,57 @@ pub async fn credit_note_numbers(
     rows.iter().map(|r| r.try_get("number")).collect()
 }
 
+/// An issued credit note, with the invoice it corrects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteRow {
+    pub corrects_invoice_id: i64,
+    pub number: String,
+    /// `YYYY-MM-DD`.
+    pub issue_date: String,
+    pub total_ttc: i64,
+    pub currency: String,
+}
+
+/// The issued credit notes of customer `customer_id` that correct one of
+/// `invoice_ids`, oldest first. Scoped by customer so that the
+/// `(customer_id, kind, issue_date, id)` index serves it.
+pub async fn credit_notes_of(
+    conn: &mut sqlx::AnyConnection,
+    customer_id: i64,
+    invoice_ids: &[i64],
+) -> Result<Vec<CreditNoteRow>, sqlx::Error> {
+    if invoice_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..invoice_ids.len())
+        .map(|k| format!("${}", k + 2))
+        .collect();
+    let sql = format!(
+        "SELECT corrects_invoice_id, number, issue_date, total_ttc, currency FROM invoices \
+         WHERE customer_id = $1 AND kind = 'credit_note' AND status <> 'draft' \
+         AND number IS NOT NULL AND corrects_invoice_id IN ({}) ORDER BY issue_date, id",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query(&sql).bind(customer_id);
+    for id in invoice_ids {
+        q = q.bind(*id);
+    }
+    let rows = q.fetch_all(&mut *conn).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CreditNoteRow {
+                corrects_invoice_id: r.try_get("corrects_invoice_id")?,
+                number: r.try_get("number")?,
+                issue_date: r
+                    .try_get::<Option<String>, _>("issue_date")?
+                    .unwrap_or_default(),
+                total_ttc: r.try_get("total_ttc")?,
+                currency: r.try_get("currency")?,
+            })
+        })
+        .collect()
+}
+
 /// How an invoice and the drafts made by "correct" point at each other.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CorrectionLinks {

@@ -32,6 +32,17 @@ pub async fn revoke_all(
     .rows_affected())
 }
 
+/// Whether the invoice has a link that was not revoked.
+pub async fn has_live(conn: &mut AnyConnection, invoice_id: i64) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM pay_links WHERE invoice_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(invoice_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
 /// The invoice a live token opens, with the invoice's `paid_at` for the expiry rule.
 pub async fn find_live(
     pool: &AnyPool,

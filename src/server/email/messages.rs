@@ -30,6 +30,8 @@ fn locale(lang: Lang) -> Locale {
 /// paragraphs. Rendered once as text and once as HTML.
 struct Body {
     before: Vec<Vec<String>>,
+    /// Links given before the call to action (a document to download).
+    links: Vec<Action>,
     action: Option<Action>,
     after: Vec<Vec<String>>,
 }
@@ -61,6 +63,7 @@ fn escape(s: &str) -> String {
 impl Body {
     fn text(&self) -> String {
         let mut parts: Vec<String> = self.before.iter().map(|p| p.join("\n")).collect();
+        parts.extend(self.links.iter().map(|a| format!("{}\n{}", a.lead, a.url)));
         if let Some(a) = &self.action {
             parts.push(format!("{}\n{}", a.lead, a.url));
         }
@@ -78,6 +81,14 @@ impl Body {
             lang.code()
         );
         self.before.iter().for_each(|p| out.push_str(&para(p)));
+        for a in &self.links {
+            out.push_str(&format!(
+                "<p>{}<br><a href=\"{}\">{}</a></p>\n",
+                escape(&a.lead),
+                escape(&a.url),
+                escape(&a.button)
+            ));
+        }
         if let Some(a) = &self.action {
             let url = escape(&a.url);
             out.push_str(&format!(
@@ -169,6 +180,7 @@ pub fn invoice_mail(m: InvoiceMail<'_>) -> Mail {
     ];
     Body {
         before: vec![vec![greeting(lang, "")], vec![intro], summary],
+        links: Vec::new(),
         action: Some(Action {
             lead: td_string!(l, mail_invoice_pay).to_string(),
             button: td_string!(l, mail_invoice_pay_button).to_string(),
@@ -217,6 +229,7 @@ pub fn receipt_mail(lang: Lang, r: &crate::model::payment::Receipt, link: &str) 
             vec![td_string!(l, mail_receipt_intro, number = number).to_string()],
             summary,
         ],
+        links: Vec::new(),
         action: Some(Action {
             lead: td_string!(l, mail_receipt_action).to_string(),
             button: td_string!(l, mail_receipt_button).to_string(),
@@ -238,6 +251,15 @@ pub fn receipt_mail(lang: Lang, r: &crate::model::payment::Receipt, link: &str) 
 
 /// The file name of an invoice's PDF: `facture-F-2026-000042.pdf`.
 pub fn invoice_file_name(lang: Lang, number: &str) -> String {
+    file_name(td_string!(locale(lang), mail_invoice_file), number)
+}
+
+/// The file name of a credit note's PDF: `avoir-AV-2026-000001.pdf`.
+pub fn credit_note_file_name(lang: Lang, number: &str) -> String {
+    file_name(td_string!(locale(lang), mail_credit_note_file), number)
+}
+
+fn file_name(prefix: &str, number: &str) -> String {
     let safe: String = number
         .chars()
         .map(|c| {
@@ -248,7 +270,7 @@ pub fn invoice_file_name(lang: Lang, number: &str) -> String {
             }
         })
         .collect();
-    format!("{}-{safe}.pdf", td_string!(locale(lang), mail_invoice_file))
+    format!("{prefix}-{safe}.pdf")
 }
 
 /// The invitation to the portal, with the single-use link that sets the password.
@@ -265,6 +287,7 @@ pub fn invitation_mail(
             vec![greeting(lang, display_name)],
             vec![td_string!(l, mail_invite_intro, company = company).to_string()],
         ],
+        links: Vec::new(),
         action: Some(Action {
             lead: td_string!(l, mail_invite_action, days = valid_days).to_string(),
             button: td_string!(l, mail_invite_button).to_string(),
@@ -286,6 +309,7 @@ pub fn reset_mail(lang: Lang, company: &str, display_name: &str, link: &str) -> 
     let l = locale(lang);
     Body {
         before: vec![vec![greeting(lang, display_name)]],
+        links: Vec::new(),
         action: Some(Action {
             lead: td_string!(l, mail_reset_intro).to_string(),
             button: td_string!(l, mail_reset_button).to_string(),
@@ -302,6 +326,30 @@ pub fn reset_mail(lang: Lang, company: &str, display_name: &str, link: &str) -> 
     )
 }
 
+/// The link of a dispute's thread in its emails: in the portal (sign-in
+/// needed), or through a pay link of its invoice for a dispute opened there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DisputeLink<'a> {
+    pub url: &'a str,
+    pub via_pay_link: bool,
+}
+
+impl DisputeLink<'_> {
+    fn action(&self, lang: Lang) -> Action {
+        let l = locale(lang);
+        let lead = if self.via_pay_link {
+            td_string!(l, mail_dispute_action_link)
+        } else {
+            td_string!(l, mail_dispute_action)
+        };
+        Action {
+            lead: lead.to_string(),
+            button: td_string!(l, mail_dispute_button).to_string(),
+            url: self.url.to_string(),
+        }
+    }
+}
+
 /// A staff reply in a dispute's thread: its text and the link to the thread.
 /// Only replies reach here: internal notes are never mailed.
 pub fn dispute_reply_mail(
@@ -310,7 +358,7 @@ pub fn dispute_reply_mail(
     display_name: &str,
     invoice_number: &str,
     reply: &str,
-    link: &str,
+    link: DisputeLink<'_>,
 ) -> Mail {
     let l = locale(lang);
     let number = invoice_number;
@@ -320,11 +368,8 @@ pub fn dispute_reply_mail(
             vec![td_string!(l, mail_dispute_reply_intro, number = number).to_string()],
             vec![reply.to_string()],
         ],
-        action: Some(Action {
-            lead: td_string!(l, mail_dispute_action).to_string(),
-            button: td_string!(l, mail_dispute_button).to_string(),
-            url: link.to_string(),
-        }),
+        links: Vec::new(),
+        action: Some(link.action(lang)),
         after: vec![signature(lang, company)],
     }
     .into_mail(
@@ -350,7 +395,9 @@ pub struct DisputeResolvedMail<'a> {
     /// The explanation given to the customer (for a rejection, the reason).
     pub explanation: &'a str,
     pub credit_note_number: Option<&'a str>,
-    pub link: &'a str,
+    /// Where the credit note's PDF downloads (it is attached as well).
+    pub credit_note_url: Option<&'a str>,
+    pub link: DisputeLink<'a>,
 }
 
 fn outcome(lang: Lang, kind: ResolutionKind) -> String {
@@ -386,13 +433,18 @@ pub fn dispute_resolved_mail(m: DisputeResolvedMail<'_>) -> Mail {
     if !m.explanation.trim().is_empty() {
         before.push(vec![m.explanation.trim().to_string()]);
     }
+    let links = match (m.credit_note_number, m.credit_note_url) {
+        (Some(cn), Some(url)) => vec![Action {
+            lead: td_string!(l, mail_dispute_credit_note_link, number = cn).to_string(),
+            button: url.to_string(),
+            url: url.to_string(),
+        }],
+        _ => Vec::new(),
+    };
     Body {
         before,
-        action: Some(Action {
-            lead: td_string!(l, mail_dispute_action).to_string(),
-            button: td_string!(l, mail_dispute_button).to_string(),
-            url: m.link.to_string(),
-        }),
+        links,
+        action: Some(m.link.action(lang)),
         after: vec![signature(lang, m.company)],
     }
     .into_mail(
@@ -439,6 +491,7 @@ mod tests {
             corrects_number: None,
             pay_url: None,
             logo_url: None,
+            credit_notes: vec![],
         }
     }
 
@@ -568,7 +621,11 @@ mod tests {
             kind: ResolutionKind::CreditNotePartial,
             explanation: "Remise <accordée>",
             credit_note_number: Some("AV-2026-000001"),
-            link: "https://portal.test/disputes/7",
+            credit_note_url: None,
+            link: DisputeLink {
+                url: "https://portal.test/disputes/7",
+                via_pay_link: false,
+            },
         });
         assert!(m.subject.contains("F-2026-000001"));
         assert!(m.text.contains("AV-2026-000001"));
@@ -580,8 +637,49 @@ mod tests {
             "",
             "F-1",
             "We checked.",
-            "https://x/disputes/1",
+            DisputeLink {
+                url: "https://x/disputes/1",
+                via_pay_link: false,
+            },
         );
         assert!(en.text.contains("We checked.") && en.subject.starts_with("New reply"));
+    }
+
+    #[test]
+    fn a_resolution_email_from_a_pay_link_links_the_credit_note_and_the_thread_through_it() {
+        let thread = "https://portal.test/pay/abc/disputes/7";
+        let pdf = "https://portal.test/pay/abc/credit-notes/AV-2026-000001/pdf";
+        let m = dispute_resolved_mail(DisputeResolvedMail {
+            lang: Lang::En,
+            company: "Test SAS",
+            display_name: "",
+            invoice_number: "F-2026-000001",
+            kind: ResolutionKind::CreditNoteFull,
+            explanation: "",
+            credit_note_number: Some("AV-2026-000001"),
+            credit_note_url: Some(pdf),
+            link: DisputeLink {
+                url: thread,
+                via_pay_link: true,
+            },
+        });
+        assert!(
+            m.text.contains(&format!(
+                "Download credit note AV-2026-000001 (PDF, also attached to this message):\n{pdf}"
+            )),
+            "{}",
+            m.text
+        );
+        assert!(
+            m.html.contains(&format!("<a href=\"{pdf}\">")),
+            "{}",
+            m.html
+        );
+        assert!(m.text.contains("no account needed:\n"), "{}", m.text);
+        assert!(m.html.contains(&format!("href=\"{thread}\"")), "{}", m.html);
+        assert_eq!(
+            credit_note_file_name(Lang::Fr, "AV-2026-000001"),
+            "avoir-AV-2026-000001.pdf"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! File downloads as plain axum routes: invoice and credit note PDFs for their
-//! customer and staff, and through a pay link for its holder.
+//! customer and staff, and through a pay link for its holder (the invoice and
+//! the credit notes issued against it).
 use crate::error::AppError;
 use crate::model::document::InvoiceDocument;
 use crate::model::lang::Lang;
@@ -18,6 +19,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/invoices/{number}/pdf", get(invoice_pdf))
         .route("/pay/{token}/pdf", get(pay_link_pdf))
+        .route(
+            "/pay/{token}/credit-notes/{number}/pdf",
+            get(pay_link_credit_note_pdf),
+        )
         .route(
             "/invoices/{number}/receipts/{id}/pdf",
             get(invoice_receipt_pdf),
@@ -114,6 +119,28 @@ pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<Strin
             Err(e) => return error_response(e),
         };
     let (rec, doc) = match documents::by_id(&state.db, id, Viewer::PayLink(id), today()).await {
+        Ok(found) => found,
+        Err(e) => return error_response(e),
+    };
+    let lang = crate::server::db::customers::lang(&state.db.pool, rec.customer_id)
+        .await
+        .unwrap_or_default();
+    pdf_response(&state, doc, lang).await
+}
+
+/// `GET /pay/{token}/credit-notes/{number}/pdf`: a credit note issued against
+/// the invoice of a live pay link; any other number is not found.
+pub async fn pay_link_credit_note_pdf(
+    State(state): State<AppState>,
+    Path((token, number)): Path<(String, String)>,
+) -> Response {
+    let id =
+        match pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await {
+            Ok(id) => id,
+            Err(e) => return error_response(e),
+        };
+    let viewer = Viewer::PayLinkCreditNote(id);
+    let (rec, doc) = match documents::by_number(&state.db, &number, viewer, today()).await {
         Ok(found) => found,
         Err(e) => return error_response(e),
     };

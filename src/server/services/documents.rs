@@ -1,7 +1,7 @@
 //! Loads an invoice or credit note as a full document, for one viewer. A viewer
 //! who may not see it gets `NotFound`, never a hint that it exists.
 use crate::error::AppError;
-use crate::model::document::{DocKind, DocLine, InvoiceDocument};
+use crate::model::document::{CreditNoteRef, DocKind, DocLine, InvoiceDocument};
 use crate::model::format::parse_iso_date;
 use crate::model::invoice::{DisplayStatus, InvoiceStatus, balance};
 use crate::model::vat::{LineAmounts, compute_totals};
@@ -19,6 +19,9 @@ pub enum Viewer {
     Staff,
     /// The holder of a pay link: that one invoice only.
     PayLink(i64),
+    /// The holder of a pay link, asking for a credit note: those issued
+    /// against its invoice only.
+    PayLinkCreditNote(i64),
 }
 
 fn may_see(viewer: Viewer, rec: &InvoiceRecord) -> bool {
@@ -26,6 +29,11 @@ fn may_see(viewer: Viewer, rec: &InvoiceRecord) -> bool {
         Viewer::Staff => true,
         Viewer::Customer(c) => rec.customer_id == c && rec.status != InvoiceStatus::Draft,
         Viewer::PayLink(id) => rec.id == id && rec.status != InvoiceStatus::Draft,
+        Viewer::PayLinkCreditNote(id) => {
+            rec.kind == "credit_note"
+                && rec.corrects_invoice_id == Some(id)
+                && rec.status != InvoiceStatus::Draft
+        }
     }
 }
 
@@ -133,6 +141,15 @@ async fn build_in(
         Some(id) => invoices::get(conn, id).await?.and_then(|r| r.number),
         None => None,
     };
+    let credit_notes = if rec.kind == "invoice" && rec.status != InvoiceStatus::Draft {
+        invoices::credit_notes_of(conn, rec.customer_id, &[rec.id])
+            .await?
+            .into_iter()
+            .filter_map(credit_note_ref)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let issue_date = date(&rec.issue_date, today);
     let due_date = date(&rec.due_date, issue_date);
     let bal = balance(
@@ -171,5 +188,63 @@ async fn build_in(
         // The current logo, even on issued invoices: the snapshot freezes the
         // seller's legal identity, and a logo is not a mandatory mention.
         logo_url: logo_etag.map(|etag| crate::model::settings::logo_url(&etag)),
+        credit_notes,
     })
+}
+
+/// A stored credit note as listed beside its invoice (`None` without a date,
+/// which an issued one always has).
+pub(crate) fn credit_note_ref(r: invoices::CreditNoteRow) -> Option<CreditNoteRef> {
+    Some(CreditNoteRef {
+        issue_date: parse_iso_date(&r.issue_date)?,
+        number: r.number,
+        total_ttc: r.total_ttc,
+        currency: r.currency,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: i64, kind: &str, corrects: Option<i64>, status: InvoiceStatus) -> InvoiceRecord {
+        InvoiceRecord {
+            id,
+            customer_id: 1,
+            kind: kind.into(),
+            number: Some(format!("N-{id}")),
+            status,
+            issue_date: Some("2026-03-01".into()),
+            due_date: Some("2026-03-31".into()),
+            sale_date: None,
+            currency: "EUR".into(),
+            total_ht: 100,
+            total_vat: 20,
+            total_ttc: 120,
+            amount_paid: 0,
+            amount_credited: 0,
+            deposits: 0,
+            corrects_invoice_id: corrects,
+            snapshot: None,
+            paid_at: None,
+        }
+    }
+
+    #[test]
+    fn a_pay_link_opens_the_credit_notes_of_its_invoice_and_nothing_else() {
+        let viewer = Viewer::PayLinkCreditNote(7);
+        let issued = InvoiceStatus::Issued;
+        assert!(may_see(viewer, &rec(9, "credit_note", Some(7), issued)));
+        assert!(!may_see(viewer, &rec(9, "credit_note", Some(8), issued)));
+        assert!(!may_see(viewer, &rec(9, "credit_note", None, issued)));
+        assert!(!may_see(viewer, &rec(7, "invoice", None, issued)));
+        assert!(!may_see(viewer, &rec(9, "invoice", Some(7), issued)));
+        let draft = rec(9, "credit_note", Some(7), InvoiceStatus::Draft);
+        assert!(!may_see(viewer, &draft));
+        // The plain pay-link viewer never reaches a credit note of its invoice.
+        assert!(!may_see(
+            Viewer::PayLink(7),
+            &rec(9, "credit_note", Some(7), issued)
+        ));
+    }
 }

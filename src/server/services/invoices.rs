@@ -62,11 +62,21 @@ pub async fn customer_invoices(
     let limit = crate::model::listing::PAGE_SIZE;
     let rows = listing::list(pool, &f, cursor.as_ref(), limit + 1).await?;
     let next = next_cursor(&rows, limit);
-    let rows = rows
-        .iter()
-        .take(limit as usize)
+    let shown: Vec<&ListRow> = rows.iter().take(limit as usize).collect();
+    // The credit notes of the page's invoices, listed under each of them.
+    let ids: Vec<i64> = shown.iter().map(|r| r.id).collect();
+    let mut conn = pool.acquire().await?;
+    let mut notes =
+        crate::server::db::invoices::credit_notes_of(&mut conn, customer_id, &ids).await?;
+    drop(conn);
+    let rows = shown
+        .into_iter()
         .filter_map(|r| {
             let (issue, due, bal, status) = derive(r, today);
+            let credit_notes = notes
+                .extract_if(.., |n| n.corrects_invoice_id == r.id)
+                .filter_map(crate::server::services::documents::credit_note_ref)
+                .collect();
             Some(InvoiceSummary {
                 number: r.number.clone()?,
                 issue_date: issue?,
@@ -75,6 +85,7 @@ pub async fn customer_invoices(
                 total_ttc: r.total_ttc,
                 balance: bal,
                 status,
+                credit_notes,
             })
         })
         .collect();

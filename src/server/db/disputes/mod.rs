@@ -36,6 +36,8 @@ pub struct DisputeRecord {
     pub resolution_kind: Option<ResolutionKind>,
     pub resolution_explanation: Option<String>,
     pub credit_note_number: Option<String>,
+    /// The contact who opened it; `None` when opened from a pay link.
+    pub opened_by: Option<i64>,
 }
 
 fn bad(what: &str, value: &str) -> sqlx::Error {
@@ -68,13 +70,14 @@ fn record(r: &AnyRow) -> Result<DisputeRecord, sqlx::Error> {
         },
         resolution_explanation: r.try_get("resolution_explanation")?,
         credit_note_number: r.try_get("credit_note_number")?,
+        opened_by: r.try_get("opened_by")?,
     })
 }
 
 const SELECT: &str = "SELECT d.id, d.invoice_id, d.customer_id, d.reason, d.disputed_amount, d.status, \
     d.assignee_id, u.display_name AS assignee_name, c.name AS customer_name, i.number AS invoice_number, \
     i.currency, d.created_at, d.resolved_at, d.resolution_kind, d.resolution_explanation, \
-    cn.number AS credit_note_number \
+    cn.number AS credit_note_number, d.opened_by \
     FROM disputes d JOIN invoices i ON i.id = d.invoice_id JOIN customers c ON c.id = d.customer_id \
     LEFT JOIN users u ON u.id = d.assignee_id LEFT JOIN invoices cn ON cn.id = d.resolution_credit_note_id";
 

@@ -58,6 +58,14 @@ impl Resolution {
         }
     }
 
+    /// Whether recording it issues a credit note.
+    fn issues_credit_note(&self) -> bool {
+        !matches!(
+            self,
+            Resolution::PaymentPlan { .. } | Resolution::Rejected { .. }
+        )
+    }
+
     fn explanation(&self) -> &str {
         match self {
             Resolution::CreditNoteFull { explanation }
@@ -99,6 +107,13 @@ pub async fn resolve(
         return Err(field("explanation", FieldProblem::Required));
     }
     let company = company::load(&db.pool).await?;
+    // The credit note's PDF goes with the email, with the current logo
+    // (read before the transaction, as the invoice email does).
+    let logo = if resolution.issues_credit_note() {
+        company::logo(&db.pool).await?
+    } else {
+        None
+    };
     let mut tx = db.begin_money().await?;
     let d = visible(&mut tx, id, viewer).await?;
     let kind = resolution.kind();
@@ -134,13 +149,16 @@ pub async fn resolve(
         &d.invoice_number,
     )
     .await?;
+    let credit_note = done.credit_note_id.zip(done.credit_note_number.as_deref());
     let mail = ResolutionMail {
         kind,
         explanation: &explanation,
-        credit_note: done.credit_note_number.as_deref(),
+        credit_note,
         event,
+        logo,
+        today,
     };
-    queue_resolution_mail(&mut tx, &d, &mail, now).await?;
+    queue_resolution_mail(&mut tx, &d, mail, now).await?;
     tx.commit().await?;
     Ok(done)
 }
