@@ -39,8 +39,19 @@ fn count_panics() {
     });
 }
 
-/// The resident set of this process, in kB.
+unsafe extern "C" {
+    /// glibc: gives the heap's free pages back to the system.
+    fn malloc_trim(pad: usize) -> i32;
+}
+
+/// The resident set of this process, in kB, after the allocator gave back
+/// what is free (otherwise the allocator's high-water mark, not live memory,
+/// decides the figure: +11.7 % once on a loaded machine with nothing leaked).
 fn rss_kb() -> u64 {
+    // SAFETY: malloc_trim only releases free memory; it is thread-safe.
+    unsafe {
+        malloc_trim(0);
+    }
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
     status
         .lines()
