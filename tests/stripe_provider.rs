@@ -136,6 +136,7 @@ fn stripe_config(api_base: &str) -> PaymentConfig {
         stripe_secret_key: Some("sk_test_quittance".into()),
         webhook_secret: WEBHOOK_SECRET.into(),
         stripe_api_base: api_base.into(),
+        stripe_checkout_origin: "https://checkout.stripe.test".into(),
         simulated_delay_ms: 0,
     }
 }
