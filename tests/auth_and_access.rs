@@ -395,7 +395,7 @@ async fn a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site(d
 }
 on_both_databases!(a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site);
 
-async fn a_download_asked_signed_out_sends_to_the_login_with_the_path_encoded(db: &TestDb) {
+async fn a_download_or_a_page_asked_signed_out_sends_to_the_login_with_the_path_encoded(db: &TestDb) {
     let app = TestApp::start(db, false).await;
     for (path, next) in [
         ("/invoices/F-2026-000001/pdf", "%2Finvoices%2FF-2026-000001"),
@@ -406,9 +406,18 @@ async fn a_download_asked_signed_out_sends_to_the_login_with_the_path_encoded(db
         assert_eq!(res.status(), 303, "{path}");
         assert_eq!(location(&res), format!("/login?next={next}"), "{path}");
     }
+    // The invoice page itself: its number comes decoded from the URL.
+    for (path, next) in [
+        ("/invoices/F-2026-000001", "%2Finvoices%2FF-2026-000001"),
+        ("/invoices/x%0D%0Aevil", "%2Finvoices"),
+    ] {
+        let res = app.get(path).await;
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        assert_eq!(location(&res), format!("/login?next={next}"), "{path}");
+    }
     app.stop().await;
 }
-on_both_databases!(a_download_asked_signed_out_sends_to_the_login_with_the_path_encoded);
+on_both_databases!(a_download_or_a_page_asked_signed_out_sends_to_the_login_with_the_path_encoded);
 
 fn header(res: &reqwest::Response, name: &str) -> String {
     res.headers()

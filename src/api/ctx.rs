@@ -28,10 +28,11 @@ pub fn redirect(to: &crate::model::redirect::LocalPath) {
     leptos_axum::redirect(to.as_str());
 }
 
-/// [`redirect`] to `to` when it is a path of this site, else to `fallback`
-/// (logged: a target we built from a stored value should always be one).
+/// [`redirect`] to `to`, a target we built (one of our paths, maybe with a
+/// query carrying typed values back) when it is a path of this site, else to
+/// `fallback` (logged: it always should be one).
 pub fn redirect_local(to: &str, fallback: &'static str) {
-    let target = crate::model::redirect::LocalPath::parse_or(Some(to), fallback);
+    let target = crate::model::redirect::LocalPath::parse_built_or(to, fallback);
     if target.as_str() != to {
         tracing::warn!(len = to.len(), "redirect target refused: not a local path");
     }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// `fallback`: the one way the plain routes redirect to a target built from
 /// input, so a tampered value never leaves the site nor breaks the header.
 pub fn see_other(to: &str, fallback: &'static str) -> Response {
-    let target = LocalPath::parse_or(Some(to), fallback);
+    let target = LocalPath::parse_built_or(to, fallback);
     if target.as_str() != to {
         tracing::warn!(len = to.len(), "redirect target refused: not a local path");
     }
