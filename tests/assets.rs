@@ -399,9 +399,7 @@ fn script_nonces(html: &str) -> Vec<String> {
         .collect()
 }
 
-async fn the_island_page_s_scripts_carry_the_nonce_its_content_security_policy_allows(
-    db: &TestDb,
-) {
+async fn the_island_page_s_scripts_carry_the_nonce_its_content_security_policy_allows(db: &TestDb) {
     let app = start_seeded(db, true).await;
     app.login("agent@demo.test", "agent-demo-1").await;
     let mut seen = Vec::new();

@@ -357,13 +357,25 @@ async fn a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site(d
             .nth(1)
             .map(|rest| &rest[..rest.find('>').unwrap_or(rest.len())])
             .expect("the next field");
-        assert!(!field.contains("evil"), "{next} kept in the login form: {field}");
+        assert!(
+            !field.contains("evil"),
+            "{next} kept in the login form: {field}"
+        );
     }
     let res = app.get("/lang/en?next=/invoices%3Fstatus%3Dpaid").await;
-    assert_eq!(location(&res), "/invoices?status=paid", "a local path is kept");
+    assert_eq!(
+        location(&res),
+        "/invoices?status=paid",
+        "a local path is kept"
+    );
 
     // A sign-in posted with a hostile next lands on the user's home.
-    for next in ["/\t/evil.test", "/%09/evil.test", "/\\evil.test", "\u{2215}\u{2215}evil.test"] {
+    for next in [
+        "/\t/evil.test",
+        "/%09/evil.test",
+        "/\\evil.test",
+        "\u{2215}\u{2215}evil.test",
+    ] {
         let res = app
             .form_post(
                 "/api/login",
@@ -395,12 +407,17 @@ async fn a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site(d
 }
 on_both_databases!(a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site);
 
-async fn a_download_or_a_page_asked_signed_out_sends_to_the_login_with_the_path_encoded(db: &TestDb) {
+async fn a_download_or_a_page_asked_signed_out_sends_to_the_login_with_the_path_encoded(
+    db: &TestDb,
+) {
     let app = TestApp::start(db, false).await;
     for (path, next) in [
         ("/invoices/F-2026-000001/pdf", "%2Finvoices%2FF-2026-000001"),
         ("/invoices/x%0D%0Aevil/pdf", "%2F"),
-        ("/invoices/x&next=%2F%2Fevil.test/pdf", "%2Finvoices%2Fx%2526next%253D%252F%252Fevil.test"),
+        (
+            "/invoices/x&next=%2F%2Fevil.test/pdf",
+            "%2Finvoices%2Fx%2526next%253D%252F%252Fevil.test",
+        ),
     ] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 303, "{path}");
@@ -448,7 +465,11 @@ async fn pages_cannot_be_framed_and_carry_the_security_headers(db: &TestDb) {
     assert_eq!(header(&page, "x-frame-options"), "DENY");
     assert_eq!(header(&page, "x-content-type-options"), "nosniff");
     assert_eq!(header(&page, "referrer-policy"), "same-origin");
-    assert_eq!(header(&page, "strict-transport-security"), "", "http: no HSTS");
+    assert_eq!(
+        header(&page, "strict-transport-security"),
+        "",
+        "http: no HSTS"
+    );
     let html = page.text().await.expect("page");
     assert!(!html.contains(" style=\""), "no inline style on the page");
     // Not HTML: the same headers but the policy.
@@ -461,7 +482,10 @@ async fn pages_cannot_be_framed_and_carry_the_security_headers(db: &TestDb) {
     config.public_base_url = "https://pay.example.test".into();
     let https = TestApp::start_configured(false, Default::default(), config).await;
     let page = https.get("/login").await;
-    assert_eq!(header(&page, "strict-transport-security"), "max-age=31536000");
+    assert_eq!(
+        header(&page, "strict-transport-security"),
+        "max-age=31536000"
+    );
     https.stop().await;
 }
 on_both_databases!(pages_cannot_be_framed_and_carry_the_security_headers);

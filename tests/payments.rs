@@ -734,7 +734,13 @@ async fn every_money_path_leaves_the_invoice_as_the_ledger_computes_it_from_its_
 on_both_databases!(every_money_path_leaves_the_invoice_as_the_ledger_computes_it_from_its_facts);
 
 /// A signed-shape `payment_intent.succeeded` naming `invoice_id` in its metadata.
-fn intent_succeeded(event_id: &str, pi: &str, invoice_id: Option<i64>, amount: i64, currency: &str) -> Value {
+fn intent_succeeded(
+    event_id: &str,
+    pi: &str,
+    invoice_id: Option<i64>,
+    amount: i64,
+    currency: &str,
+) -> Value {
     let metadata = match invoice_id {
         Some(id) => json!({"invoice_id": id.to_string()}),
         None => json!({}),
@@ -809,7 +815,11 @@ async fn a_signed_payment_naming_a_draft_is_kept_unmatched_for_staff_and_moves_n
     let paid = intent_succeeded("evt_draft_1", "pi_draft_1", Some(draft), 5_000, "eur");
     assert_eq!(deliver(&app, &paid).await.status(), 200);
     assert_eq!(deliver(&app, &paid).await.status(), 200, "a duplicate");
-    assert_eq!(money_row(&app, draft).await, before, "the draft took nothing");
+    assert_eq!(
+        money_row(&app, draft).await,
+        before,
+        "the draft took nothing"
+    );
     assert_eq!(before.0, "draft");
     let on_draft = format!("SELECT COUNT(*) FROM payments WHERE invoice_id = {draft}");
     assert_eq!(count(&app, &on_draft).await, 0, "no payment row");
@@ -833,8 +843,14 @@ async fn a_signed_payment_naming_a_draft_is_kept_unmatched_for_staff_and_moves_n
     // Staff see it on their home page, with why it was kept apart.
     app.login("agent@demo.test", "agent-demo-1").await;
     let home = app.get("/staff").await.text().await.expect("staff home");
-    assert!(home.contains("data-testid=\"unmatched-payments\""), "no unmatched section");
-    assert!(home.contains("pi_draft_1"), "the provider reference is shown");
+    assert!(
+        home.contains("data-testid=\"unmatched-payments\""),
+        "no unmatched section"
+    );
+    assert!(
+        home.contains("pi_draft_1"),
+        "the provider reference is shown"
+    );
     app.stop().await;
 }
 on_both_databases!(a_signed_payment_naming_a_draft_is_kept_unmatched_for_staff_and_moves_no_money);
@@ -886,22 +902,35 @@ async fn the_simulated_checkout_page_shows_no_pay_link_and_its_ids_are_random(db
     let inv = issued(&app, customer, "100").await;
     let first = start_from_link(&app, &inv.pay_token, "50").await;
     let session = first.rsplit('/').next().unwrap_or_default().to_string();
-    let hex = session.strip_prefix("cs_sim_").expect("a simulated session");
+    let hex = session
+        .strip_prefix("cs_sim_")
+        .expect("a simulated session");
     assert_eq!(hex.len(), 32, "{session}");
     assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{session}");
 
     let page = app.get(&format!("/checkout/simulated/{session}")).await;
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("checkout page");
-    assert!(html.contains("data-testid=\"sim-checkout\""), "the page renders");
-    assert!(!html.contains(&inv.pay_token), "the pay-link token is on the checkout page");
+    assert!(
+        html.contains("data-testid=\"sim-checkout\""),
+        "the page renders"
+    );
+    assert!(
+        !html.contains(&inv.pay_token),
+        "the pay-link token is on the checkout page"
+    );
     let cancel = format!("/checkout/simulated/{session}/cancel");
     assert!(html.contains(&cancel), "cancel goes through the session");
     let back = app.get(&cancel).await;
     assert_eq!(back.status(), 303);
-    assert_eq!(location(&back), format!("/pay/{}?cancelled=1", inv.pay_token));
     assert_eq!(
-        app.get("/checkout/simulated/cs_sim_0123/cancel").await.status(),
+        location(&back),
+        format!("/pay/{}?cancelled=1", inv.pay_token)
+    );
+    assert_eq!(
+        app.get("/checkout/simulated/cs_sim_0123/cancel")
+            .await
+            .status(),
         404,
         "an unknown session leads nowhere"
     );
@@ -910,7 +939,10 @@ async fn the_simulated_checkout_page_shows_no_pay_link_and_its_ids_are_random(db
     // one, whose id shares nothing with the first.
     start_from_link(&app, &inv.pay_token, "60").await;
     let third = start_from_link(&app, &inv.pay_token, "50").await;
-    assert_ne!(third, first, "a new session for the same invoice and amount");
+    assert_ne!(
+        third, first,
+        "a new session for the same invoice and amount"
+    );
     let third = third.rsplit('/').next().unwrap_or_default();
     assert_ne!(&third[..15], &session[..15], "{third} and {session}");
     app.stop().await;

@@ -419,9 +419,18 @@ mod tests {
         use crate::model::invoice::InvoiceStatus as S;
         let refused = |kind, status, cur| refuses_payment(kind, status, "EUR", cur);
         assert_eq!(refused("invoice", S::Draft, "EUR"), Some(Unmatched::Draft));
-        assert_eq!(refused("invoice", S::Credited, "EUR"), Some(Unmatched::Cancelled));
-        assert_eq!(refused("credit_note", S::Issued, "EUR"), Some(Unmatched::CreditNote));
-        assert_eq!(refused("invoice", S::Issued, "USD"), Some(Unmatched::Currency));
+        assert_eq!(
+            refused("invoice", S::Credited, "EUR"),
+            Some(Unmatched::Cancelled)
+        );
+        assert_eq!(
+            refused("credit_note", S::Issued, "EUR"),
+            Some(Unmatched::CreditNote)
+        );
+        assert_eq!(
+            refused("invoice", S::Issued, "USD"),
+            Some(Unmatched::Currency)
+        );
         for open in [S::Issued, S::PartiallyPaid, S::Disputed, S::Paid] {
             assert_eq!(refused("invoice", open, "EUR"), None, "{open:?}");
             assert_eq!(refused("invoice", open, "eur"), None, "{open:?}");

@@ -267,7 +267,10 @@ mod tests {
 
     #[test]
     fn a_built_target_may_carry_a_long_query_but_never_a_long_or_hostile_path() {
-        let message = format!("/disputes/4?reply_err=invalid&message={}#reply", "%C3%A9".repeat(5000));
+        let message = format!(
+            "/disputes/4?reply_err=invalid&message={}#reply",
+            "%C3%A9".repeat(5000)
+        );
         assert_eq!(LocalPath::parse(&message), None, "too long for a next");
         assert_eq!(
             LocalPath::parse_built(&message).map(LocalPath::into_string),
@@ -275,10 +278,17 @@ mod tests {
         );
         let long_path = format!("/{}?a=b", "a".repeat(MAX_LOCAL_PATH_LEN));
         assert_eq!(LocalPath::parse_built(&long_path), None);
-        for hostile in ["/\t/evil.test?done=1", "//evil.test?done=1", "/%2F/evil.test?x=1"] {
+        for hostile in [
+            "/\t/evil.test?done=1",
+            "//evil.test?done=1",
+            "/%2F/evil.test?x=1",
+        ] {
             assert_eq!(LocalPath::parse_built(hostile), None, "{hostile}");
         }
-        assert_eq!(LocalPath::parse_built_or("https://evil.test/", "/").as_str(), "/");
+        assert_eq!(
+            LocalPath::parse_built_or("https://evil.test/", "/").as_str(),
+            "/"
+        );
     }
 
     #[test]
@@ -305,7 +315,10 @@ mod tests {
         assert!(LocalPath::parse(&hostile).is_none(), "encoded controls");
         let spaced = format!("/invoices/{}", path_segment("A-1 B"));
         assert_eq!(spaced, "/invoices/A-1%20B");
-        assert!(LocalPath::parse(&spaced).is_none(), "an encoded space in a path");
+        assert!(
+            LocalPath::parse(&spaced).is_none(),
+            "an encoded space in a path"
+        );
         let plain = format!("/invoices/{}", path_segment("A-1/2"));
         assert!(LocalPath::parse(&plain).is_some(), "{plain}");
     }
@@ -313,6 +326,9 @@ mod tests {
     #[test]
     fn the_login_url_carries_the_path_encoded() {
         let p = LocalPath::parse("/invoices/F-1?x=1&y=2").expect("local");
-        assert_eq!(p.login_url(), "/login?next=%2Finvoices%2FF-1%3Fx%3D1%26y%3D2");
+        assert_eq!(
+            p.login_url(),
+            "/login?next=%2Finvoices%2FF-1%3Fx%3D1%26y%3D2"
+        );
     }
 }

@@ -42,7 +42,10 @@ pub async fn switch_lang(
     );
     let mut res = StatusCode::SEE_OTHER.into_response();
     let headers = res.headers_mut();
-    if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(next.as_str())) {
+    if let (Ok(c), Ok(l)) = (
+        HeaderValue::from_str(&cookie),
+        HeaderValue::from_str(next.as_str()),
+    ) {
         headers.insert(header::SET_COOKIE, c);
         headers.insert(header::LOCATION, l);
     }

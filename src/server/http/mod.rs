@@ -9,8 +9,8 @@ pub mod health;
 pub mod lang;
 pub mod logo;
 pub mod metrics;
-pub mod webhooks;
 pub mod security_headers;
+pub mod webhooks;
 
 use crate::model::redirect::LocalPath;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -77,7 +77,10 @@ impl SecurityPolicy {
     /// `nonce` (none: no inline script at all).
     pub fn csp(&self, nonce: Option<&str>) -> String {
         let nonce = nonce
-            .filter(|n| n.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_+/=".contains(&b)))
+            .filter(|n| {
+                n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_+/=".contains(&b))
+            })
             .map(|n| format!(" 'nonce-{n}'"))
             .unwrap_or_default();
         format!(
@@ -165,7 +168,10 @@ mod tests {
     #[test]
     fn a_nonce_that_could_rewrite_the_policy_is_left_out() {
         let csp = policy("http://127.0.0.1", false).csp(Some("x' 'unsafe-inline"));
-        assert!(!csp.contains("unsafe-inline") && !csp.contains("nonce-"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("nonce-"),
+            "{csp}"
+        );
     }
 
     #[test]

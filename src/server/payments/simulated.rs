@@ -438,16 +438,20 @@ mod tests {
     async fn session_ids_are_random_128_bit_hex_not_derived_from_the_request() {
         // The same invoice, amount and key on two providers (two processes,
         // or one restarted): nothing about the request predicts the id.
-        let one = provider().create_checkout(&request("quittance-checkout-7-4200-0-0-0"));
-        let two = provider().create_checkout(&request("quittance-checkout-7-4200-0-0-0"));
-        let (one, two) = (one.await.expect("session"), two.await.expect("session"));
+        let req = request("quittance-checkout-7-4200-0-0-0");
+        let (first, second) = (provider(), provider());
+        let one = first.create_checkout(&req).await.expect("session");
+        let two = second.create_checkout(&req).await.expect("session");
         assert_ne!(one.id, two.id);
         for id in [&one.id, &two.id] {
             let hex = random_part(id);
             assert_eq!(hex.len(), 2 * ID_BYTES, "{id}");
             assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
         }
-        assert!(!one.url.contains("tok"), "the checkout URL names no pay link");
+        assert!(
+            !one.url.contains("tok"),
+            "the checkout URL names no pay link"
+        );
     }
 
     #[tokio::test]

@@ -328,7 +328,10 @@ pub fn unmatched_view(u: &pay::UnmatchedRow) -> UnmatchedPaymentView {
 
 /// The provider payments kept apart that named this invoice (one cancelled
 /// by a credit note, one paid in another currency), oldest first.
-pub async fn unmatched_for(db: &Db, invoice_id: i64) -> Result<Vec<UnmatchedPaymentView>, AppError> {
+pub async fn unmatched_for(
+    db: &Db,
+    invoice_id: i64,
+) -> Result<Vec<UnmatchedPaymentView>, AppError> {
     let mut conn = db.pool.acquire().await?;
     Ok(pay::unmatched_for_invoice(&mut conn, invoice_id)
         .await?

@@ -126,14 +126,30 @@ async fn payment(
     if known.is_none()
         && let Some(kept) = pay::unmatched_by_ref(conn, &f.payment_ref).await?
     {
-        return unmatched(conn, f, kept.named_invoice_id, kept.reason, Some(&kept), now).await;
+        return unmatched(
+            conn,
+            f,
+            kept.named_invoice_id,
+            kept.reason,
+            Some(&kept),
+            now,
+        )
+        .await;
     }
     let Some(invoice_id) = invoice_of(conn, f, known.as_ref()).await? else {
         return unmatched(conn, f, None, Unmatched::NoInvoice, None, now).await;
     };
     lock_invoice(conn, invoice_id).await?;
     let Some(inv) = invoices::get(conn, invoice_id).await? else {
-        return unmatched(conn, f, Some(invoice_id), Unmatched::UnknownInvoice, None, now).await;
+        return unmatched(
+            conn,
+            f,
+            Some(invoice_id),
+            Unmatched::UnknownInvoice,
+            None,
+            now,
+        )
+        .await;
     };
     if known.is_none()
         && let Some(why) = refuses_payment(&inv.kind, inv.status, &inv.currency, &f.currency)
