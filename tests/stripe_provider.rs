@@ -181,6 +181,20 @@ async fn the_stripe_provider_sends_minor_units_metadata_and_idempotency_keys_and
         }
     };
 
+    // The pay form's 303 leads to Stripe's checkout: the page's policy lets
+    // the form go there (Chromium checks `form-action` on the redirect).
+    let page = app.get(&format!("/pay/{}", inv.pay_token)).await;
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        csp.contains("form-action 'self'") && csp.contains(" https://checkout.stripe.test"),
+        "{csp}"
+    );
+
     let first = start("").await;
     assert_eq!(first, "https://checkout.stripe.test/c/pay/cs_test_1");
     let seen = fake.seen();
