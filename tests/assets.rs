@@ -383,3 +383,55 @@ async fn a_page_with_an_island_names_the_hashed_bundle_after_its_content(db: &Te
     app.stop().await;
 }
 on_both_databases!(a_page_with_an_island_names_the_hashed_bundle_after_its_content);
+
+/// The value of `nonce="…"` on every `<script` tag of a page that runs
+/// something (an empty `<script></script>` runs nothing, so CSP ignores it).
+fn script_nonces(html: &str) -> Vec<String> {
+    html.split("<script")
+        .skip(1)
+        .filter_map(|tag| {
+            let end = tag.find('>').unwrap_or(tag.len());
+            let (attrs, rest) = tag.split_at(end);
+            let empty = rest.starts_with("></script>") && !attrs.contains(" src=");
+            (!empty).then(|| {
+                attrs
+                    .split("nonce=\"")
+                    .nth(1)
+                    .and_then(|v| v.split('"').next())
+                    .unwrap_or_default()
+                    .to_string()
+            })
+        })
+        .collect()
+}
+
+async fn the_island_page_s_scripts_carry_the_nonce_its_content_security_policy_allows(db: &TestDb) {
+    let app = start_seeded(db, true).await;
+    app.login("agent@demo.test", "agent-demo-1").await;
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let res = app.get("/staff/invoices/new").await;
+        assert_eq!(res.status(), 200);
+        let csp = header(&res, "content-security-policy");
+        let html = res.text().await.expect("page");
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|n| n.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {csp}"))
+            .to_string();
+        assert!(nonce.len() >= 22, "at least 128 bits: {nonce}");
+        let nonces = script_nonces(&html);
+        assert!(!nonces.is_empty(), "the island loader is a script");
+        assert!(
+            nonces.iter().all(|n| *n == nonce),
+            "every script carries the policy's nonce: {nonces:?} vs {nonce}"
+        );
+        assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        seen.push(nonce);
+    }
+    assert_ne!(seen[0], seen[1], "a new nonce for each response");
+    app.stop().await;
+}
+on_both_databases!(the_island_page_s_scripts_carry_the_nonce_its_content_security_policy_allows);

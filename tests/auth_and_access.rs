@@ -323,3 +323,169 @@ async fn an_admin_reusing_an_email_for_a_staff_account_is_sent_back_to_the_form_
 on_both_databases!(
     an_admin_reusing_an_email_for_a_staff_account_is_sent_back_to_the_form_with_the_reason
 );
+
+/// Next targets that browsers would take off the site, each as sent in a
+/// query string (already percent-encoded once).
+const HOSTILE_NEXT: [&str; 9] = [
+    "/%09/evil.test",
+    "/%0A/evil.test",
+    "//evil.test",
+    "/%5Cevil.test",
+    "%2F%2Fevil.test",
+    "/%252F/evil.test",
+    "https://evil.test/",
+    "javascript:alert(1)",
+    "/%E2%88%95evil.test",
+];
+
+fn is_local(to: &str) -> bool {
+    quittance::model::redirect::LocalPath::parse(to).is_some() && !to.contains("evil")
+}
+
+async fn a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site(db: &TestDb) {
+    let app = TestApp::start(db, true).await;
+    for next in HOSTILE_NEXT {
+        let res = app.get(&format!("/lang/en?next={next}")).await;
+        assert_eq!(res.status(), 303, "{next}");
+        assert_eq!(location(&res), "/", "{next}");
+        // The login page does not carry it into its form either.
+        let login = app.get(&format!("/login?next={next}")).await;
+        let html = login.text().await.expect("login page");
+        let field = html
+            .split("name=\"next\"")
+            .nth(1)
+            .map(|rest| &rest[..rest.find('>').unwrap_or(rest.len())])
+            .expect("the next field");
+        assert!(
+            !field.contains("evil"),
+            "{next} kept in the login form: {field}"
+        );
+    }
+    let res = app.get("/lang/en?next=/invoices%3Fstatus%3Dpaid").await;
+    assert_eq!(
+        location(&res),
+        "/invoices?status=paid",
+        "a local path is kept"
+    );
+
+    // A sign-in posted with a hostile next lands on the user's home.
+    for next in [
+        "/\t/evil.test",
+        "/\r\n/evil.test",
+        "/%09/evil.test",
+        "/\\evil.test",
+        "\u{2215}\u{2215}evil.test",
+    ] {
+        let res = app
+            .form_post(
+                "/api/login",
+                &[
+                    ("email", "client@demo.test"),
+                    ("password", "client-demo-1"),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 302, "{next:?}");
+        let to = location(&res);
+        assert_eq!(to, "/invoices", "{next:?}");
+        assert!(is_local(&to));
+        app.form_post("/api/logout", &[]).await;
+    }
+    let res = app
+        .form_post(
+            "/api/login",
+            &[
+                ("email", "client@demo.test"),
+                ("password", "client-demo-1"),
+                ("next", "/disputes"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/disputes", "a local next is followed");
+    app.stop().await;
+}
+on_both_databases!(a_hostile_next_after_a_language_switch_or_a_sign_in_stays_on_the_site);
+
+async fn a_download_or_a_page_asked_signed_out_sends_to_the_login_with_the_path_encoded(
+    db: &TestDb,
+) {
+    let app = TestApp::start(db, false).await;
+    for (path, next) in [
+        ("/invoices/x%0D%0Aevil/pdf", "%2F"),
+        (
+            "/invoices/x&next=%2F%2Fevil.test/pdf",
+            "%2Finvoices%2Fx%2526next%253D%252F%252Fevil.test",
+        ),
+        ("/invoices/F-2026-000001/pdf", "%2Finvoices%2FF-2026-000001"),
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), 303, "{path}");
+        assert_eq!(location(&res), format!("/login?next={next}"), "{path}");
+    }
+    // The invoice page itself: its number comes decoded from the URL.
+    for (path, next) in [
+        ("/invoices/x%0D%0Aevil", "%2Finvoices"),
+        ("/invoices/F-2026-000001", "%2Finvoices%2FF-2026-000001"),
+    ] {
+        let res = app.get(path).await;
+        assert!(res.status().is_redirection(), "{path}: {}", res.status());
+        assert_eq!(location(&res), format!("/login?next={next}"), "{path}");
+    }
+    app.stop().await;
+}
+on_both_databases!(a_download_or_a_page_asked_signed_out_sends_to_the_login_with_the_path_encoded);
+
+fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn pages_cannot_be_framed_and_carry_the_security_headers(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let page = app.get("/login").await;
+    assert_eq!(page.status(), 200);
+    let csp = header(&page, "content-security-policy");
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(part), "{part} missing from {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(header(&page, "x-frame-options"), "DENY");
+    assert_eq!(header(&page, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&page, "referrer-policy"), "same-origin");
+    assert_eq!(
+        header(&page, "strict-transport-security"),
+        "",
+        "http: no HSTS"
+    );
+    let html = page.text().await.expect("page");
+    assert!(!html.contains(" style=\""), "no inline style on the page");
+    // Not HTML: the same headers but the policy.
+    let health = app.get("/healthz").await;
+    assert_eq!(header(&health, "x-frame-options"), "DENY");
+    assert_eq!(header(&health, "content-security-policy"), "");
+    app.stop().await;
+
+    let mut config = common::config_for(&db.url);
+    config.public_base_url = "https://pay.example.test".into();
+    let https = TestApp::start_configured(false, Default::default(), config).await;
+    let page = https.get("/login").await;
+    assert_eq!(
+        header(&page, "strict-transport-security"),
+        "max-age=31536000"
+    );
+    https.stop().await;
+}
+on_both_databases!(pages_cannot_be_framed_and_carry_the_security_headers);

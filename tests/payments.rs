@@ -732,3 +732,219 @@ async fn every_money_path_leaves_the_invoice_as_the_ledger_computes_it_from_its_
     app.stop().await;
 }
 on_both_databases!(every_money_path_leaves_the_invoice_as_the_ledger_computes_it_from_its_facts);
+
+/// A signed-shape `payment_intent.succeeded` naming `invoice_id` in its metadata.
+fn intent_succeeded(
+    event_id: &str,
+    pi: &str,
+    invoice_id: Option<i64>,
+    amount: i64,
+    currency: &str,
+) -> Value {
+    let metadata = match invoice_id {
+        Some(id) => json!({"invoice_id": id.to_string()}),
+        None => json!({}),
+    };
+    event(
+        event_id,
+        "payment_intent.succeeded",
+        json!({"id": pi, "object": "payment_intent", "status": "succeeded", "amount": amount,
+               "amount_received": amount, "currency": currency, "payment_method_types": ["card"],
+               "metadata": metadata}),
+    )
+}
+
+/// (reason, status, amount, named_invoice_id) of the unmatched provider payment `pi`.
+async fn unmatched_row(app: &TestApp, pi: &str) -> Option<(String, String, i64, Option<i64>)> {
+    sqlx::query(
+        "SELECT reason, status, amount, named_invoice_id FROM unmatched_payments \
+         WHERE provider_payment_id = $1",
+    )
+    .bind(pi)
+    .fetch_optional(&app.db.pool)
+    .await
+    .expect("unmatched")
+    .map(|r| {
+        (
+            r.get("reason"),
+            r.get("status"),
+            r.get("amount"),
+            r.get("named_invoice_id"),
+        )
+    })
+}
+
+async fn receipts(app: &TestApp) -> i64 {
+    count(
+        app,
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'receipt-%'",
+    )
+    .await
+}
+
+fn draft_of(customer: i64, price: &str) -> quittance::model::draft::DraftInput {
+    use quittance::model::draft::{DraftInput, DraftLineInput};
+    DraftInput {
+        customer_id: customer,
+        currency: "EUR".into(),
+        sale_date: String::new(),
+        due_date: String::new(),
+        deposits: String::new(),
+        lines: vec![DraftLineInput {
+            description: "Prestation".into(),
+            quantity: "1".into(),
+            unit: String::new(),
+            unit_price: price.into(),
+            vat_rate: "20".into(),
+            discount_pct: String::new(),
+        }],
+    }
+}
+
+async fn a_signed_payment_naming_a_draft_is_kept_unmatched_for_staff_and_moves_no_money(
+    db: &TestDb,
+) {
+    use quittance::server::services::invoicing;
+    let app = TestApp::start(db, true).await;
+    let customer = count(&app, "SELECT MIN(id) FROM customers").await;
+    let draft = invoicing::create_draft(&app.db, &draft_of(customer, "100"), today())
+        .await
+        .expect("draft");
+    let before = money_row(&app, draft).await;
+    let receipts_before = receipts(&app).await;
+    let paid = intent_succeeded("evt_draft_1", "pi_draft_1", Some(draft), 5_000, "eur");
+    assert_eq!(deliver(&app, &paid).await.status(), 200);
+    assert_eq!(deliver(&app, &paid).await.status(), 200, "a duplicate");
+    assert_eq!(
+        money_row(&app, draft).await,
+        before,
+        "the draft took nothing"
+    );
+    assert_eq!(before.0, "draft");
+    let on_draft = format!("SELECT COUNT(*) FROM payments WHERE invoice_id = {draft}");
+    assert_eq!(count(&app, &on_draft).await, 0, "no payment row");
+    assert_eq!(receipts(&app).await, receipts_before, "no receipt queued");
+    assert_eq!(
+        unmatched_row(&app, "pi_draft_1").await,
+        Some(("draft".into(), "succeeded".into(), 5_000, Some(draft)))
+    );
+
+    // Issued afterwards, the invoice still does not take that payment: a
+    // later event of it finds it kept apart, whatever the order.
+    let issued = invoicing::issue(&app.db, draft, today(), None)
+        .await
+        .expect("issue");
+    let again = intent_succeeded("evt_draft_2", "pi_draft_1", Some(draft), 5_000, "eur");
+    assert_eq!(deliver(&app, &again).await.status(), 200);
+    assert_eq!(count(&app, &on_draft).await, 0);
+    assert_eq!(settlement(&app, issued.id).await, ("issued".into(), 0));
+    assert_eq!(receipts(&app).await, receipts_before);
+
+    // Staff see it on their home page, with why it was kept apart.
+    app.login("agent@demo.test", "agent-demo-1").await;
+    let home = app.get("/staff").await.text().await.expect("staff home");
+    assert!(
+        home.contains("data-testid=\"unmatched-payments\""),
+        "no unmatched section"
+    );
+    assert!(
+        home.contains("pi_draft_1"),
+        "the provider reference is shown"
+    );
+    app.stop().await;
+}
+on_both_databases!(a_signed_payment_naming_a_draft_is_kept_unmatched_for_staff_and_moves_no_money);
+
+async fn only_an_issued_invoice_in_its_own_currency_takes_a_provider_payment(db: &TestDb) {
+    use quittance::server::services::invoicing::{self, CreditRequest};
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let cancelled = issued(&app, customer, "100").await;
+    let credit_note = invoicing::credit(&app.db, cancelled.id, &CreditRequest::Full, today(), None)
+        .await
+        .expect("credit note");
+    let open = issued(&app, customer, "100").await;
+    let cases = [
+        ("pi_cancelled", Some(cancelled.id), "eur", "cancelled"),
+        ("pi_credit_note", Some(credit_note.id), "eur", "credit_note"),
+        ("pi_dollars", Some(open.id), "usd", "currency"),
+        ("pi_nowhere", Some(999_999), "eur", "unknown_invoice"),
+        ("pi_nameless", None, "eur", "no_invoice"),
+    ];
+    for (i, (pi, named, currency, _)) in cases.iter().enumerate() {
+        let e = intent_succeeded(&format!("evt_c{i}"), pi, *named, 12_000, currency);
+        assert_eq!(deliver(&app, &e).await.status(), 200, "{pi}");
+    }
+    for (pi, named, _, reason) in cases {
+        let row = unmatched_row(&app, pi).await.expect(pi);
+        assert_eq!((row.0.as_str(), row.3), (reason, named), "{pi}");
+    }
+    let cancelled_row = money_row(&app, cancelled.id).await;
+    assert_eq!((cancelled_row.0.as_str(), cancelled_row.1), ("credited", 0));
+    assert_eq!(money_row(&app, credit_note.id).await.1, 0);
+    assert_eq!(settlement(&app, open.id).await, ("issued".into(), 0));
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM payments").await, 0);
+    assert_eq!(receipts(&app).await, 0);
+
+    // The same invoice, paid in its own currency, takes the money.
+    let euros = intent_succeeded("evt_ok", "pi_euros", Some(open.id), 12_000, "eur");
+    deliver(&app, &euros).await;
+    assert_eq!(settlement(&app, open.id).await, ("paid".into(), 12_000));
+    assert_eq!(receipts(&app).await, 1);
+    assert_eq!(unmatched_row(&app, "pi_euros").await, None);
+    app.stop().await;
+}
+on_both_databases!(only_an_issued_invoice_in_its_own_currency_takes_a_provider_payment);
+
+async fn the_simulated_checkout_page_shows_no_pay_link_and_its_ids_are_random(db: &TestDb) {
+    let app = TestApp::start(db, false).await;
+    let customer = common::company_and_customer(&app.db, "payer@example.test").await;
+    let inv = issued(&app, customer, "100").await;
+    let first = start_from_link(&app, &inv.pay_token, "50").await;
+    let session = first.rsplit('/').next().unwrap_or_default().to_string();
+    let hex = session
+        .strip_prefix("cs_sim_")
+        .expect("a simulated session");
+    assert_eq!(hex.len(), 32, "{session}");
+    assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{session}");
+
+    let page = app.get(&format!("/checkout/simulated/{session}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("checkout page");
+    assert!(
+        html.contains("data-testid=\"sim-checkout\""),
+        "the page renders"
+    );
+    assert!(
+        !html.contains(&inv.pay_token),
+        "the pay-link token is on the checkout page"
+    );
+    let cancel = format!("/checkout/simulated/{session}/cancel");
+    assert!(html.contains(&cancel), "cancel goes through the session");
+    let back = app.get(&cancel).await;
+    assert_eq!(back.status(), 303);
+    assert_eq!(
+        location(&back),
+        format!("/pay/{}?cancelled=1", inv.pay_token)
+    );
+    assert_eq!(
+        app.get("/checkout/simulated/cs_sim_0123/cancel")
+            .await
+            .status(),
+        404,
+        "an unknown session leads nowhere"
+    );
+
+    // Another amount closes that session; the first amount again gets a new
+    // one, whose id shares nothing with the first.
+    start_from_link(&app, &inv.pay_token, "60").await;
+    let third = start_from_link(&app, &inv.pay_token, "50").await;
+    assert_ne!(
+        third, first,
+        "a new session for the same invoice and amount"
+    );
+    let third = third.rsplit('/').next().unwrap_or_default();
+    assert_ne!(&third[..15], &session[..15], "{third} and {session}");
+    app.stop().await;
+}
+on_both_databases!(the_simulated_checkout_page_shows_no_pay_link_and_its_ids_are_random);

@@ -136,6 +136,7 @@ fn stripe_config(api_base: &str) -> PaymentConfig {
         stripe_secret_key: Some("sk_test_quittance".into()),
         webhook_secret: WEBHOOK_SECRET.into(),
         stripe_api_base: api_base.into(),
+        stripe_checkout_origin: "https://checkout.stripe.test".into(),
         simulated_delay_ms: 0,
     }
 }
@@ -179,6 +180,20 @@ async fn the_stripe_provider_sends_minor_units_metadata_and_idempotency_keys_and
             location(&res)
         }
     };
+
+    // The pay form's 303 leads to Stripe's checkout: the page's policy lets
+    // the form go there (Chromium checks `form-action` on the redirect).
+    let page = app.get(&format!("/pay/{}", inv.pay_token)).await;
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        csp.contains("form-action 'self'") && csp.contains(" https://checkout.stripe.test"),
+        "{csp}"
+    );
 
     let first = start("").await;
     assert_eq!(first, "https://checkout.stripe.test/c/pay/cs_test_1");

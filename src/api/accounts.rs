@@ -57,7 +57,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         }
         Err(e) => {
             let back = format!("/reset-password/{}", token_segment(&token));
-            leptos_axum::redirect(&refusal_url(&back, None, &e));
+            crate::api::ctx::redirect_local(&refusal_url(&back, None, &e), "/");
             Err(e)
         }
     }
@@ -76,7 +76,7 @@ pub async fn accept_invitation(token: String, password: String) -> Result<(), Ap
         }
         Err(e) => {
             let back = format!("/invite/{}", token_segment(&token));
-            leptos_axum::redirect(&refusal_url(&back, None, &e));
+            crate::api::ctx::redirect_local(&refusal_url(&back, None, &e), "/");
             Err(e)
         }
     }

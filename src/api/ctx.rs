@@ -20,6 +20,25 @@ pub async fn client_ip() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
+/// Redirects the browser to a path of this site (a plain form post gets its
+/// 302; a hydrated call, the redirect header). Targets that come from input
+/// are parsed into a [`LocalPath`](crate::model::redirect::LocalPath) first,
+/// which also makes them valid header values.
+pub fn redirect(to: &crate::model::redirect::LocalPath) {
+    leptos_axum::redirect(to.as_str());
+}
+
+/// [`redirect`] to `to`, a target we built (one of our paths, maybe with a
+/// query carrying typed values back) when it is a path of this site, else to
+/// `fallback` (logged: it always should be one).
+pub fn redirect_local(to: &str, fallback: &'static str) {
+    let target = crate::model::redirect::LocalPath::parse_built_or(to, fallback);
+    if target.as_str() != to {
+        tracing::warn!(len = to.len(), "redirect target refused: not a local path");
+    }
+    redirect(&target);
+}
+
 /// Gives the response the status that goes with `e` (401, 403, …) and returns it,
 /// so API clients see a meaningful status rather than a generic 500.
 pub fn fail(e: AppError) -> AppError {

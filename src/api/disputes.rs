@@ -119,13 +119,13 @@ pub async fn reopen_dispute(kind: String, key: String, id: i64) -> Result<(), Ap
     match crate::server::services::disputes::reopen(&state.db, id, who, now).await {
         Ok(()) => {
             let done = crate::error::Done::Reopened;
-            leptos_axum::redirect(&done.redirect_to(&back, &[], None));
+            ctx::redirect_local(&done.redirect_to(&back, &[], None), "/");
             Ok(())
         }
         Err(e) => {
             let refusal = crate::error::Refusal::new("reopen", &e);
             let e = ctx::fail(e);
-            leptos_axum::redirect(&refusal.redirect_to(&back, Some("reopen")));
+            ctx::redirect_local(&refusal.redirect_to(&back, Some("reopen")), "/");
             Err(e)
         }
     }

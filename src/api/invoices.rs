@@ -84,6 +84,6 @@ pub async fn pay_link_signup(token: String) -> Result<(), AppError> {
     customers::invite_pay_link_holder(&state.db, id)
         .await
         .map_err(ctx::fail)?;
-    leptos_axum::redirect(&format!("/pay/{token}?invited=1"));
+    ctx::redirect_local(&format!("/pay/{token}?invited=1"), "/");
     Ok(())
 }

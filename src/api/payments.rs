@@ -4,7 +4,9 @@
 //! The payer is named by `kind` and `key`: `invoice` + number for a signed-in
 //! customer, `link` + token for anyone holding a pay link.
 use crate::error::AppError;
-use crate::model::payment::{CheckoutOutcome, PayOptions, PaymentView, Receipt, TimelineEntry};
+use crate::model::payment::{
+    CheckoutOutcome, PayOptions, PaymentView, Receipt, TimelineEntry, UnmatchedPaymentView,
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -100,7 +102,7 @@ pub async fn start_payment(
         Err(e) => {
             let refusal = crate::error::Refusal::new("pay", &e).keep("amount", &typed);
             let e = ctx::fail(e);
-            leptos_axum::redirect(&refusal.redirect_to(&back.path, Some("pay")));
+            ctx::redirect_local(&refusal.redirect_to(&back.path, Some("pay")), "/");
             Err(e)
         }
     }
@@ -143,18 +145,15 @@ pub struct SimCheckout {
     pub amount: i64,
     pub currency: String,
     pub open: bool,
-    pub cancel_url: String,
 }
 
 #[server(endpoint = "simulated_checkout")]
 pub async fn simulated_checkout(session_id: String) -> Result<SimCheckout, AppError> {
     use crate::api::ctx;
     let state = crate::server::state::app_state()?;
-    let sim = state
-        .payments
-        .simulated
-        .clone()
-        .ok_or_else(|| ctx::fail(AppError::NotFound))?;
+    if state.payments.simulated.is_none() {
+        return Err(ctx::fail(AppError::NotFound));
+    }
     let (s, number) =
         crate::server::services::payments::session_with_number(&state.db, &session_id)
             .await
@@ -165,10 +164,6 @@ pub async fn simulated_checkout(session_id: String) -> Result<SimCheckout, AppEr
         amount: s.amount,
         currency: s.currency,
         open: s.status == "open" && s.expires_at > now,
-        cancel_url: sim
-            .urls(&session_id)
-            .map(|(_, c)| c)
-            .unwrap_or_else(|| "/".into()),
     })
 }
 
@@ -201,12 +196,11 @@ pub async fn simulate_payment(session_id: String, outcome: String) -> Result<(),
         outcome,
     )
     .await;
-    let next = match (outcome, sim.urls(&session_id)) {
-        (Outcome::CardDeclined, _) => format!("/checkout/simulated/{session_id}?declined=1"),
-        (_, Some((success, _))) => success.replace("{CHECKOUT_SESSION_ID}", &session_id),
-        (_, None) => "/".into(),
+    let next = match outcome {
+        Outcome::CardDeclined => Some(format!("/checkout/simulated/{session_id}?declined=1")),
+        _ => sim.success_path(&session_id),
     };
-    leptos_axum::redirect(&next);
+    ctx::redirect_local(next.as_deref().unwrap_or("/"), "/");
     Ok(())
 }
 
@@ -215,6 +209,8 @@ pub async fn simulate_payment(session_id: String, outcome: String) -> Result<(),
 pub struct StaffPaymentsData {
     pub payments: Vec<PaymentView>,
     pub timeline: Vec<TimelineEntry>,
+    /// Provider payments that named this invoice but were kept apart.
+    pub unmatched: Vec<UnmatchedPaymentView>,
     pub balance_open: bool,
     pub currency: String,
     /// Today on the server (ISO), the default date of an offline payment.
@@ -235,6 +231,9 @@ pub async fn staff_payments(invoice_id: i64) -> Result<StaffPaymentsData, AppErr
             .await
             .map_err(ctx::fail)?,
         timeline: payments::timeline(&state.db, invoice_id)
+            .await
+            .map_err(ctx::fail)?,
+        unmatched: payments::unmatched_for(&state.db, invoice_id)
             .await
             .map_err(ctx::fail)?,
         balance_open: options.payable + options.disputed > 0 || !options.processing.is_empty(),

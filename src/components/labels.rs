@@ -1,7 +1,7 @@
 //! Words for payment facts, in the reader's language.
 use crate::i18n::*;
 use crate::model::lang::Lang;
-use crate::model::payment::{PaymentMethod, PaymentStatus};
+use crate::model::payment::{PaymentMethod, PaymentStatus, Unmatched};
 use leptos_i18n::td_string;
 
 /// A payment method in words; also used by emails and PDFs (no UI context).
@@ -46,6 +46,20 @@ pub fn timeline_label(kind: &str) -> String {
         "offline_recorded" => t_string!(i18n, tl_offline_recorded),
         "overpaid" => t_string!(i18n, tl_overpaid),
         _ => t_string!(i18n, tl_other),
+    }
+    .to_string()
+}
+
+/// Why a provider payment was kept apart, in words.
+pub fn unmatched_label(u: Unmatched) -> String {
+    let i18n = use_i18n();
+    match u {
+        Unmatched::NoInvoice => t_string!(i18n, um_reason_no_invoice),
+        Unmatched::UnknownInvoice => t_string!(i18n, um_reason_unknown_invoice),
+        Unmatched::Draft => t_string!(i18n, um_reason_draft),
+        Unmatched::CreditNote => t_string!(i18n, um_reason_credit_note),
+        Unmatched::Cancelled => t_string!(i18n, um_reason_cancelled),
+        Unmatched::Currency => t_string!(i18n, um_reason_currency),
     }
     .to_string()
 }

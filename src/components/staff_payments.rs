@@ -2,12 +2,14 @@
 //! payment (transfer, cheque, cash), and refunds through the provider.
 use crate::api::payments::{RecordPayment, RefundPayment, StaffPaymentsData, staff_payments};
 use crate::components::errors::carried_error;
-use crate::components::labels::{method_label, payment_status_label, timeline_label};
+use crate::components::labels::{
+    method_label, payment_status_label, timeline_label, unmatched_label,
+};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
 use crate::model::lang::Lang;
-use crate::model::payment::{PaymentMethod, PaymentView};
+use crate::model::payment::{PaymentMethod, PaymentView, UnmatchedPaymentView};
 use crate::model::staff_invoice::StaffInvoiceView;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -90,6 +92,7 @@ fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
         } else {
             view! { <ul class="payments" data-testid="payment-list">{rows}</ul> }.into_any()
         }}
+        {(!d.unmatched.is_empty()).then(|| view! { <UnmatchedPayments payments=d.unmatched.clone() /> })}
         {d.balance_open.then(|| view! { <OfflineForm invoice_id today=d.today.clone() /> })}
         <h3>{t!(i18n, sp_timeline)}</h3>
         <ol class="timeline" data-testid="payment-timeline">{timeline}</ol>
@@ -195,5 +198,50 @@ fn OfflineForm(invoice_id: i64, today: String) -> impl IntoView {
             </div>
             <button type="submit" class="primary" data-testid="offline-submit">{t!(i18n, sp_record_submit)}</button>
         </ActionForm>
+    }
+}
+
+/// Provider payments kept apart (no invoice could take them), for staff to
+/// settle with the provider: on the staff home, and on the invoice they named.
+#[component]
+pub fn UnmatchedPayments(payments: Vec<UnmatchedPaymentView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let lang = Lang::from(i18n.get_locale_untracked());
+    let rows = payments
+        .into_iter()
+        .map(|u| {
+            let named = match (&u.named_number, u.named_invoice_id) {
+                (Some(n), _) if !n.is_empty() => Some(n.clone()),
+                (_, Some(id)) => Some(format!("{} #{id}", t_string!(i18n, um_named))),
+                _ => None,
+            };
+            let link = u.named_invoice_id.map(|id| format!("/staff/invoices/{id}"));
+            view! {
+                <li data-testid="unmatched-row">
+                    <span>
+                        {format!(
+                            "{} · {} · {} · {}",
+                            format_instant_date(u.at, lang),
+                            format_money(u.amount, &u.currency, lang),
+                            method_label(lang, u.method),
+                            payment_status_label(u.status),
+                        )}
+                    </span>
+                    " · " <strong data-testid="unmatched-reason">{unmatched_label(u.reason)}</strong>
+                    {named.map(|n| match link.clone() {
+                        Some(href) => view! { " · " <a href=href>{n}</a> }.into_any(),
+                        None => view! { " · " {n} }.into_any(),
+                    })}
+                    <span class="hint">" · " {u.reference.clone()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="unmatched" aria-labelledby="unmatched-h" data-testid="unmatched-payments">
+            <h3 id="unmatched-h">{t!(i18n, um_title)}</h3>
+            <p class="hint">{t!(i18n, um_intro)}</p>
+            <ul class="payments">{rows}</ul>
+        </section>
     }
 }

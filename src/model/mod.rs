@@ -11,6 +11,7 @@ pub mod invoice;
 pub mod lang;
 pub mod listing;
 pub mod payment;
+pub mod redirect;
 pub mod role;
 pub mod settings;
 pub mod staff;

@@ -244,6 +244,91 @@ pub enum CheckoutOutcome {
     Expired,
 }
 
+/// Why a provider payment was not applied to an invoice: it is kept apart
+/// (unmatched) for staff, with no receipt and no change to any balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Unmatched {
+    /// Neither its session nor its metadata names an invoice.
+    NoInvoice,
+    /// The invoice it names does not exist.
+    UnknownInvoice,
+    /// It names a draft: not issued, no number, nothing to pay.
+    Draft,
+    /// It names a credit note.
+    CreditNote,
+    /// It names an invoice cancelled by a full credit note.
+    Cancelled,
+    /// It is not in the invoice's currency.
+    Currency,
+}
+
+const UNMATCHED_CODES: [(Unmatched, &str); 6] = [
+    (Unmatched::NoInvoice, "no_invoice"),
+    (Unmatched::UnknownInvoice, "unknown_invoice"),
+    (Unmatched::Draft, "draft"),
+    (Unmatched::CreditNote, "credit_note"),
+    (Unmatched::Cancelled, "cancelled"),
+    (Unmatched::Currency, "currency"),
+];
+
+impl Unmatched {
+    pub fn as_str(self) -> &'static str {
+        UNMATCHED_CODES
+            .iter()
+            .find(|(u, _)| *u == self)
+            .map_or("unmatched", |(_, c)| *c)
+    }
+
+    pub fn parse(s: &str) -> Option<Unmatched> {
+        UNMATCHED_CODES
+            .iter()
+            .find(|(_, c)| *c == s)
+            .map(|(u, _)| *u)
+    }
+}
+
+/// Whether a document may take a new provider payment in `currency`: only
+/// an issued invoice (open, or already paid, where a second payment is an
+/// overpayment flagged for staff) in its own currency; `Some(why)` otherwise.
+/// `kind` is `invoice` or `credit_note`.
+pub fn refuses_payment(
+    kind: &str,
+    status: crate::model::invoice::InvoiceStatus,
+    invoice_currency: &str,
+    currency: &str,
+) -> Option<Unmatched> {
+    use crate::model::invoice::InvoiceStatus;
+    if kind != "invoice" {
+        return Some(Unmatched::CreditNote);
+    }
+    match status {
+        InvoiceStatus::Draft => Some(Unmatched::Draft),
+        InvoiceStatus::Credited => Some(Unmatched::Cancelled),
+        _ if !invoice_currency.eq_ignore_ascii_case(currency) => Some(Unmatched::Currency),
+        InvoiceStatus::Issued
+        | InvoiceStatus::PartiallyPaid
+        | InvoiceStatus::Paid
+        | InvoiceStatus::Disputed => None,
+    }
+}
+
+/// A provider payment kept apart, as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmatchedPaymentView {
+    pub reference: String,
+    pub reason: Unmatched,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    pub amount: i64,
+    pub currency: String,
+    /// The invoice id it named, if any.
+    pub named_invoice_id: Option<i64>,
+    /// That invoice's number, when it exists and has one.
+    pub named_number: Option<String>,
+    /// Unix seconds of its last change.
+    pub at: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,5 +412,32 @@ mod tests {
         assert!(chargeback_holds_money("lost"));
         assert!(!chargeback_holds_money("won"));
         assert!(chargeback_is_final("lost") && !chargeback_is_final("under_review"));
+    }
+
+    #[test]
+    fn only_an_issued_invoice_in_its_own_currency_takes_a_provider_payment() {
+        use crate::model::invoice::InvoiceStatus as S;
+        let refused = |kind, status, cur| refuses_payment(kind, status, "EUR", cur);
+        assert_eq!(refused("invoice", S::Draft, "EUR"), Some(Unmatched::Draft));
+        assert_eq!(
+            refused("invoice", S::Credited, "EUR"),
+            Some(Unmatched::Cancelled)
+        );
+        assert_eq!(
+            refused("credit_note", S::Issued, "EUR"),
+            Some(Unmatched::CreditNote)
+        );
+        assert_eq!(
+            refused("invoice", S::Issued, "USD"),
+            Some(Unmatched::Currency)
+        );
+        for open in [S::Issued, S::PartiallyPaid, S::Disputed, S::Paid] {
+            assert_eq!(refused("invoice", open, "EUR"), None, "{open:?}");
+            assert_eq!(refused("invoice", open, "eur"), None, "{open:?}");
+        }
+        for (u, code) in UNMATCHED_CODES {
+            assert_eq!(Unmatched::parse(code), Some(u));
+            assert_eq!(u.as_str(), code);
+        }
     }
 }

@@ -10,4 +10,10 @@ pub struct StaffHome {
     /// Sum of open balances, minor units of EUR.
     pub outstanding: i64,
     pub customers: i64,
+    /// Provider payments no invoice took, the most recent first (at most
+    /// [`UNMATCHED_SHOWN`]): staff settle them with the provider.
+    pub unmatched_payments: Vec<super::payment::UnmatchedPaymentView>,
 }
+
+/// How many unmatched payments the staff home lists.
+pub const UNMATCHED_SHOWN: i64 = 50;

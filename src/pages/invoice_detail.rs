@@ -7,6 +7,7 @@ use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::document::DocKind;
+use crate::model::redirect::{LocalPath, path_segment};
 use crate::pages::not_found::NotFoundPage;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,7 +54,12 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                     .into_any()
                 }
                 Err(AppError::Unauthenticated) => {
-                    view! { <Redirect path=format!("/login?next=/invoices/{}", number()) /> }.into_any()
+                    // The number comes decoded from the URL: encoded again, and
+                    // only a path of this site is followed (a line break in it
+                    // would not even make a header).
+                    let here = format!("/invoices/{}", path_segment(&number()));
+                    let to = LocalPath::parse_or(Some(&here), "/invoices").login_url();
+                    view! { <Redirect path=to /> }.into_any()
                 }
                 Err(AppError::NotFound) => view! { <NotFoundPage /> }.into_any(),
                 Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),

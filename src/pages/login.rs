@@ -4,6 +4,7 @@ use crate::api::auth::Login;
 use crate::components::errors::{FormAlert, error_text, problem_text, refusal_in_query};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::redirect::LocalPath;
 use crate::model::validate::MAX_EMAIL_LEN;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,7 +38,8 @@ pub fn LoginPage() -> impl IntoView {
             <p class="intro">{t!(i18n, login_intro)}</p>
             <FormAlert message=alert />
             <ActionForm action=login attr:class="stack" attr:novalidate=true>
-                <input type="hidden" name="next" value=move || q("next").unwrap_or_default() />
+                // Only a path of this site is carried on (the server checks again).
+                <input type="hidden" name="next" value=move || q("next").filter(|n| LocalPath::parse(n).is_some()).unwrap_or_default() />
                 <Field
                     name="email"
                     kind="email"

@@ -44,7 +44,9 @@ pub fn SimulatedCheckoutPage() -> impl IntoView {
                                 } else {
                                     view! { <p class="alert" role="alert" data-testid="sim-closed">{t!(i18n, sim_closed)}</p> }.into_any()
                                 }}
-                                <p><a href=c.cancel_url.clone() rel="external" data-testid="sim-cancel">{t!(i18n, sim_cancel)}</a></p>
+                                // Back through the session, never the pay link itself:
+                                // this page shows no token (see `http::checkout`).
+                                <p><a href=format!("/checkout/simulated/{id}/cancel") rel="external" data-testid="sim-cancel">{t!(i18n, sim_cancel)}</a></p>
                             </section>
                         }
                         .into_any()

@@ -1,6 +1,7 @@
 //! `/staff`: the staff home, for agents and admins. A customer gets a 403 page.
 use crate::api::staff::get_staff_home;
 use crate::components::errors::error_text;
+use crate::components::staff_payments::UnmatchedPayments;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::format::format_money;
@@ -79,5 +80,10 @@ fn StaffHomeView(home: StaffHome, waiting: WaitingResource) -> impl IntoView {
                 </div>
             </dl>
         </section>
+        {(!home.unmatched_payments.is_empty()).then(|| view! {
+            <div class="panel">
+                <UnmatchedPayments payments=home.unmatched_payments.clone() />
+            </div>
+        })}
     }
 }

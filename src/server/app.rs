@@ -152,6 +152,7 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
             move || {
                 provide_context(page_state.clone());
                 super::stall::watch_render();
+                http::security_headers::share_nonce();
             },
             move || shell(options.clone()),
         )
@@ -160,13 +161,17 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         ));
     // Static files with their caching headers; anything else is the 404 page.
     let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-        move || provide_context(file_state.clone()),
+        move || {
+            provide_context(file_state.clone());
+            http::security_headers::share_nonce();
+        },
         shell,
     );
     Router::new()
         .merge(http::health::router())
         .merge(http::metrics::router())
         .merge(http::lang::router())
+        .merge(http::checkout::router())
         .merge(http::downloads::router())
         .merge(http::logo::router())
         .merge(http::disputes::router())
@@ -198,6 +203,13 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::health::fail_fast,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(http::security_headers::SecurityPolicy::new(
+                &state.config,
+                &state.payments,
+            )),
+            http::security_headers::security_headers,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

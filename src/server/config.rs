@@ -173,7 +173,7 @@ fn default_from(public_base_url: &str) -> String {
 }
 
 /// Reads `PAYMENT_PROVIDER`, `STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`,
-/// `STRIPE_API_BASE` and `SIMULATED_DELAY_MS`. Stripe without a webhook
+/// `STRIPE_API_BASE`, `STRIPE_CHECKOUT_ORIGIN` and `SIMULATED_DELAY_MS`. Stripe without a webhook
 /// secret is refused: payments could never be confirmed.
 fn payments_from_env() -> Result<PaymentConfig, String> {
     let key = var("STRIPE_SECRET_KEY");
@@ -204,11 +204,16 @@ fn payments_from_env() -> Result<PaymentConfig, String> {
         var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com/".into());
     url::Url::parse(&stripe_api_base)
         .map_err(|_| format!("STRIPE_API_BASE is not a URL: {stripe_api_base}"))?;
+    let stripe_checkout_origin = var("STRIPE_CHECKOUT_ORIGIN")
+        .unwrap_or_else(|| super::payments::STRIPE_CHECKOUT_ORIGIN.into());
+    url::Url::parse(&stripe_checkout_origin)
+        .map_err(|_| format!("STRIPE_CHECKOUT_ORIGIN is not a URL: {stripe_checkout_origin}"))?;
     Ok(PaymentConfig {
         provider,
         stripe_secret_key: key.map(Secret::from),
         webhook_secret: Secret::from(webhook_secret),
         stripe_api_base,
+        stripe_checkout_origin,
         simulated_delay_ms: number("SIMULATED_DELAY_MS")?.unwrap_or(4000),
     })
 }

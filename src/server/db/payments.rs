@@ -1,6 +1,6 @@
 //! Payments, checkout sessions, provider refunds and chargebacks, webhook event
 //! ids and the payment timeline.
-use crate::model::payment::{PaymentMethod, PaymentStatus};
+use crate::model::payment::{PaymentMethod, PaymentStatus, Unmatched};
 use sqlx::{AnyConnection, Row};
 
 /// Records an event id; false when it was already applied (the exactly-once guard).
@@ -446,4 +446,127 @@ pub async fn net_paid(conn: &mut AnyConnection, invoice_id: i64) -> Result<i64, 
         .filter(|p| p.status == PaymentStatus::Succeeded)
         .map(|p| crate::model::payment::net_amount(p.amount, p.refunded, p.charged_back))
         .sum())
+}
+
+/// A provider payment no invoice took (see `unmatched_payments`).
+#[derive(Debug, Clone)]
+pub struct UnmatchedRow {
+    pub provider_payment_id: String,
+    pub named_invoice_id: Option<i64>,
+    pub reason: Unmatched,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    pub amount: i64,
+    pub currency: String,
+    pub updated_at: i64,
+    /// The named invoice's number, when it exists and has one (joined).
+    pub named_number: Option<String>,
+}
+
+/// What the webhook learnt of an unmatched provider payment.
+#[derive(Debug, Clone)]
+pub struct NewUnmatched<'a> {
+    pub provider: &'a str,
+    pub provider_payment_id: &'a str,
+    pub provider_session_id: Option<&'a str>,
+    pub named_invoice_id: Option<i64>,
+    pub reason: Unmatched,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    pub amount: i64,
+    pub currency: &'a str,
+}
+
+const UNMATCHED_SELECT: &str = "SELECT u.provider_payment_id, u.named_invoice_id, u.reason, u.status, \
+    u.method, u.amount, u.currency, u.updated_at, i.number AS named_number \
+    FROM unmatched_payments u LEFT JOIN invoices i ON i.id = u.named_invoice_id";
+
+fn unmatched_row(r: &sqlx::any::AnyRow) -> Result<UnmatchedRow, sqlx::Error> {
+    let reason: String = r.try_get("reason")?;
+    let status: String = r.try_get("status")?;
+    let method: String = r.try_get("method")?;
+    Ok(UnmatchedRow {
+        provider_payment_id: r.try_get("provider_payment_id")?,
+        named_invoice_id: r.try_get("named_invoice_id")?,
+        reason: Unmatched::parse(&reason)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad unmatched reason {reason}").into()))?,
+        status: PaymentStatus::parse(&status)
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad payment status {status}").into()))?,
+        method: PaymentMethod::from_provider(&method),
+        amount: r.try_get("amount")?,
+        currency: r.try_get("currency")?,
+        updated_at: r.try_get("updated_at")?,
+        named_number: r.try_get("named_number")?,
+    })
+}
+
+/// The unmatched provider payment of this id, if it was kept apart before.
+pub async fn unmatched_by_ref(
+    conn: &mut AnyConnection,
+    provider_payment_id: &str,
+) -> Result<Option<UnmatchedRow>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "{UNMATCHED_SELECT} WHERE u.provider_payment_id = $1"
+    ))
+    .bind(provider_payment_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.as_ref().map(unmatched_row).transpose()
+}
+
+/// Stores an unmatched provider payment, or its new state when it is
+/// already kept (the caller merged the status and method).
+pub async fn upsert_unmatched(
+    conn: &mut AnyConnection,
+    u: &NewUnmatched<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO unmatched_payments (provider, provider_payment_id, provider_session_id, named_invoice_id, \
+         reason, status, method, amount, currency, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+         ON CONFLICT (provider_payment_id) DO UPDATE SET status = $6, method = $7, \
+         provider_session_id = COALESCE(unmatched_payments.provider_session_id, $3), updated_at = $10",
+    )
+    .bind(u.provider)
+    .bind(u.provider_payment_id)
+    .bind(u.provider_session_id)
+    .bind(u.named_invoice_id)
+    .bind(u.reason.as_str())
+    .bind(u.status.as_str())
+    .bind(u.method.as_str())
+    .bind(u.amount)
+    .bind(u.currency)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The unmatched provider payments, the most recently changed first.
+pub async fn unmatched_recent(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<UnmatchedRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{UNMATCHED_SELECT} ORDER BY u.updated_at DESC, u.id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(unmatched_row).collect()
+}
+
+/// The unmatched provider payments that named this invoice, oldest first.
+pub async fn unmatched_for_invoice(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+) -> Result<Vec<UnmatchedRow>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "{UNMATCHED_SELECT} WHERE u.named_invoice_id = $1 ORDER BY u.id"
+    ))
+    .bind(invoice_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(unmatched_row).collect()
 }

@@ -21,7 +21,7 @@ use axum::Router;
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
 
@@ -66,9 +66,7 @@ fn not_found() -> Response {
     AppError::NotFound.into_response()
 }
 
-fn to_login(page: &str) -> Response {
-    Redirect::to(&format!("/login?next={}", enc(page))).into_response()
-}
+use super::{see_other, to_login};
 
 /// What a dispute form sent.
 #[derive(Debug, Default)]
@@ -223,7 +221,7 @@ fn refused(
             .keep("lines", &form.lines.join(","));
     }
     refusal = refusal.keep("message", &typed_message(&form.message));
-    Redirect::to(&refusal.redirect_to(back.page, Some(back.anchor))).into_response()
+    see_other(&refusal.redirect_to(back.page, Some(back.anchor)), "/")
 }
 
 /// The service's answer to a form post: the thread, a 404, or back to the form.
@@ -234,7 +232,7 @@ fn answer(
     with_dispute_fields: bool,
 ) -> Response {
     match result {
-        Ok(to) => Redirect::to(&to).into_response(),
+        Ok(to) => see_other(&to, "/"),
         Err(AppError::NotFound | AppError::Forbidden) => not_found(),
         Err(e) => refused(back, &e, form, with_dispute_fields),
     }

@@ -4,6 +4,7 @@
 use crate::error::AppError;
 use crate::model::document::InvoiceDocument;
 use crate::model::lang::Lang;
+use crate::model::redirect::path_segment;
 use crate::server::auth::current_user;
 use crate::server::services::documents::{self, Viewer};
 use crate::server::services::pay_links;
@@ -11,7 +12,7 @@ use crate::server::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_sessions::Session;
 
@@ -92,7 +93,7 @@ pub async fn invoice_pdf(
     let user = match current_user(&session, &state.db.pool).await {
         Ok(Some(u)) => u,
         Ok(None) => {
-            return Redirect::to(&format!("/login?next=/invoices/{number}")).into_response();
+            return super::to_login(&format!("/invoices/{}", path_segment(&number)));
         }
         Err(e) => return error_response(e),
     };
@@ -189,7 +190,7 @@ pub async fn invoice_receipt_pdf(
             None => return error_response(AppError::NotFound),
         },
         Ok(None) => {
-            return Redirect::to(&format!("/login?next=/invoices/{number}")).into_response();
+            return super::to_login(&format!("/invoices/{}", path_segment(&number)));
         }
         Err(e) => return error_response(e),
     };

@@ -29,7 +29,8 @@ pub async fn switch_lang(
     let Some(lang) = crate::model::lang::Lang::parse(&code) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let next = crate::api::auth::safe_next(q.next.as_deref()).unwrap_or_else(|| "/".into());
+    // Only a path of this site: never `/\t/evil.test` and its kin.
+    let next = crate::model::redirect::LocalPath::parse_or(q.next.as_deref(), "/");
     let secure = if state.config.secure_cookies() {
         "; Secure"
     } else {
@@ -41,7 +42,10 @@ pub async fn switch_lang(
     );
     let mut res = StatusCode::SEE_OTHER.into_response();
     let headers = res.headers_mut();
-    if let (Ok(c), Ok(l)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&next)) {
+    if let (Ok(c), Ok(l)) = (
+        HeaderValue::from_str(&cookie),
+        HeaderValue::from_str(next.as_str()),
+    ) {
         headers.insert(header::SET_COOKIE, c);
         headers.insert(header::LOCATION, l);
     }

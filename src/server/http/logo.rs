@@ -39,7 +39,7 @@ async fn admin(state: &AppState, session: &Session) -> Result<i64, Response> {
     match current_user(session, &state.db.pool).await {
         Ok(Some(u)) if u.role.can_administer() => Ok(u.id),
         Ok(Some(_)) => Err(AppError::Forbidden.into_response()),
-        Ok(None) => Err(Redirect::to(&format!("/login?next={SETTINGS}")).into_response()),
+        Ok(None) => Err(super::to_login(SETTINGS)),
         Err(e) => Err(internal(e)),
     }
 }

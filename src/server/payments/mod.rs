@@ -81,6 +81,9 @@ pub struct PaymentConfig {
     pub stripe_secret_key: Option<Secret>,
     pub webhook_secret: Secret,
     pub stripe_api_base: String,
+    /// Where Stripe Checkout pages are served (`https://checkout.stripe.com`):
+    /// pay forms lead there, so the pages' `form-action` allows it.
+    pub stripe_checkout_origin: String,
     /// How long the simulated bank takes to settle a direct debit.
     pub simulated_delay_ms: u64,
 }
@@ -98,6 +101,7 @@ impl fmt::Debug for PaymentConfig {
             .field("stripe_secret_key", &self.stripe_secret_key)
             .field("webhook_secret", &self.webhook_secret)
             .field("stripe_api_base", &self.stripe_api_base)
+            .field("stripe_checkout_origin", &self.stripe_checkout_origin)
             .finish()
     }
 }
@@ -110,10 +114,14 @@ impl PaymentConfig {
             stripe_secret_key: None,
             webhook_secret: Secret::from(webhook_secret),
             stripe_api_base: "https://api.stripe.com/".into(),
+            stripe_checkout_origin: STRIPE_CHECKOUT_ORIGIN.into(),
             simulated_delay_ms: 300,
         }
     }
 }
+
+/// Where Stripe serves its hosted checkout pages.
+pub const STRIPE_CHECKOUT_ORIGIN: &str = "https://checkout.stripe.com";
 
 /// Random lowercase hex of `bytes` bytes.
 pub fn random_hex(bytes: usize) -> String {
@@ -132,6 +140,8 @@ pub struct Payments {
     pub webhook_secret: Secret,
     /// The public address, for success and cancel URLs.
     pub base_url: String,
+    /// The origin of the provider's checkout pages when it is not ours.
+    checkout_origin: Option<String>,
 }
 
 impl fmt::Debug for Payments {
@@ -166,11 +176,21 @@ impl Payments {
                     (sim.clone() as Arc<dyn PaymentProvider>, Some(sim))
                 }
             };
+        let checkout_origin = simulated
+            .is_none()
+            .then(|| config.stripe_checkout_origin.clone());
         Payments {
             provider,
             simulated,
             webhook_secret: config.webhook_secret.clone(),
             base_url: base_url.trim_end_matches('/').to_string(),
+            checkout_origin,
         }
+    }
+
+    /// Where a pay form's redirect leads the browser, when it is another
+    /// site than ours (Stripe Checkout; the simulated checkout is ours).
+    pub fn checkout_origin(&self) -> Option<&str> {
+        self.checkout_origin.as_deref()
     }
 }

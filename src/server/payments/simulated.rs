@@ -7,7 +7,6 @@ use super::{
     signature,
 };
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -61,13 +60,19 @@ pub struct SimulatedProvider {
     /// Success and cancel URLs per session, as Stripe keeps them on its side
     /// (in memory: pay-link URLs carry the token, which we never store in clear).
     urls: Arc<Mutex<HashMap<String, (String, String)>>>,
+    /// The id given for each idempotency key, so a repeated request gets the
+    /// same session or refund, as Stripe answers a replayed key.
+    ids: Arc<Mutex<HashMap<String, String>>>,
 }
 
-/// Stable ids from the idempotency key: the same request gives the same session.
-fn derived_id(prefix: &str, key: &str) -> String {
-    let digest = Sha256::digest(key.as_bytes());
-    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-    format!("{prefix}_sim_{hex}")
+/// The random part of a simulated id: 128 bits from the OS generator, so
+/// knowing an invoice, its amount and its history says nothing of its
+/// session (whose page leads back to the pay link).
+const ID_BYTES: usize = 16;
+
+/// A fresh id `{prefix}_sim_<32 hex digits>`.
+fn random_id(prefix: &str) -> String {
+    format!("{prefix}_sim_{}", random_hex(ID_BYTES))
 }
 
 /// The payment intent behind a simulated session.
@@ -84,12 +89,47 @@ impl SimulatedProvider {
             delay: Duration::from_millis(delay_ms),
             http: reqwest::Client::new(),
             urls: Arc::default(),
+            ids: Arc::default(),
         }
     }
 
     /// The success and cancel URLs given when the session was created.
     pub fn urls(&self, session_id: &str) -> Option<(String, String)> {
         self.urls.lock().ok()?.get(session_id).cloned()
+    }
+
+    /// Where "cancel" on the checkout page goes: the cancel URL given when
+    /// the session was created, as a path of this site. The page links to
+    /// `/checkout/simulated/{id}/cancel`, which redirects here, so that the
+    /// page itself never shows the pay link it came from.
+    pub fn cancel_path(&self, session_id: &str) -> Option<String> {
+        let (_, cancel) = self.urls(session_id)?;
+        self.local_path(&cancel)
+    }
+
+    /// Where the checkout goes once paid: the success URL given when the
+    /// session was created, with its id filled in, as a path of this site.
+    pub fn success_path(&self, session_id: &str) -> Option<String> {
+        let (success, _) = self.urls(session_id)?;
+        self.local_path(&success.replace("{CHECKOUT_SESSION_ID}", session_id))
+    }
+
+    /// `url` without this site's address in front.
+    fn local_path(&self, url: &str) -> Option<String> {
+        url.strip_prefix(&self.base_url)
+            .map(str::to_string)
+            .filter(|p| p.starts_with('/'))
+    }
+
+    /// The id already given for `key`, or a new random one.
+    fn id_for(&self, prefix: &str, key: &str) -> String {
+        match self.ids.lock() {
+            Ok(mut ids) => ids
+                .entry(format!("{prefix}:{key}"))
+                .or_insert_with(|| random_id(prefix))
+                .clone(),
+            Err(_) => random_id(prefix),
+        }
     }
 
     /// Plays `outcome` for `session`: the immediate events now, the bank's
@@ -120,6 +160,7 @@ impl SimulatedProvider {
             delay: self.delay,
             http: self.http.clone(),
             urls: self.urls.clone(),
+            ids: self.ids.clone(),
         }
     }
 
@@ -273,7 +314,7 @@ impl PaymentProvider for SimulatedProvider {
         &self,
         req: &CheckoutRequest,
     ) -> Result<CheckoutSession, ProviderError> {
-        let id = derived_id("cs", &req.idempotency_key);
+        let id = self.id_for("cs", &req.idempotency_key);
         if let Ok(mut urls) = self.urls.lock() {
             urls.insert(
                 id.clone(),
@@ -293,7 +334,7 @@ impl PaymentProvider for SimulatedProvider {
     }
 
     async fn refund(&self, req: &RefundRequest) -> Result<String, ProviderError> {
-        let refund_id = derived_id("re", &req.idempotency_key);
+        let refund_id = self.id_for("re", &req.idempotency_key);
         let charge = json!({
             "id": format!("ch_{}", req.provider_payment_id.trim_start_matches("pi_")),
             "object": "charge",
@@ -360,9 +401,71 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_same_idempotency_key_gives_the_same_session() {
-        assert_eq!(derived_id("cs", "k1"), derived_id("cs", "k1"));
-        assert_ne!(derived_id("cs", "k1"), derived_id("cs", "k2"));
+    fn request(key: &str) -> CheckoutRequest {
+        CheckoutRequest {
+            invoice_id: 7,
+            invoice_number: "F-2026-000007".into(),
+            amount: 4200,
+            currency: "EUR".into(),
+            success_url: "http://127.0.0.1/pay/tok/return?session_id={CHECKOUT_SESSION_ID}".into(),
+            cancel_url: "http://127.0.0.1/pay/tok?cancelled=1".into(),
+            idempotency_key: key.into(),
+            customer_email: None,
+            locale: "fr".into(),
+            expires_at: 0,
+        }
+    }
+
+    fn provider() -> SimulatedProvider {
+        SimulatedProvider::new("http://127.0.0.1", "http://127.0.0.1:9", "whsec_t", 0)
+    }
+
+    fn random_part(id: &str) -> &str {
+        id.strip_prefix("cs_sim_").expect("a simulated session id")
+    }
+
+    #[tokio::test]
+    async fn the_same_idempotency_key_gives_the_same_session() {
+        let sim = provider();
+        let a = sim.create_checkout(&request("k1")).await.expect("session");
+        let b = sim.create_checkout(&request("k1")).await.expect("session");
+        let c = sim.create_checkout(&request("k2")).await.expect("session");
+        assert_eq!(a.id, b.id);
+        assert_ne!(a.id, c.id);
+    }
+
+    #[tokio::test]
+    async fn session_ids_are_random_128_bit_hex_not_derived_from_the_request() {
+        // The same invoice, amount and key on two providers (two processes,
+        // or one restarted): nothing about the request predicts the id.
+        let req = request("quittance-checkout-7-4200-0-0-0");
+        let (first, second) = (provider(), provider());
+        let one = first.create_checkout(&req).await.expect("session");
+        let two = second.create_checkout(&req).await.expect("session");
+        assert_ne!(one.id, two.id);
+        for id in [&one.id, &two.id] {
+            let hex = random_part(id);
+            assert_eq!(hex.len(), 2 * ID_BYTES, "{id}");
+            assert!(hex.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+        }
+        assert!(
+            !one.url.contains("tok"),
+            "the checkout URL names no pay link"
+        );
+    }
+
+    #[tokio::test]
+    async fn cancel_and_success_go_back_to_the_paths_given_at_creation() {
+        let sim = provider();
+        let s = sim.create_checkout(&request("k1")).await.expect("session");
+        assert_eq!(
+            sim.cancel_path(&s.id).as_deref(),
+            Some("/pay/tok?cancelled=1")
+        );
+        assert_eq!(
+            sim.success_path(&s.id),
+            Some(format!("/pay/tok/return?session_id={}", s.id))
+        );
+        assert_eq!(sim.cancel_path("cs_sim_unknown"), None);
     }
 }

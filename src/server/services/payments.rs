@@ -9,7 +9,7 @@ use crate::model::format::parse_amount_in;
 use crate::model::lang::Lang;
 use crate::model::payment::{
     CheckoutOutcome, PayOptions, PaymentMethod, PaymentStatus, PaymentView, PendingPayment,
-    TimelineEntry, check_amount, net_amount, payable,
+    TimelineEntry, UnmatchedPaymentView, check_amount, net_amount, payable,
 };
 use crate::model::validate::{FieldErrors, FieldProblem};
 use crate::server::db::invoices::{self, InvoiceRecord};
@@ -309,6 +309,35 @@ fn view(p: &PaymentRow) -> PaymentView {
         refundable,
         overpaid: p.overpaid,
     }
+}
+
+/// What staff see of a provider payment kept apart.
+pub fn unmatched_view(u: &pay::UnmatchedRow) -> UnmatchedPaymentView {
+    UnmatchedPaymentView {
+        reference: u.provider_payment_id.clone(),
+        reason: u.reason,
+        status: u.status,
+        method: u.method,
+        amount: u.amount,
+        currency: u.currency.clone(),
+        named_invoice_id: u.named_invoice_id,
+        named_number: u.named_number.clone(),
+        at: u.updated_at,
+    }
+}
+
+/// The provider payments kept apart that named this invoice (one cancelled
+/// by a credit note, one paid in another currency), oldest first.
+pub async fn unmatched_for(
+    db: &Db,
+    invoice_id: i64,
+) -> Result<Vec<UnmatchedPaymentView>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    Ok(pay::unmatched_for_invoice(&mut conn, invoice_id)
+        .await?
+        .iter()
+        .map(unmatched_view)
+        .collect())
 }
 
 /// The payments of an invoice, oldest first.

@@ -18,12 +18,24 @@ pub async fn home(
         return Err(AppError::Forbidden);
     }
     let f = invoices::staff_figures(pool, &today.format("%Y-%m-%d").to_string()).await?;
+    let unmatched_payments = {
+        let mut conn = pool.acquire().await?;
+        crate::server::db::payments::unmatched_recent(
+            &mut conn,
+            crate::model::staff::UNMATCHED_SHOWN,
+        )
+        .await?
+        .iter()
+        .map(crate::server::services::payments::unmatched_view)
+        .collect()
+    };
     Ok(StaffHome {
         user,
         open_count: f.open_count,
         overdue_count: f.overdue_count,
         outstanding: f.outstanding,
         customers: f.customers,
+        unmatched_payments,
     })
 }
 

@@ -8,8 +8,10 @@
 //! deliveries share one transaction and one commit, each in its own savepoint,
 //! and each is answered only after that commit.
 use crate::error::AppError;
-use crate::model::payment::PaymentStatus;
-use crate::server::db::payments::{self as pay, LogEntry, NewPayment, PaymentRow};
+use crate::model::payment::{PaymentStatus, Unmatched, refuses_payment};
+use crate::server::db::payments::{
+    self as pay, LogEntry, NewPayment, NewUnmatched, PaymentRow, UnmatchedRow,
+};
 use crate::server::db::{Db, invoices, lock_invoice, lock_payment_ref, now_ts};
 use crate::server::payments::events::{Event, Fact, PaymentFact};
 use crate::server::services::ledger::{self, Succeeded};
@@ -104,21 +106,57 @@ async fn invoice_of(
     Ok(f.invoice_id)
 }
 
+/// Applies a payment fact. A payment the ledger already knows stays on its
+/// invoice; a new one is taken only by an issued invoice in its currency
+/// ([`refuses_payment`]), and anything else (no invoice, an unknown one, a
+/// draft, a credit note, a cancelled invoice, another currency) is kept
+/// apart as unmatched, for staff: no payment row, no receipt, no change to
+/// any money state. Once unmatched, a provider payment stays so, whatever
+/// its later events say, so the order of arrival does not matter.
 async fn payment(
     conn: &mut AnyConnection,
     f: &PaymentFact,
     now: i64,
 ) -> Result<&'static str, AppError> {
     lock_payment_ref(conn, &f.payment_ref).await?;
+    if f.amount <= 0 {
+        return Ok("ignored: no amount");
+    }
     let known = pay::by_provider_id(conn, &f.payment_ref).await?;
+    if known.is_none()
+        && let Some(kept) = pay::unmatched_by_ref(conn, &f.payment_ref).await?
+    {
+        return unmatched(
+            conn,
+            f,
+            kept.named_invoice_id,
+            kept.reason,
+            Some(&kept),
+            now,
+        )
+        .await;
+    }
     let Some(invoice_id) = invoice_of(conn, f, known.as_ref()).await? else {
-        return Ok("unmatched: no invoice");
+        return unmatched(conn, f, None, Unmatched::NoInvoice, None, now).await;
     };
     lock_invoice(conn, invoice_id).await?;
     let Some(inv) = invoices::get(conn, invoice_id).await? else {
-        return Ok("unmatched: unknown invoice");
+        return unmatched(
+            conn,
+            f,
+            Some(invoice_id),
+            Unmatched::UnknownInvoice,
+            None,
+            now,
+        )
+        .await;
     };
-    if inv.kind != "invoice" || f.amount <= 0 {
+    if known.is_none()
+        && let Some(why) = refuses_payment(&inv.kind, inv.status, &inv.currency, &f.currency)
+    {
+        return unmatched(conn, f, Some(invoice_id), why, None, now).await;
+    }
+    if inv.kind != "invoice" {
         return Ok("unmatched: not payable");
     }
     if let Some(sid) = &f.session_id
@@ -154,11 +192,7 @@ async fn payment(
                 conn,
                 &NewPayment {
                     invoice_id,
-                    provider: if f.payment_ref.starts_with("pi_sim_") {
-                        "simulated"
-                    } else {
-                        "stripe"
-                    },
+                    provider: provider_of(&f.payment_ref),
                     method: f.method,
                     status: f.status,
                     amount: f.amount,
@@ -202,9 +236,6 @@ async fn payment(
         now,
     )
     .await?;
-    if f.currency != inv.currency {
-        tracing::warn!(invoice_id, payment = %f.payment_ref, "payment currency differs from the invoice");
-    }
     let settled = ledger::settle(conn, &inv, now).await?;
     if after == PaymentStatus::Succeeded {
         let paid = Succeeded {
@@ -218,6 +249,70 @@ async fn payment(
         ledger::payment_succeeded(conn, &inv, &settled, &paid, now).await?;
     }
     Ok(after.as_str())
+}
+
+/// Which provider a payment reference comes from.
+fn provider_of(payment_ref: &str) -> &'static str {
+    if payment_ref.starts_with("pi_sim_") {
+        "simulated"
+    } else {
+        "stripe"
+    }
+}
+
+/// Keeps a payment fact apart, as unmatched (`kept` is its row when it was
+/// kept before: its state is merged as a payment's would be).
+async fn unmatched(
+    conn: &mut AnyConnection,
+    f: &PaymentFact,
+    named_invoice_id: Option<i64>,
+    reason: Unmatched,
+    kept: Option<&UnmatchedRow>,
+    now: i64,
+) -> Result<&'static str, AppError> {
+    if let Some(sid) = &f.session_id
+        && f.status != PaymentStatus::Failed
+    {
+        pay::close_session(conn, sid, "complete").await?;
+    }
+    let status = kept.map_or(f.status, |k| k.status.merge(f.status));
+    if kept.is_some_and(|k| k.status == status) {
+        return Ok("no change");
+    }
+    pay::upsert_unmatched(
+        conn,
+        &NewUnmatched {
+            provider: provider_of(&f.payment_ref),
+            provider_payment_id: &f.payment_ref,
+            provider_session_id: f.session_id.as_deref(),
+            named_invoice_id,
+            reason,
+            status,
+            method: kept.map_or(f.method, |k| k.method.merge(f.method)),
+            amount: kept.map_or(f.amount, |k| k.amount),
+            currency: kept.map_or(&f.currency, |k| &k.currency),
+        },
+        now,
+    )
+    .await?;
+    if kept.is_none() {
+        tracing::warn!(
+            payment = %f.payment_ref,
+            reason = reason.as_str(),
+            invoice_id = ?named_invoice_id,
+            "provider payment not applied to any invoice: kept as unmatched for staff"
+        );
+        crate::server::db::audit::record_in(conn, None, "payment_unmatched", &f.payment_ref)
+            .await?;
+    }
+    Ok(match reason {
+        Unmatched::NoInvoice => "unmatched: no invoice",
+        Unmatched::UnknownInvoice => "unmatched: unknown invoice",
+        Unmatched::Draft => "unmatched: draft",
+        Unmatched::CreditNote => "unmatched: credit note",
+        Unmatched::Cancelled => "unmatched: cancelled invoice",
+        Unmatched::Currency => "unmatched: another currency",
+    })
 }
 
 async fn refund(
