@@ -1,5 +1,6 @@
 //! Sign-in, sessions, throttling and who may see what, on SQLite and PostgreSQL.
 
+use crate::common;
 use crate::common::{TestApp, TestDb, location};
 
 async fn a_customer_logs_in_and_lands_on_their_invoices(db: &TestDb) {
