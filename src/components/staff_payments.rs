@@ -203,8 +203,12 @@ fn OfflineForm(invoice_id: i64, today: String) -> impl IntoView {
 
 /// Provider payments kept apart (no invoice could take them), for staff to
 /// settle with the provider: on the staff home, and on the invoice they named.
+/// `top`: a section of its page (an `h2`), not of a panel (an `h3`).
 #[component]
-pub fn UnmatchedPayments(payments: Vec<UnmatchedPaymentView>) -> impl IntoView {
+pub fn UnmatchedPayments(
+    payments: Vec<UnmatchedPaymentView>,
+    #[prop(optional)] top: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let lang = Lang::from(i18n.get_locale_untracked());
     let rows = payments
@@ -239,7 +243,11 @@ pub fn UnmatchedPayments(payments: Vec<UnmatchedPaymentView>) -> impl IntoView {
         .collect_view();
     view! {
         <section class="unmatched" aria-labelledby="unmatched-h" data-testid="unmatched-payments">
-            <h3 id="unmatched-h">{t!(i18n, um_title)}</h3>
+            {if top {
+                view! { <h2 id="unmatched-h">{t!(i18n, um_title)}</h2> }.into_any()
+            } else {
+                view! { <h3 id="unmatched-h">{t!(i18n, um_title)}</h3> }.into_any()
+            }}
             <p class="hint">{t!(i18n, um_intro)}</p>
             <ul class="payments">{rows}</ul>
         </section>

@@ -79,11 +79,9 @@ fn StaffHomeView(home: StaffHome, waiting: WaitingResource) -> impl IntoView {
                     <dd>{home.customers}</dd>
                 </div>
             </dl>
+            {(!home.unmatched_payments.is_empty()).then(|| view! {
+                <UnmatchedPayments payments=home.unmatched_payments.clone() top=true />
+            })}
         </section>
-        {(!home.unmatched_payments.is_empty()).then(|| view! {
-            <div class="panel">
-                <UnmatchedPayments payments=home.unmatched_payments.clone() />
-            </div>
-        })}
     }
 }
