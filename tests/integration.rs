@@ -37,5 +37,7 @@ mod page_loads;
 mod payments;
 #[path = "staff_dispute_pages.rs"]
 mod staff_dispute_pages;
+#[path = "stripe_events.rs"]
+mod stripe_events;
 #[path = "stripe_provider.rs"]
 mod stripe_provider;

@@ -211,6 +211,8 @@ pub struct StaffPaymentsData {
     pub timeline: Vec<TimelineEntry>,
     /// Provider payments that named this invoice but were kept apart.
     pub unmatched: Vec<UnmatchedPaymentView>,
+    /// Bank disputes of its payments (chargebacks and inquiries).
+    pub chargebacks: Vec<crate::model::chargeback::ChargebackView>,
     pub balance_open: bool,
     pub currency: String,
     /// Today on the server (ISO), the default date of an offline payment.
@@ -234,6 +236,9 @@ pub async fn staff_payments(invoice_id: i64) -> Result<StaffPaymentsData, AppErr
             .await
             .map_err(ctx::fail)?,
         unmatched: payments::unmatched_for(&state.db, invoice_id)
+            .await
+            .map_err(ctx::fail)?,
+        chargebacks: payments::chargebacks(&state.db, invoice_id)
             .await
             .map_err(ctx::fail)?,
         balance_open: options.payable + options.disputed > 0 || !options.processing.is_empty(),

@@ -3,10 +3,12 @@
 use crate::api::payments::{RecordPayment, RefundPayment, StaffPaymentsData, staff_payments};
 use crate::components::errors::carried_error;
 use crate::components::labels::{
-    method_label, payment_status_label, timeline_label, unmatched_label,
+    chargeback_reason_label, chargeback_status_label, method_label, payment_status_label,
+    timeline_label, unmatched_label,
 };
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::chargeback::ChargebackView;
 use crate::model::format::{amount_for_input, format_instant_date, format_money};
 use crate::model::lang::Lang;
 use crate::model::payment::{PaymentMethod, PaymentView, UnmatchedPaymentView};
@@ -75,11 +77,17 @@ fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
                 .map(|a| format_money(a, &d.currency, lang))
                 .unwrap_or_default();
             let who = e.actor.clone().unwrap_or_default();
+            let detail = timeline_detail(&e.kind, &e.detail);
+            let method = e
+                .method
+                .filter(|_| matches!(e.kind.as_str(), "processing" | "succeeded" | "failed"))
+                .map(|m| method_label(lang, m));
             view! {
                 <li>
                     <time>{format_instant_date(e.at, lang)}</time> " · " {timeline_label(&e.kind)}
                     {(!amount.is_empty()).then(|| format!(" · {amount}"))}
-                    {(!e.detail.is_empty()).then(|| format!(" · {}", e.detail))}
+                    {method.map(|m| format!(" · {m}"))}
+                    {(!detail.is_empty()).then(|| format!(" · {detail}"))}
                     {(!who.is_empty()).then(|| format!(" · {who}"))}
                 </li>
             }
@@ -92,10 +100,71 @@ fn PaymentsBody(invoice_id: i64, d: StaffPaymentsData) -> impl IntoView {
         } else {
             view! { <ul class="payments" data-testid="payment-list">{rows}</ul> }.into_any()
         }}
+        {(!d.chargebacks.is_empty()).then(|| view! { <Chargebacks list=d.chargebacks.clone() lang /> })}
         {(!d.unmatched.is_empty()).then(|| view! { <UnmatchedPayments payments=d.unmatched.clone() /> })}
         {d.balance_open.then(|| view! { <OfflineForm invoice_id today=d.today.clone() /> })}
         <h3>{t!(i18n, sp_timeline)}</h3>
         <ol class="timeline" data-testid="payment-timeline">{timeline}</ol>
+    }
+}
+
+/// A timeline entry's detail in words: a dispute's status is named.
+fn timeline_detail(kind: &str, detail: &str) -> String {
+    match kind {
+        "inquiry" | "charged_back" | "funds_reinstated" | "chargeback_closed"
+        | "chargeback_status"
+            if !detail.is_empty() =>
+        {
+            chargeback_status_label(detail)
+        }
+        _ => detail.to_string(),
+    }
+}
+
+/// The bank disputes of the invoice's payments: status, reason, the date the
+/// evidence is due, and whether the funds are withdrawn.
+#[component]
+fn Chargebacks(list: Vec<ChargebackView>, lang: Lang) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = list
+        .into_iter()
+        .map(|c| {
+            let due = match c.due_by {
+                Some(at) if !crate::model::chargeback::is_final(&c.status) => format!(
+                    "{} {}",
+                    t_string!(i18n, cb_due_by),
+                    format_instant_date(at, lang)
+                ),
+                Some(_) => String::new(),
+                None => t_string!(i18n, cb_no_evidence).to_string(),
+            };
+            let money = if c.holds_money {
+                t_string!(i18n, cb_money_held)
+            } else {
+                t_string!(i18n, cb_no_money)
+            };
+            let parts = [
+                format_money(c.amount, &c.currency, lang),
+                chargeback_reason_label(&c.reason),
+                money.to_string(),
+                due,
+                c.payment_reference.clone(),
+            ]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+            view! {
+                <li data-testid="chargeback-row">
+                    <strong>{chargeback_status_label(&c.status)}</strong>
+                    <span class="hint">" · " {parts}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{t!(i18n, sp_chargebacks)}</h3>
+        <ul class="payments" data-testid="chargeback-list">{items}</ul>
     }
 }
 

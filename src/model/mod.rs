@@ -1,5 +1,6 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
 pub mod attachment;
+pub mod chargeback;
 pub mod correction;
 pub mod customer;
 pub mod customer_dispute;
@@ -12,6 +13,7 @@ pub mod lang;
 pub mod listing;
 pub mod payment;
 pub mod redirect;
+pub mod refund;
 pub mod role;
 pub mod settings;
 pub mod staff;

@@ -645,3 +645,55 @@ pub async fn issued_invoice(
         .await
         .expect("issue")
 }
+
+/// An event of tests/fixtures/stripe/ (Stripe's shapes, API 2026-10-28),
+/// naming `invoice_id` in its metadata where it has one.
+pub fn stripe_event(name: &str, invoice_id: i64) -> serde_json::Value {
+    let path = format!(
+        "{}/tests/fixtures/stripe/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut event: serde_json::Value = serde_json::from_str(&text).expect("a JSON event");
+    let object = &mut event["data"]["object"];
+    if object["metadata"].get("invoice_id").is_some() {
+        object["metadata"]["invoice_id"] = invoice_id.to_string().into();
+    }
+    event
+}
+
+/// The same event about another payment intent (and its charge, session and
+/// dispute), with an event id of its own: a second story in one database.
+pub fn rekeyed(mut event: serde_json::Value, pi: &str) -> serde_json::Value {
+    let suffix = pi.trim_start_matches("pi_");
+    event["id"] = format!("{}_{suffix}", event["id"].as_str().unwrap_or("evt")).into();
+    let object = &mut event["data"]["object"];
+    let kind = object["object"].as_str().unwrap_or_default().to_string();
+    match kind.as_str() {
+        "payment_intent" => object["id"] = pi.into(),
+        "checkout.session" => {
+            object["id"] = format!("cs_test_{suffix}").into();
+            object["payment_intent"] = pi.into();
+        }
+        _ => {
+            object["payment_intent"] = pi.into();
+            if let Some(id) = object["id"].as_str().map(str::to_string) {
+                object["id"] = format!("{id}_{suffix}").into();
+            }
+        }
+    }
+    event
+}
+
+/// An open invoice of the demo data, with its number.
+pub async fn open_demo_invoice(app: &TestApp, email: &str) -> (i64, String) {
+    let r = sqlx::query(
+        "SELECT i.id, i.number FROM invoices i JOIN users u ON u.customer_id = i.customer_id \
+         WHERE u.email = $1 AND i.kind = 'invoice' AND i.status = 'issued' ORDER BY i.id LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("an open invoice");
+    (sqlx::Row::get(&r, "id"), sqlx::Row::get(&r, "number"))
+}

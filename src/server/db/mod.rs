@@ -16,6 +16,7 @@ pub mod numbering;
 pub mod outbox;
 pub mod pay_links;
 pub mod payments;
+pub mod provider_facts;
 pub mod seed;
 pub mod users;
 

@@ -164,9 +164,9 @@ pub struct PaymentRow {
 const PAYMENT_SELECT: &str = "SELECT p.id, p.invoice_id, p.provider, p.method, p.status, p.amount, p.currency, \
     p.provider_payment_id, p.provider_session_id, p.reference, p.failure_reason, p.overpaid, p.created_at, \
     p.updated_at, p.succeeded_at, p.processing_at, \
-    COALESCE(r.amount_refunded, 0) AS refunded, \
+    COALESCE(r.counted, 0) AS refunded, \
     CAST(COALESCE((SELECT SUM(c.amount) FROM chargebacks c WHERE c.provider_payment_id = p.provider_payment_id \
-      AND c.status NOT IN ('won', 'warning_closed')), 0) AS BIGINT) AS charged_back \
+      AND c.holds_money = 1), 0) AS BIGINT) AS charged_back \
     FROM payments p LEFT JOIN provider_refunds r ON r.provider_payment_id = p.provider_payment_id";
 
 fn payment_row(r: &sqlx::any::AnyRow) -> Result<PaymentRow, sqlx::Error> {
@@ -331,61 +331,6 @@ pub async fn flag_overpaid(conn: &mut AnyConnection, id: i64) -> Result<(), sqlx
     Ok(())
 }
 
-/// Keeps the largest cumulative refund seen; returns the amount before.
-pub async fn merge_refund(
-    conn: &mut AnyConnection,
-    provider_payment_id: &str,
-    amount_refunded: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let before: i64 =
-        sqlx::query("SELECT amount_refunded FROM provider_refunds WHERE provider_payment_id = $1")
-            .bind(provider_payment_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|r| r.try_get("amount_refunded"))
-            .transpose()?
-            .unwrap_or(0);
-    sqlx::query(
-        "INSERT INTO provider_refunds (provider_payment_id, amount_refunded, updated_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (provider_payment_id) DO UPDATE SET amount_refunded = $2, updated_at = $3 \
-         WHERE provider_refunds.amount_refunded < $2",
-    )
-    .bind(provider_payment_id)
-    .bind(amount_refunded)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(before)
-}
-
-/// Stores a chargeback's state; a closed one is never reopened by a late event.
-pub async fn merge_chargeback(
-    conn: &mut AnyConnection,
-    dispute_id: &str,
-    provider_payment_id: &str,
-    amount: i64,
-    status: &str,
-    closed: bool,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO chargebacks (provider_dispute_id, provider_payment_id, amount, status, closed, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (provider_dispute_id) DO UPDATE SET amount = $3, status = $4, closed = $5, updated_at = $6 \
-         WHERE chargebacks.closed = 0 OR $5 = 1",
-    )
-    .bind(dispute_id)
-    .bind(provider_payment_id)
-    .bind(amount)
-    .bind(status)
-    .bind(i64::from(closed))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// One line of the payment timeline.
 pub struct LogEntry<'a> {
     pub invoice_id: i64,
@@ -419,8 +364,9 @@ pub async fn timeline(
     invoice_id: i64,
 ) -> Result<Vec<crate::model::payment::TimelineEntry>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT l.at, l.kind, l.amount, l.detail, u.display_name FROM payment_log l \
-         LEFT JOIN users u ON u.id = l.actor WHERE l.invoice_id = $1 ORDER BY l.id",
+        "SELECT l.at, l.kind, l.amount, l.detail, u.display_name, p.method FROM payment_log l \
+         LEFT JOIN users u ON u.id = l.actor LEFT JOIN payments p ON p.id = l.payment_id \
+         WHERE l.invoice_id = $1 ORDER BY l.id",
     )
     .bind(invoice_id)
     .fetch_all(&mut *conn)
@@ -433,6 +379,9 @@ pub async fn timeline(
                 amount: r.try_get("amount")?,
                 detail: r.try_get("detail")?,
                 actor: r.try_get("display_name")?,
+                method: r
+                    .try_get::<Option<String>, _>("method")?
+                    .map(|m| PaymentMethod::from_provider(&m)),
             })
         })
         .collect()

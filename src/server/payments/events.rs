@@ -1,7 +1,11 @@
-//! Stripe webhook events, read into the facts the payment service applies.
-//! Only the fields we use are read, so a newer API version's extra fields never
-//! break parsing; an event type we do not handle is recorded and ignored.
-use crate::model::payment::{PaymentMethod, PaymentStatus, chargeback_is_final};
+//! Stripe webhook events (API version 2026-10-28), read into the facts the
+//! payment service applies. Only the fields we use are read, so a newer API
+//! version's extra fields never break parsing; an event type we do not handle
+//! is recorded and ignored. `tests/fixtures/stripe/` holds one event of each
+//! type handled, in Stripe's own shapes.
+use crate::model::chargeback::ChargebackFact;
+use crate::model::payment::{PaymentMethod, PaymentStatus};
+use crate::model::refund::RefundStatus;
 use serde_json::Value;
 
 /// One delivered event.
@@ -9,6 +13,8 @@ use serde_json::Value;
 pub struct Event {
     pub id: String,
     pub kind: String,
+    /// When Stripe created the event (unix seconds; 0 when absent).
+    pub created: i64,
     pub fact: Fact,
 }
 
@@ -17,19 +23,20 @@ pub struct Event {
 pub enum Fact {
     /// A payment reached a state (checkout sessions and payment intents).
     Payment(PaymentFact),
-    /// The cumulative refunded amount of a payment.
-    Refund {
-        payment_ref: String,
-        amount_refunded: i64,
-        currency: String,
-    },
-    /// A card chargeback opened or closed.
+    /// Refunds of a payment: a refund's own event, or a charge's.
+    Refunds(RefundFact),
+    /// A card dispute or inquiry changed.
     Chargeback {
         dispute_id: String,
         payment_ref: String,
-        amount: i64,
-        status: String,
-        closed: bool,
+        fact: ChargebackFact,
+    },
+    /// The method a charge of the payment was paid with; `settled` when the
+    /// charge succeeded (it then beats a pending charge's method).
+    Method {
+        payment_ref: String,
+        method: PaymentMethod,
+        settled: bool,
     },
     SessionExpired {
         session_id: String,
@@ -48,6 +55,24 @@ pub struct PaymentFact {
     pub currency: String,
     pub status: PaymentStatus,
     pub method: PaymentMethod,
+    pub failure_reason: Option<String>,
+}
+
+/// What an event says of the refunds of one payment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefundFact {
+    pub payment_ref: String,
+    /// A charge's cumulative `amount_refunded`, when the event is a charge's.
+    pub cumulative: Option<i64>,
+    /// The refunds it names, each by its id.
+    pub refunds: Vec<OneRefund>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneRefund {
+    pub id: String,
+    pub amount: i64,
+    pub status: RefundStatus,
     pub failure_reason: Option<String>,
 }
 
@@ -79,7 +104,25 @@ fn invoice_id(obj: &Value) -> Option<i64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// The method a charge's `payment_method_details` names.
+fn charge_method(charge: &Value) -> Option<PaymentMethod> {
+    charge
+        .get("payment_method_details")
+        .and_then(|d| s(d, "type"))
+        .map(PaymentMethod::from_provider)
+}
+
+/// The method a session or intent tells: its expanded payment method or
+/// latest charge, else its list of types when it has only one. Sessions
+/// created without `payment_method_types` list every eligible type (card,
+/// link, sepa_debit): the method used then comes from the charge's events.
 fn method(obj: &Value) -> PaymentMethod {
+    if let Some(t) = obj.get("payment_method").and_then(|pm| s(pm, "type")) {
+        return PaymentMethod::from_provider(t);
+    }
+    if let Some(m) = obj.get("latest_charge").and_then(charge_method) {
+        return m;
+    }
     let types: Vec<&str> = obj
         .get("payment_method_types")
         .and_then(Value::as_array)
@@ -104,14 +147,16 @@ pub fn parse(body: &[u8]) -> Result<Event, ParseError> {
         .get("data")
         .and_then(|d| d.get("object"))
         .ok_or_else(|| ParseError("no data.object".into()))?;
+    let created = i(&v, "created").unwrap_or(0);
     Ok(Event {
         id: id.to_string(),
         kind: kind.to_string(),
-        fact: fact(kind, obj),
+        created,
+        fact: fact(kind, obj, created),
     })
 }
 
-fn fact(kind: &str, obj: &Value) -> Fact {
+fn fact(kind: &str, obj: &Value, created: i64) -> Fact {
     match kind {
         "checkout.session.completed" => match s(obj, "payment_status") {
             Some("paid") => session_fact(obj, PaymentStatus::Succeeded),
@@ -130,17 +175,24 @@ fn fact(kind: &str, obj: &Value) -> Fact {
         "payment_intent.processing" => intent_fact(obj, PaymentStatus::Processing),
         "payment_intent.succeeded" => intent_fact(obj, PaymentStatus::Succeeded),
         "payment_intent.payment_failed" => intent_fact(obj, PaymentStatus::Failed),
-        "charge.refunded" => match (id_of(obj, "payment_intent"), i(obj, "amount_refunded")) {
-            (Some(payment_ref), Some(amount_refunded)) => Fact::Refund {
-                payment_ref,
-                amount_refunded,
-                currency: currency(obj),
-            },
-            _ => Fact::Ignored,
-        },
-        "charge.dispute.created" | "charge.dispute.updated" | "charge.dispute.closed" => {
-            chargeback_fact(kind, obj)
+        "charge.succeeded" | "charge.captured" => method_fact(obj, true),
+        "charge.pending" => method_fact(obj, false),
+        "charge.refunded" => charge_refunds(obj),
+        "refund.created" | "refund.updated" | "refund.failed" | "charge.refund.updated" => {
+            match (id_of(obj, "payment_intent"), one_refund(kind, obj)) {
+                (Some(payment_ref), Some(r)) => Fact::Refunds(RefundFact {
+                    payment_ref,
+                    cumulative: None,
+                    refunds: vec![r],
+                }),
+                _ => Fact::Ignored,
+            }
         }
+        "charge.dispute.created"
+        | "charge.dispute.updated"
+        | "charge.dispute.closed"
+        | "charge.dispute.funds_withdrawn"
+        | "charge.dispute.funds_reinstated" => chargeback_fact(kind, obj, created),
         _ => Fact::Ignored,
     }
 }
@@ -186,19 +238,105 @@ fn intent_fact(obj: &Value, status: PaymentStatus) -> Fact {
     })
 }
 
-fn chargeback_fact(kind: &str, obj: &Value) -> Fact {
-    match (s(obj, "id"), id_of(obj, "payment_intent"), i(obj, "amount")) {
-        (Some(dispute_id), Some(payment_ref), Some(amount)) => {
-            let status = s(obj, "status").unwrap_or("needs_response").to_string();
-            Fact::Chargeback {
-                dispute_id: dispute_id.to_string(),
-                payment_ref,
-                amount,
-                closed: kind == "charge.dispute.closed" || chargeback_is_final(&status),
-                status,
-            }
-        }
+fn method_fact(charge: &Value, settled: bool) -> Fact {
+    match (id_of(charge, "payment_intent"), charge_method(charge)) {
+        (Some(payment_ref), Some(method)) => Fact::Method {
+            payment_ref,
+            method,
+            settled,
+        },
         _ => Fact::Ignored,
+    }
+}
+
+/// A refund object; a `refund.failed` without a status is a failed one.
+fn one_refund(kind: &str, obj: &Value) -> Option<OneRefund> {
+    let status =
+        s(obj, "status")
+            .and_then(RefundStatus::parse)
+            .unwrap_or(if kind == "refund.failed" {
+                RefundStatus::Failed
+            } else {
+                RefundStatus::Pending
+            });
+    Some(OneRefund {
+        id: s(obj, "id")?.to_string(),
+        amount: i(obj, "amount")?,
+        status,
+        failure_reason: s(obj, "failure_reason").map(str::to_string),
+    })
+}
+
+/// `charge.refunded`: the cumulative amount, and the refunds themselves when
+/// the charge carries them (`refunds.data`, older API versions or expanded).
+fn charge_refunds(charge: &Value) -> Fact {
+    let Some(payment_ref) = id_of(charge, "payment_intent") else {
+        return Fact::Ignored;
+    };
+    let refunds = charge
+        .get("refunds")
+        .and_then(|r| r.get("data"))
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| one_refund("refund.updated", r))
+                .collect()
+        })
+        .unwrap_or_default();
+    Fact::Refunds(RefundFact {
+        payment_ref,
+        cumulative: i(charge, "amount_refunded"),
+        refunds,
+    })
+}
+
+/// Whether a dispute's balance transactions show funds withdrawn and
+/// reinstated ("zero, one, or two balance transactions"): by the sign of
+/// each amount, or, for bare ids, the first is the withdrawal.
+fn balance_moves(dispute: &Value) -> (bool, bool) {
+    let Some(list) = dispute
+        .get("balance_transactions")
+        .and_then(Value::as_array)
+    else {
+        return (false, false);
+    };
+    let (mut withdrawn, mut reinstated) = (false, false);
+    for (n, bt) in list.iter().enumerate() {
+        let sign = match bt {
+            Value::Object(_) => i(bt, "amount").unwrap_or(0).signum(),
+            Value::String(_) if n == 0 => -1,
+            Value::String(_) => 1,
+            _ => 0,
+        };
+        withdrawn |= sign < 0;
+        reinstated |= sign > 0;
+    }
+    (withdrawn, reinstated)
+}
+
+fn chargeback_fact(kind: &str, obj: &Value, created: i64) -> Fact {
+    let (Some(dispute_id), Some(payment_ref), Some(amount)) =
+        (s(obj, "id"), id_of(obj, "payment_intent"), i(obj, "amount"))
+    else {
+        return Fact::Ignored;
+    };
+    let (withdrawn, reinstated) = balance_moves(obj);
+    let due_by = obj
+        .get("evidence_details")
+        .and_then(|d| i(d, "due_by"))
+        .filter(|t| *t > 0);
+    Fact::Chargeback {
+        dispute_id: dispute_id.to_string(),
+        payment_ref,
+        fact: ChargebackFact {
+            status: s(obj, "status").unwrap_or("needs_response").to_string(),
+            at: created,
+            amount,
+            reason: s(obj, "reason").unwrap_or_default().to_string(),
+            due_by,
+            withdrawn: withdrawn || kind == "charge.dispute.funds_withdrawn",
+            reinstated: reinstated || kind == "charge.dispute.funds_reinstated",
+        },
     }
 }
 
@@ -259,24 +397,170 @@ mod tests {
         assert_eq!(p.failure_reason.as_deref(), Some("Your card was declined."));
     }
 
+    /// A fixture of tests/fixtures/stripe/, as Stripe sends it.
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/tests/fixtures/stripe/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    fn parsed(name: &str) -> Event {
+        let e = parse(&fixture(name)).expect("a Stripe event");
+        assert_eq!(e.kind, name);
+        assert!(e.created > 0);
+        e
+    }
+
     #[test]
-    fn refunds_and_chargebacks_are_keyed_by_the_payment_intent() {
-        let body = event(
-            "charge.refunded",
-            serde_json::json!({"id": "ch_1", "payment_intent": "pi_1", "amount": 900, "amount_refunded": 300, "currency": "eur"}),
+    fn every_fixture_is_an_event_type_we_act_on() {
+        let dir = format!("{}/tests/fixtures/stripe", env!("CARGO_MANIFEST_DIR"));
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("utf-8");
+            let Some(kind) = name.strip_suffix(".json") else {
+                continue;
+            };
+            assert_ne!(parsed(kind).fact, Fact::Ignored, "{kind}");
+            n += 1;
+        }
+        assert_eq!(n, 20);
+    }
+
+    #[test]
+    fn a_session_listing_every_type_leaves_the_method_to_the_charge() {
+        let Fact::Payment(p) = parsed("checkout.session.completed").fact else {
+            panic!("not a payment")
+        };
+        assert_eq!(p.method, PaymentMethod::Online);
+        assert_eq!((p.amount, p.invoice_id), (64_315, Some(42)));
+        let Fact::Payment(p) = parsed("payment_intent.succeeded").fact else {
+            panic!("not a payment")
+        };
+        assert_eq!(
+            p.method,
+            PaymentMethod::Online,
+            "payment_method is a bare id"
+        );
+        assert_eq!(
+            parsed("charge.succeeded").fact,
+            Fact::Method {
+                payment_ref: "pi_3QtFixture0000001".into(),
+                method: PaymentMethod::Card,
+                settled: true
+            }
         );
         assert!(matches!(
-            parse(&body).expect("event").fact,
-            Fact::Refund { ref payment_ref, amount_refunded: 300, .. } if payment_ref == "pi_1"
+            parsed("charge.pending").fact,
+            Fact::Method {
+                method: PaymentMethod::SepaDebit,
+                settled: false,
+                ..
+            }
         ));
-        let body = event(
-            "charge.dispute.closed",
-            serde_json::json!({"id": "dp_1", "payment_intent": "pi_1", "amount": 900, "status": "won"}),
+    }
+
+    #[test]
+    fn an_expanded_payment_method_or_latest_charge_names_the_method() {
+        let mut v: Value =
+            serde_json::from_slice(&fixture("payment_intent.succeeded")).expect("json");
+        v["data"]["object"]["payment_method"] =
+            serde_json::json!({"id": "pm_1", "type": "sepa_debit"});
+        let Fact::Payment(p) = parse(v.to_string().as_bytes()).expect("event").fact else {
+            panic!("not a payment")
+        };
+        assert_eq!(p.method, PaymentMethod::SepaDebit);
+        let charge: Value = serde_json::from_slice(&fixture("charge.succeeded")).expect("json");
+        let mut v: Value =
+            serde_json::from_slice(&fixture("payment_intent.succeeded")).expect("json");
+        v["data"]["object"]["latest_charge"] = charge["data"]["object"].clone();
+        let Fact::Payment(p) = parse(v.to_string().as_bytes()).expect("event").fact else {
+            panic!("not a payment")
+        };
+        assert_eq!(p.method, PaymentMethod::Card);
+    }
+
+    #[test]
+    fn refund_events_name_each_refund_with_its_status() {
+        for (name, status) in [
+            ("refund.created", RefundStatus::Pending),
+            ("refund.updated", RefundStatus::Succeeded),
+            ("refund.failed", RefundStatus::Failed),
+            ("charge.refund.updated", RefundStatus::Failed),
+        ] {
+            let Fact::Refunds(r) = parsed(name).fact else {
+                panic!("{name}: not refunds")
+            };
+            assert_eq!(r.payment_ref, "pi_3QtFixture0000001");
+            assert_eq!(r.cumulative, None);
+            assert_eq!(r.refunds.len(), 1);
+            assert_eq!(
+                (r.refunds[0].amount, r.refunds[0].status),
+                (20_000, status),
+                "{name}"
+            );
+        }
+        let Fact::Refunds(r) = parsed("refund.failed").fact else {
+            panic!("not refunds")
+        };
+        assert_eq!(
+            r.refunds[0].failure_reason.as_deref(),
+            Some("expired_or_canceled_card")
         );
-        assert!(matches!(
-            parse(&body).expect("event").fact,
-            Fact::Chargeback { closed: true, ref status, .. } if status == "won"
-        ));
+    }
+
+    #[test]
+    fn a_charge_refunded_gives_the_cumulative_amount_and_any_refunds_it_carries() {
+        let Fact::Refunds(r) = parsed("charge.refunded").fact else {
+            panic!("not refunds")
+        };
+        assert_eq!((r.cumulative, r.refunds.len()), (Some(20_000), 0));
+        let mut v: Value = serde_json::from_slice(&fixture("charge.refunded")).expect("json");
+        let refund: Value = serde_json::from_slice(&fixture("refund.created")).expect("json");
+        v["data"]["object"]["refunds"] =
+            serde_json::json!({"object": "list", "data": [refund["data"]["object"].clone()]});
+        let Fact::Refunds(r) = parse(v.to_string().as_bytes()).expect("event").fact else {
+            panic!("not refunds")
+        };
+        assert_eq!(r.refunds[0].id, "re_3QtFixture0000001");
+        assert_eq!(r.refunds[0].status, RefundStatus::Pending);
+    }
+
+    #[test]
+    fn an_inquiry_shows_no_withdrawal_and_a_chargeback_shows_its_balance_transactions() {
+        let chargeback = |name: &str| match parsed(name).fact {
+            Fact::Chargeback { fact, .. } => fact,
+            other => panic!("{name}: {other:?}"),
+        };
+        let inquiry = chargeback("charge.dispute.created");
+        assert_eq!(inquiry.status, "warning_needs_response");
+        assert!(!inquiry.withdrawn && !inquiry.reinstated);
+        assert_eq!(inquiry.reason, "general");
+        assert_eq!(inquiry.due_by, Some(1_798_300_799));
+        let w = chargeback("charge.dispute.funds_withdrawn");
+        assert!(w.withdrawn && !w.reinstated);
+        let u = chargeback("charge.dispute.updated");
+        assert!(u.withdrawn && !u.reinstated);
+        for name in ["charge.dispute.funds_reinstated", "charge.dispute.closed"] {
+            let r = chargeback(name);
+            assert!(r.withdrawn && r.reinstated, "{name}");
+            assert_eq!(r.status, "won");
+        }
+        // Bare balance transaction ids: the first is the withdrawal.
+        let mut v: Value =
+            serde_json::from_slice(&fixture("charge.dispute.updated")).expect("json");
+        v["type"] = "charge.dispute.updated".into();
+        v["data"]["object"]["balance_transactions"] = serde_json::json!(["txn_1"]);
+        let Fact::Chargeback { fact, .. } = parse(v.to_string().as_bytes()).expect("event").fact
+        else {
+            panic!("not a chargeback")
+        };
+        assert!(fact.withdrawn && !fact.reinstated);
     }
 
     #[test]

@@ -112,6 +112,23 @@ mod tests {
     }
 
     #[test]
+    fn a_fixture_signed_here_carries_the_header_stripes_own_sdk_makes() {
+        // The npm `stripe` package 23.1.0 (API 2026-10-28):
+        // stripe.webhooks.generateTestHeaderString({payload, secret:
+        // 'whsec_test_quittance', timestamp: 1796400000}) over this file's
+        // bytes, which its constructEvent then accepts.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/stripe/charge.dispute.created.json"
+        );
+        let body = std::fs::read(path).expect("fixture");
+        assert_eq!(
+            sign("whsec_test_quittance", 1_796_400_000, &body),
+            "t=1796400000,v1=def5f2efe5905ffdd1b79a8158a9d1fb9f33e3ba2ef51c3a493fe10ca35dbbd9"
+        );
+    }
+
+    #[test]
     fn any_one_of_several_v1_signatures_may_match() {
         let good = sign(SECRET, 1_700_000_000, BODY);
         let sig = good.split("v1=").nth(1).unwrap_or_default();

@@ -200,7 +200,7 @@ fn event(kind: &str, object: Value) -> Value {
     })
 }
 
-fn session_object(s: &SimSession, payment_status: &str, method: &str) -> Value {
+fn session_object(s: &SimSession, payment_status: &str) -> Value {
     json!({
         "id": s.id,
         "object": "checkout.session",
@@ -210,8 +210,28 @@ fn session_object(s: &SimSession, payment_status: &str, method: &str) -> Value {
         "payment_intent": payment_intent_of(&s.id),
         "amount_total": s.amount,
         "currency": s.currency.to_ascii_lowercase(),
-        "payment_method_types": [method],
+        // As Stripe lists them for a session created without
+        // `payment_method_types`: every eligible type, not the one used.
+        "payment_method_types": ELIGIBLE,
         "metadata": {"invoice_id": s.invoice_id.to_string()},
+    })
+}
+
+/// The types a session created without `payment_method_types` lists.
+const ELIGIBLE: [&str; 3] = ["card", "link", "sepa_debit"];
+
+/// The charge that tells which method was used (`payment_method_details`).
+fn charge_object(s: &SimSession, status: &str, method: &str) -> Value {
+    json!({
+        "id": format!("ch_{}", payment_intent_of(&s.id).trim_start_matches("pi_")),
+        "object": "charge",
+        "amount": s.amount,
+        "amount_refunded": 0,
+        "currency": s.currency.to_ascii_lowercase(),
+        "paid": status == "succeeded",
+        "payment_intent": payment_intent_of(&s.id),
+        "payment_method_details": {"type": method},
+        "status": status,
     })
 }
 
@@ -223,7 +243,7 @@ fn intent_object(s: &SimSession, status: &str, method: &str, error: Option<&str>
         "amount": s.amount,
         "amount_received": if status == "succeeded" { s.amount } else { 0 },
         "currency": s.currency.to_ascii_lowercase(),
-        "payment_method_types": [method],
+        "payment_method_types": ELIGIBLE,
         "metadata": {"invoice_id": s.invoice_id.to_string()},
     });
     if let Some(message) = error {
@@ -237,10 +257,8 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
     match outcome {
         Outcome::CardSucceeds => (
             vec![
-                event(
-                    "checkout.session.completed",
-                    session_object(s, "paid", "card"),
-                ),
+                event("charge.succeeded", charge_object(s, "succeeded", "card")),
+                event("checkout.session.completed", session_object(s, "paid")),
                 event(
                     "payment_intent.succeeded",
                     intent_object(s, "succeeded", "card", None),
@@ -262,10 +280,8 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
         ),
         Outcome::SepaSucceeds | Outcome::SepaFails => {
             let now = vec![
-                event(
-                    "checkout.session.completed",
-                    session_object(s, "unpaid", "sepa_debit"),
-                ),
+                event("charge.pending", charge_object(s, "pending", "sepa_debit")),
+                event("checkout.session.completed", session_object(s, "unpaid")),
                 event(
                     "payment_intent.processing",
                     intent_object(s, "processing", "sepa_debit", None),
@@ -274,8 +290,12 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
             let later = if outcome == Outcome::SepaSucceeds {
                 vec![
                     event(
+                        "charge.succeeded",
+                        charge_object(s, "succeeded", "sepa_debit"),
+                    ),
+                    event(
                         "checkout.session.async_payment_succeeded",
-                        session_object(s, "paid", "sepa_debit"),
+                        session_object(s, "paid"),
                     ),
                     event(
                         "payment_intent.succeeded",
@@ -286,7 +306,7 @@ pub fn events_for(s: &SimSession, outcome: Outcome) -> (Vec<Value>, Vec<Value>) 
                 vec![
                     event(
                         "checkout.session.async_payment_failed",
-                        session_object(s, "unpaid", "sepa_debit"),
+                        session_object(s, "unpaid"),
                     ),
                     event(
                         "payment_intent.payment_failed",
@@ -335,8 +355,19 @@ impl PaymentProvider for SimulatedProvider {
 
     async fn refund(&self, req: &RefundRequest) -> Result<String, ProviderError> {
         let refund_id = self.id_for("re", &req.idempotency_key);
+        let charge_id = format!("ch_{}", req.provider_payment_id.trim_start_matches("pi_"));
+        let refund = json!({
+            "id": refund_id,
+            "object": "refund",
+            "amount": req.amount,
+            "charge": charge_id,
+            "currency": req.currency.to_ascii_lowercase(),
+            "payment_intent": req.provider_payment_id,
+            "status": "succeeded",
+            "metadata": {"invoice_id": req.invoice_id.to_string()},
+        });
         let charge = json!({
-            "id": format!("ch_{}", req.provider_payment_id.trim_start_matches("pi_")),
+            "id": charge_id,
             "object": "charge",
             "payment_intent": req.provider_payment_id,
             "amount_refunded": req.refunded_before + req.amount,
@@ -345,9 +376,11 @@ impl PaymentProvider for SimulatedProvider {
             "metadata": {"invoice_id": req.invoice_id.to_string()},
         });
         let this = self.clone_for_delivery();
-        // Like Stripe, the refund is confirmed by a webhook, a moment later.
+        // Like Stripe, the refund is confirmed by webhooks, a moment later:
+        // the refund's own event and the charge's cumulative total.
         tokio::spawn(async move {
             tokio::time::sleep(Duration::from_millis(200)).await;
+            this.deliver(event("refund.created", refund)).await;
             this.deliver(event("charge.refunded", charge)).await;
         });
         Ok(refund_id)
@@ -392,12 +425,23 @@ mod tests {
     fn every_simulated_event_names_the_invoice_and_one_payment_intent() {
         let (now, _) = events_for(&session(), Outcome::CardSucceeds);
         for e in now {
-            let Fact::Payment(p) = parse(e.to_string().as_bytes()).expect("event").fact else {
-                panic!("not a payment event")
-            };
-            assert_eq!(p.invoice_id, Some(7));
-            assert_eq!(p.payment_ref, "pi_sim_abc");
-            assert_eq!(p.amount, 4200);
+            match parse(e.to_string().as_bytes()).expect("event").fact {
+                Fact::Payment(p) => {
+                    assert_eq!(p.invoice_id, Some(7));
+                    assert_eq!(p.payment_ref, "pi_sim_abc");
+                    assert_eq!(p.amount, 4200);
+                }
+                Fact::Method {
+                    payment_ref,
+                    method,
+                    settled,
+                } => {
+                    assert_eq!(payment_ref, "pi_sim_abc");
+                    assert_eq!(method, crate::model::payment::PaymentMethod::Card);
+                    assert!(settled);
+                }
+                other => panic!("not a payment event: {other:?}"),
+            }
         }
     }
 

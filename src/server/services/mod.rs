@@ -10,6 +10,7 @@ pub mod invoicing;
 pub mod ledger;
 pub mod pay_links;
 pub mod payments;
+pub mod provider_facts;
 pub mod settings;
 pub mod staff;
 pub mod webhooks;

@@ -355,6 +355,16 @@ pub async fn timeline(db: &Db, invoice_id: i64) -> Result<Vec<TimelineEntry>, Ap
     Ok(pay::timeline(&mut conn, invoice_id).await?)
 }
 
+/// The bank disputes (chargebacks and inquiries) of an invoice's payments,
+/// with their reason and the date the evidence is due.
+pub async fn chargebacks(
+    db: &Db,
+    invoice_id: i64,
+) -> Result<Vec<crate::model::chargeback::ChargebackView>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    Ok(crate::server::db::provider_facts::chargebacks_for_invoice(&mut conn, invoice_id).await?)
+}
+
 /// An offline payment as typed by staff.
 #[derive(Debug, Clone)]
 pub struct OfflineInput {

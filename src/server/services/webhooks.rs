@@ -1,8 +1,11 @@
 //! Applies verified provider events, each exactly once: the event id is stored
 //! in the same transaction that applies it (a duplicate changes nothing), and
 //! facts merge by rules that do not depend on arrival order (furthest payment
-//! state, largest cumulative refund, closed chargebacks stay closed), so late
-//! and reordered deliveries end where in-order delivery would.
+//! state; each refund by its id and furthest status; each dispute by its
+//! newest status, with funds withdrawn and reinstated as facts that stay
+//! true), so late and reordered deliveries end where in-order delivery would.
+//! Refunds, disputes and charge methods are applied by
+//! [`provider_facts`](crate::server::services::provider_facts).
 //!
 //! Events are applied in groups (see [`Db::in_money_group`]): concurrent
 //! deliveries share one transaction and one commit, each in its own savepoint,
@@ -12,9 +15,11 @@ use crate::model::payment::{PaymentStatus, Unmatched, refuses_payment};
 use crate::server::db::payments::{
     self as pay, LogEntry, NewPayment, NewUnmatched, PaymentRow, UnmatchedRow,
 };
+use crate::server::db::provider_facts as charges;
 use crate::server::db::{Db, invoices, lock_invoice, lock_payment_ref, now_ts};
 use crate::server::payments::events::{Event, Fact, PaymentFact};
 use crate::server::services::ledger::{self, Succeeded};
+use crate::server::services::provider_facts;
 use sqlx::AnyConnection;
 use std::sync::{Arc, Mutex};
 
@@ -56,28 +61,17 @@ async fn apply_in(conn: &mut AnyConnection, event: &Event, now: i64) -> Result<A
     }
     let outcome = match &event.fact {
         Fact::Payment(f) => payment(conn, f, now).await?,
-        Fact::Refund {
-            payment_ref,
-            amount_refunded,
-            ..
-        } => refund(conn, payment_ref, *amount_refunded, now).await?,
+        Fact::Refunds(f) => provider_facts::refunds(conn, f, now).await?,
         Fact::Chargeback {
             dispute_id,
             payment_ref,
-            amount,
-            status,
-            closed,
-        } => {
-            lock_payment_ref(conn, payment_ref).await?;
-            pay::merge_chargeback(conn, dispute_id, payment_ref, *amount, status, *closed, now)
-                .await?;
-            let kind = if *closed {
-                "chargeback_closed"
-            } else {
-                "charged_back"
-            };
-            settle_payment_of(conn, payment_ref, kind, Some(*amount), status, now).await?
-        }
+            fact,
+        } => provider_facts::chargeback(conn, dispute_id, payment_ref, fact, now).await?,
+        Fact::Method {
+            payment_ref,
+            method,
+            settled,
+        } => provider_facts::method(conn, payment_ref, *method, *settled, now).await?,
         Fact::SessionExpired { session_id } => {
             pay::close_session(conn, session_id, "expired").await?;
             "session expired"
@@ -164,10 +158,13 @@ async fn payment(
     {
         pay::close_session(conn, sid, "complete").await?;
     }
+    // A charge event may have told the method first (sessions list every
+    // eligible type, so the payment's own events often cannot).
+    let charged_with = charges::charge_method(conn, &f.payment_ref).await?;
     let (payment_id, before) = match &known {
         Some(existing) => {
             let status = existing.status.merge(f.status);
-            let method = existing.method.merge(f.method);
+            let method = charged_with.unwrap_or_else(|| existing.method.merge(f.method));
             let reason = match status {
                 PaymentStatus::Failed => f
                     .failure_reason
@@ -193,7 +190,7 @@ async fn payment(
                 &NewPayment {
                     invoice_id,
                     provider: provider_of(&f.payment_ref),
-                    method: f.method,
+                    method: charged_with.unwrap_or(f.method),
                     status: f.status,
                     amount: f.amount,
                     currency: &f.currency,
@@ -242,7 +239,8 @@ async fn payment(
             id: payment_id,
             amount: stored.map_or(f.amount, |p| p.amount),
             currency: stored.map_or(&f.currency, |p| &p.currency),
-            method: stored.map_or(f.method, |p| p.method.merge(f.method)),
+            method: charged_with
+                .unwrap_or_else(|| stored.map_or(f.method, |p| p.method.merge(f.method))),
             reference: stored.map_or(&f.payment_ref, |p| &p.reference),
             paid_at: now,
         };
@@ -313,51 +311,4 @@ async fn unmatched(
         Unmatched::Cancelled => "unmatched: cancelled invoice",
         Unmatched::Currency => "unmatched: another currency",
     })
-}
-
-async fn refund(
-    conn: &mut AnyConnection,
-    payment_ref: &str,
-    amount_refunded: i64,
-    now: i64,
-) -> Result<&'static str, AppError> {
-    lock_payment_ref(conn, payment_ref).await?;
-    let before = pay::merge_refund(conn, payment_ref, amount_refunded, now).await?;
-    if amount_refunded <= before {
-        return Ok("no change");
-    }
-    let delta = amount_refunded - before;
-    settle_payment_of(conn, payment_ref, "refunded", Some(delta), "", now).await
-}
-
-/// Logs and recomputes the invoice of a provider payment, if it is known yet
-/// (a refund or chargeback that arrives first is kept and counted when the
-/// payment itself arrives).
-async fn settle_payment_of(
-    conn: &mut AnyConnection,
-    payment_ref: &str,
-    kind: &'static str,
-    amount: Option<i64>,
-    detail: &str,
-    now: i64,
-) -> Result<&'static str, AppError> {
-    let Some(p) = pay::by_provider_id(conn, payment_ref).await? else {
-        return Ok("kept until its payment arrives");
-    };
-    lock_invoice(conn, p.invoice_id).await?;
-    pay::log(
-        conn,
-        &LogEntry {
-            invoice_id: p.invoice_id,
-            payment_id: Some(p.id),
-            kind,
-            amount,
-            detail,
-            actor: None,
-        },
-        now,
-    )
-    .await?;
-    ledger::recompute(conn, p.invoice_id, now).await?;
-    Ok(kind)
 }
