@@ -28,7 +28,7 @@ pub fn correction_resource(
         move |(id, _)| {
             let page = page.clone();
             async move {
-                page.await?;
+                crate::components::page_load::untracked(page).await?;
                 invoice_correction(id).await
             }
         },

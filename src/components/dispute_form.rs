@@ -66,7 +66,9 @@ pub fn dispute_section_resource(
         let doc = doc.clone();
         async move {
             // A credit note is neither paid nor disputed.
-            if doc.await?.kind == crate::model::document::DocKind::CreditNote {
+            if crate::components::page_load::untracked(doc).await?.kind
+                == crate::model::document::DocKind::CreditNote
+            {
                 return Err(AppError::NotFound);
             }
             invoice_disputes(kind.to_string(), key).await

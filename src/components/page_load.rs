@@ -8,6 +8,16 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
 
+/// What a dependent resource's fetcher awaits of the page's own resource
+/// (its document, its home data): the value, without subscribing to it. A
+/// tracked `.await` there marks the dependent dirty when the page's resource
+/// resolves, so its fetcher, and its server function, run a second time
+/// while the render waits for the first; the page's resource is loaded once
+/// per render, so there is nothing to follow.
+pub async fn untracked<F: std::future::IntoFuture>(resource: F) -> F::Output {
+    ScopedFuture::new_untracked(resource.into_future()).await
+}
+
 /// The route's `:id` as a number (0, which matches nothing, when it is not one).
 pub fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = use_params_map();

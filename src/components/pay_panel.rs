@@ -43,7 +43,9 @@ pub fn pay_panel_resource(
         let doc = doc.clone();
         async move {
             // A credit note is neither paid nor disputed.
-            if doc.await?.kind == crate::model::document::DocKind::CreditNote {
+            if crate::components::page_load::untracked(doc).await?.kind
+                == crate::model::document::DocKind::CreditNote
+            {
                 return Err(AppError::NotFound);
             }
             pay_panel(kind.to_string(), key).await

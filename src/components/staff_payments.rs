@@ -34,7 +34,7 @@ pub fn staff_payments_resource(
         move |(id, _)| {
             let page = page.clone();
             async move {
-                let v = page.await?;
+                let v = crate::components::page_load::untracked(page).await?;
                 if v.draft || v.credit_note {
                     return Ok(None);
                 }

@@ -151,7 +151,7 @@ pub fn waiting_resource(home: ArcResource<Result<StaffHome, AppError>>) -> Waiti
         move |_| {
             let home = home.clone();
             async move {
-                home.await?;
+                crate::components::page_load::untracked(home).await?;
                 crate::api::staff_disputes::disputes_waiting().await
             }
         },

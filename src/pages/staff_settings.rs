@@ -23,7 +23,7 @@ pub fn StaffSettingsPage() -> impl IntoView {
         move |_| {
             let form = form_loading.clone();
             async move {
-                form.await?;
+                crate::components::page_load::untracked(form).await?;
                 settings_logo().await
             }
         },

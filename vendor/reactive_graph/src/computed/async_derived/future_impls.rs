@@ -103,7 +103,16 @@ where
         // disposal yet) never completes instead of panicking in a worker.
         match self.inner.try_get_value() {
             Some(this) => this.into_future(),
-            None => AsyncDerivedFuture(None),
+            None => {
+                #[cfg(debug_assertions)]
+                if std::env::var_os("QUITTANCE_DEBUG_DISPOSED").is_some() {
+                    eprintln!(
+                        "QUITTANCE-DEBUG disposed AsyncDerived awaited at {}",
+                        std::panic::Location::caller()
+                    );
+                }
+                AsyncDerivedFuture(None)
+            }
         }
     }
 }
