@@ -1,7 +1,11 @@
 //! The stall guard: a page render that has not finished within a bound is
-//! cut, logged at error level with its URL, counted, and answered 503, so a
-//! render that never settles (e.g. leptos-rs/leptos#4866) cannot hold a
-//! connection and its database work forever.
+//! cut, logged at error level with its URL, counted, and rendered once more
+//! (pages are GETs, so a second render is safe); a second cut is answered
+//! 503. A render that never settles (e.g. leptos-rs/leptos#4866, or the rare
+//! stall seen under CPU contention on any page, even `/login`, with nothing
+//! slow in the database: about one load in 5,000 on a loaded 2-core
+//! machine) can then neither hold a connection and its database work
+//! forever nor, alone, cost the customer the page.
 //!
 //! Pages render in `SsrMode::Async`: the response head waits for the whole
 //! render, so bounding the handler's future bounds the render. Cutting it
@@ -29,9 +33,11 @@ use tower::{Layer, Service};
 /// Page renders the guard cut since the process started.
 pub static STALLED_RENDERS: AtomicU64 = AtomicU64::new(0);
 
-/// How long a page render may take unless configured otherwise: far beyond
-/// any healthy render (tens of milliseconds), short of a client's patience.
-pub const DEFAULT_RENDER_BOUND: Duration = Duration::from_secs(30);
+/// How long one try of a page render may take unless configured otherwise:
+/// far beyond any healthy render (tens of milliseconds, a few seconds on a
+/// loaded test machine); the two tries of a GET stay short of a client's
+/// patience.
+pub const DEFAULT_RENDER_BOUND: Duration = Duration::from_secs(15);
 
 /// The page data still pending in a render (Leptos's shared context stream).
 type PendingData = Pin<Box<dyn Stream<Item = String> + Send + Sync>>;
@@ -119,7 +125,7 @@ impl<S, B> Service<Request<B>> for StallGuard<S>
 where
     S: Service<Request<B>, Response = Response<Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
-    B: Send + 'static,
+    B: Default + Send + 'static,
 {
     type Response = Response<Body>;
     type Error = S::Error;
@@ -130,9 +136,11 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        // The clone that was driven to readiness serves this request.
+        // The clone that was driven to readiness serves this request; a
+        // spare one serves the second try.
         let clone = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let spare = clone.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
         let bound = self.bound;
         let url = redacted_path(req.uri().path());
         let route = req
@@ -140,36 +148,87 @@ where
             .get::<MatchedPath>()
             .map(|m| m.as_str().to_string())
             .unwrap_or_default();
-        let slot = RenderSlot::default();
-        let release = ReleaseRender {
-            slot: slot.clone(),
-            bound,
-        };
+        let again = copy_of_get(&req);
         Box::pin(async move {
-            let render = RENDER.scope(slot, tokio::time::timeout(bound, inner.call(req)));
-            match render.await {
-                // The body keeps the release: it runs when the page was sent
-                // or when the client went away while it was being sent.
-                Ok(Ok(res)) => Ok(res.map(|body| {
-                    Body::from_stream(body.into_data_stream().map(move |chunk| {
-                        let _ = &release;
-                        chunk
-                    }))
-                })),
-                Ok(Err(e)) => Err(e),
-                Err(_) => {
-                    STALLED_RENDERS.fetch_add(1, Ordering::Relaxed);
-                    tracing::error!(
-                        url = %url,
-                        route = %route,
-                        bound_ms = bound.as_millis() as u64,
-                        "page render did not finish in time: cut, answered 503"
-                    );
-                    Ok(unavailable())
+            let mut tries = vec![Try::Ready(inner, req)];
+            if let Some(req) = again {
+                tries.push(Try::Spare(spare, req));
+            }
+            let count = tries.len();
+            for (n, attempt) in tries.into_iter().enumerate() {
+                let slot = RenderSlot::default();
+                let release = ReleaseRender {
+                    slot: slot.clone(),
+                    bound,
+                };
+                let render = RENDER.scope(slot, tokio::time::timeout(bound, attempt.run()));
+                match render.await {
+                    // The body keeps the release: it runs when the page was sent
+                    // or when the client went away while it was being sent.
+                    Ok(Ok(res)) => {
+                        return Ok(res.map(|body| {
+                            Body::from_stream(body.into_data_stream().map(move |chunk| {
+                                let _ = &release;
+                                chunk
+                            }))
+                        }));
+                    }
+                    Ok(Err(e)) => return Err(e),
+                    Err(_) => {
+                        STALLED_RENDERS.fetch_add(1, Ordering::Relaxed);
+                        let last = n + 1 == count;
+                        tracing::error!(
+                            url = %url,
+                            route = %route,
+                            bound_ms = bound.as_millis() as u64,
+                            attempt = n + 1,
+                            "page render did not finish in time: cut, {}",
+                            if last { "answered 503" } else { "rendered again" }
+                        );
+                        // `release` drops here: what the cut render left
+                        // pending is resolved and dropped.
+                    }
                 }
             }
+            Ok(unavailable())
         })
     }
+}
+
+/// One try of a render: the service driven to readiness by `poll_ready`,
+/// or a spare clone that must be driven to readiness first.
+enum Try<S, B> {
+    Ready(S, Request<B>),
+    Spare(S, Request<B>),
+}
+
+impl<S, B> Try<S, B>
+where
+    S: Service<Request<B>, Response = Response<Body>> + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    async fn run(self) -> Result<Response<Body>, S::Error> {
+        use tower::ServiceExt;
+        match self {
+            Try::Ready(mut s, req) => s.call(req).await,
+            Try::Spare(s, req) => s.oneshot(req).await,
+        }
+    }
+}
+
+/// A GET or HEAD request as it came (its body is empty), to render again.
+fn copy_of_get<B: Default>(req: &Request<B>) -> Option<Request<B>> {
+    if req.method() != http::Method::GET && req.method() != http::Method::HEAD {
+        return None;
+    }
+    let mut copy = Request::new(B::default());
+    *copy.method_mut() = req.method().clone();
+    *copy.uri_mut() = req.uri().clone();
+    *copy.version_mut() = req.version();
+    *copy.headers_mut() = req.headers().clone();
+    *copy.extensions_mut() = req.extensions().clone();
+    Some(copy)
 }
 
 /// A plain 503 that asks the client to try again shortly.
@@ -229,7 +288,18 @@ mod tests {
         Router::new()
             .route("/never", get(std::future::pending::<&'static str>))
             .route("/quick", get(|| async { "ready" }))
+            .route("/once", get(stalls_once))
             .route_layer(StallGuardLayer::new(Duration::from_millis(50)))
+    }
+
+    static ONCE_CALLS: AtomicU64 = AtomicU64::new(0);
+
+    /// Hangs on its first render only.
+    async fn stalls_once() -> &'static str {
+        if ONCE_CALLS.fetch_add(1, Ordering::SeqCst) == 0 {
+            std::future::pending::<()>().await;
+        }
+        "second try"
     }
 
     fn request(path: &str) -> Request<Body> {
@@ -252,6 +322,41 @@ mod tests {
         assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(res.headers().contains_key(header::RETRY_AFTER));
         assert!(STALLED_RENDERS.load(Ordering::Relaxed) > before);
+    }
+
+    #[tokio::test]
+    async fn a_render_that_stalls_once_is_cut_and_rendered_again() {
+        let before = STALLED_RENDERS.load(Ordering::Relaxed);
+        let res = guarded().oneshot(request("/once")).await.expect("answer");
+        assert_eq!(res.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(res.into_body(), 1024)
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"second try");
+        assert_eq!(ONCE_CALLS.load(Ordering::SeqCst), 2);
+        assert!(STALLED_RENDERS.load(Ordering::Relaxed) > before);
+    }
+
+    static POST_CALLS: AtomicU64 = AtomicU64::new(0);
+
+    async fn post_that_hangs() -> &'static str {
+        POST_CALLS.fetch_add(1, Ordering::SeqCst);
+        std::future::pending().await
+    }
+
+    #[tokio::test]
+    async fn a_stalled_post_is_answered_503_and_never_run_twice() {
+        let app = Router::new()
+            .route("/hangs", axum::routing::post(post_that_hangs))
+            .route_layer(StallGuardLayer::new(Duration::from_millis(50)));
+        let post = Request::builder()
+            .method("POST")
+            .uri("/hangs")
+            .body(Body::empty())
+            .expect("request");
+        let res = app.oneshot(post).await.expect("answer");
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(POST_CALLS.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

@@ -167,6 +167,7 @@ impl TestApp {
         jar: Arc<reqwest::cookie::Jar>,
         config: Config,
     ) -> TestApp {
+        log_to_stderr_if_asked();
         let app = Application::build(config).await.expect("app starts");
         let dbh = app.state.db.clone();
         if seed
@@ -696,4 +697,18 @@ pub async fn open_demo_invoice(app: &TestApp, email: &str) -> (i64, String) {
     .await
     .expect("an open invoice");
     (sqlx::Row::get(&r, "id"), sqlx::Row::get(&r, "number"))
+}
+
+/// With `QUITTANCE_TEST_LOG` set (a tracing filter, e.g. `warn`), the apps
+/// of this test process log to stderr: to see why a scenario failed.
+fn log_to_stderr_if_asked() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("QUITTANCE_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_writer(std::io::stderr)
+                .try_init();
+        }
+    });
 }
