@@ -1,5 +1,5 @@
 //! Server entry: `quittance [serve]`, `quittance seed-demo [--if-empty]`, `quittance migrate`,
-//! `quittance backup PATH`, `quittance restore PATH`.
+//! `quittance reminders run [--dry-run]`, `quittance backup PATH`, `quittance restore PATH`.
 #[cfg(feature = "ssr")]
 fn main() -> std::process::ExitCode {
     // Rendering deep view trees on the server needs more than tokio's 2 MiB
@@ -70,10 +70,11 @@ async fn run() -> std::process::ExitCode {
             }
             .await
         }
+        "reminders" => reminders(&config, &args[1..]).await,
         "backup" => backup(&config, args.get(1)).await,
         "restore" => restore(&config, args.get(1)).await,
         other => Err(format!(
-            "unknown command {other}; use serve, migrate, seed-demo, backup or restore"
+            "unknown command {other}; use serve, migrate, seed-demo, reminders, backup or restore"
         )),
     };
     match result {
@@ -84,6 +85,71 @@ async fn run() -> std::process::ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `quittance reminders run [--dry-run] [--at RFC3339]`: runs the reminder
+/// engine once (whatever the sending hour) and lists the steps it found due.
+#[cfg(feature = "ssr")]
+async fn reminders(
+    config: &quittance::server::config::Config,
+    args: &[String],
+) -> Result<(), String> {
+    use quittance::model::format::format_money;
+    use quittance::model::lang::Lang;
+    use quittance::server::db::Db;
+    use quittance::server::services::reminders::manage;
+    if args.first().map(String::as_str) != Some("run") {
+        return Err(
+            "usage: quittance reminders run [--dry-run] [--at 2026-06-02T09:00:00Z]".into(),
+        );
+    }
+    let dry_run = args.iter().any(|a| a == "--dry-run");
+    let at = match args.iter().position(|a| a == "--at") {
+        Some(i) => {
+            let text = args.get(i + 1).ok_or("--at needs an instant")?;
+            chrono::DateTime::parse_from_rfc3339(text)
+                .map_err(|e| format!("--at {text}: {e}"))?
+                .with_timezone(&chrono::Utc)
+        }
+        None => chrono::Utc::now(),
+    };
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let report = manage::run_by_hand(&db, at, dry_run)
+        .await
+        .map_err(|e| e.to_string())?;
+    let today = report.today.map(|d| d.to_string()).unwrap_or_default();
+    if let Some(idle) = report.idle {
+        println!("{today}: nothing to do ({idle})");
+    }
+    for p in &report.planned {
+        println!(
+            "{today}  {:<16} {:+4} days  {:<13} {:>14}  {}",
+            p.number,
+            p.offset_days,
+            p.tone.as_str(),
+            format_money(p.amount, &p.currency, Lang::En),
+            p.customer
+        );
+    }
+    for (invoice, hold) in &report.held {
+        println!("{today}  invoice #{invoice} held: {}", hold.code());
+    }
+    if dry_run {
+        println!(
+            "dry run: {} step(s) due, nothing queued",
+            report.planned.len()
+        );
+    } else {
+        println!(
+            "{} step(s) queued in {} email(s); {} dealt with already",
+            report.steps_queued, report.emails_queued, report.already_dealt_with
+        );
+    }
+    db.pool.close().await;
+    Ok(())
 }
 
 /// `quittance backup PATH`: a consistent copy of the live SQLite database,

@@ -35,6 +35,8 @@ mod operations;
 mod page_loads;
 #[path = "payments.rs"]
 mod payments;
+#[path = "reminders.rs"]
+mod reminders;
 #[path = "staff_dispute_pages.rs"]
 mod staff_dispute_pages;
 #[path = "stripe_events.rs"]

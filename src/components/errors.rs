@@ -51,6 +51,13 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::FileTooLarge => t_string!(i18n, err_file_too_large).to_string(),
         FieldProblem::FileType => t_string!(i18n, err_file_type).to_string(),
         FieldProblem::TooManyFiles => t_string!(i18n, err_too_many_files).to_string(),
+        FieldProblem::OffsetOrder => t_string!(i18n, err_offset_order).to_string(),
+        FieldProblem::DuplicateOffset => t_string!(i18n, err_duplicate_offset).to_string(),
+        FieldProblem::UnknownPlaceholder => t_string!(i18n, err_unknown_placeholder).to_string(),
+        FieldProblem::FormalNoticeLast => t_string!(i18n, err_formal_notice_last).to_string(),
+        FieldProblem::DateInPast => t_string!(i18n, err_date_in_past).to_string(),
+        FieldProblem::TooFarAhead => t_string!(i18n, err_too_far_ahead).to_string(),
+        FieldProblem::RateBelowFloor => t_string!(i18n, err_rate_below_floor).to_string(),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod listing;
 pub mod payment;
 pub mod redirect;
 pub mod refund;
+pub mod reminder;
 pub mod role;
 pub mod settings;
 pub mod staff;

@@ -30,9 +30,23 @@ pub enum FieldProblem {
     FileType,
     /// More attachments than one message may carry.
     TooManyFiles,
+    /// A reminder step whose offset is not after the previous step's.
+    OffsetOrder,
+    /// Two reminder steps with the same offset.
+    DuplicateOffset,
+    /// A `{name}` in a reminder text that is not a known placeholder.
+    UnknownPlaceholder,
+    /// A formal notice that is not the last reminder step.
+    FormalNoticeLast,
+    /// A date before today where only today or later makes sense.
+    DateInPast,
+    /// A date further from today than allowed.
+    TooFarAhead,
+    /// A late-payment rate below three times the legal interest rate.
+    RateBelowFloor,
 }
 
-const PROBLEM_CODES: [(FieldProblem, &str); 19] = [
+const PROBLEM_CODES: [(FieldProblem, &str); 26] = [
     (FieldProblem::Required, "required"),
     (FieldProblem::TooLong, "too_long"),
     (FieldProblem::InvalidEmail, "invalid_email"),
@@ -52,6 +66,13 @@ const PROBLEM_CODES: [(FieldProblem, &str); 19] = [
     (FieldProblem::FileTooLarge, "file_too_large"),
     (FieldProblem::FileType, "file_type"),
     (FieldProblem::TooManyFiles, "too_many_files"),
+    (FieldProblem::OffsetOrder, "offset_order"),
+    (FieldProblem::DuplicateOffset, "duplicate_offset"),
+    (FieldProblem::UnknownPlaceholder, "unknown_placeholder"),
+    (FieldProblem::FormalNoticeLast, "formal_notice_last"),
+    (FieldProblem::DateInPast, "date_in_past"),
+    (FieldProblem::TooFarAhead, "too_far_ahead"),
+    (FieldProblem::RateBelowFloor, "rate_below_floor"),
 ];
 
 impl FieldProblem {

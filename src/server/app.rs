@@ -53,6 +53,7 @@ impl Application {
             .map_err(StartError::Sessions)?;
         tokio::spawn(store.clone().prune_forever(Duration::from_secs(3600)));
         super::email::spawn_worker(db.clone(), config.email.clone());
+        super::services::reminders::job::spawn(db.clone(), config.reminders_every);
         let db_up = http::health::watch(db.clone());
         let mut leptos_options = get_configuration(None)
             .map_err(|e| StartError::Leptos(e.to_string()))?

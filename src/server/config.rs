@@ -65,6 +65,9 @@ pub struct Config {
     /// Where the built site (`pkg/`, `hash.txt`, `public/`) is, when not the
     /// `LEPTOS_SITE_ROOT` that Leptos reads itself (tests serve a fixture site).
     pub site_root: Option<String>,
+    /// How often the reminder engine runs (`REMINDERS_INTERVAL_SECS`, default
+    /// 900; `0` or `off`: never, e.g. on all instances but one, or in tests).
+    pub reminders_every: Option<Duration>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quittance.db";
@@ -87,6 +90,18 @@ fn number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
                 .map_err(|_| format!("{name} is not a number: {v}"))
         })
         .transpose()
+}
+
+/// `REMINDERS_INTERVAL_SECS`: seconds between reminder runs.
+fn reminders_every() -> Result<Option<Duration>, String> {
+    if var("REMINDERS_INTERVAL_SECS").is_some_and(|v| v == "off") {
+        return Ok(None);
+    }
+    Ok(match number::<u64>("REMINDERS_INTERVAL_SECS")? {
+        Some(0) => None,
+        Some(n) => Some(Duration::from_secs(n)),
+        None => Some(Duration::from_secs(900)),
+    })
 }
 
 impl Config {
@@ -118,6 +133,7 @@ impl Config {
             pay_link_days_after_paid,
             metrics_token: var("METRICS_TOKEN").map(Secret::from),
             site_root: None,
+            reminders_every: reminders_every()?,
         })
     }
 
@@ -141,6 +157,7 @@ impl Config {
             pay_link_days_after_paid: DEFAULT_PAY_LINK_DAYS,
             metrics_token: None,
             site_root: None,
+            reminders_every: None,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod payments;
 pub mod pdf;
 pub mod seed;
 mod seed_disputes;
+mod seed_reminders;
 pub mod services;
 pub mod session_store;
 pub mod stall;

@@ -300,8 +300,10 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
         };
         invoicing::create_draft(db, &input, today).await?;
     }
+    super::seed_reminders::due_today(db, today, [c1, c2], demo_lines).await?;
     let agent = seed_users(db, c1, c2).await?;
     super::seed_disputes::staff_work(db, &opened, agent, today).await?;
+    super::seed_reminders::history(db, today).await?;
     Ok(links)
 }
 

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod pay_links;
 pub mod payments;
 pub mod provider_facts;
+pub mod reminders;
 pub mod seed;
 pub mod users;
 

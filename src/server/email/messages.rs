@@ -19,7 +19,7 @@ pub struct Mail {
     pub html: String,
 }
 
-fn locale(lang: Lang) -> Locale {
+pub(super) fn locale(lang: Lang) -> Locale {
     match lang {
         Lang::Fr => Locale::fr,
         Lang::En => Locale::en,
@@ -28,20 +28,20 @@ fn locale(lang: Lang) -> Locale {
 
 /// A message body: paragraphs (each a few lines), one call to action, closing
 /// paragraphs. Rendered once as text and once as HTML.
-struct Body {
-    before: Vec<Vec<String>>,
+pub(super) struct Body {
+    pub before: Vec<Vec<String>>,
     /// Links given before the call to action (a document to download).
-    links: Vec<Action>,
-    action: Option<Action>,
-    after: Vec<Vec<String>>,
+    pub links: Vec<Action>,
+    pub action: Option<Action>,
+    pub after: Vec<Vec<String>>,
 }
 
-struct Action {
+pub(super) struct Action {
     /// The sentence introducing the link (text version).
-    lead: String,
+    pub lead: String,
     /// The button label (HTML version).
-    button: String,
-    url: String,
+    pub button: String,
+    pub url: String,
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -102,7 +102,7 @@ impl Body {
         out
     }
 
-    fn into_mail(self, subject: String, lang: Lang) -> Mail {
+    pub(super) fn into_mail(self, subject: String, lang: Lang) -> Mail {
         Mail {
             text: self.text(),
             html: self.html(lang),
@@ -111,7 +111,7 @@ impl Body {
     }
 }
 
-fn greeting(lang: Lang, name: &str) -> String {
+pub(super) fn greeting(lang: Lang, name: &str) -> String {
     let l = locale(lang);
     let name = name.trim();
     if name.is_empty() {
@@ -121,7 +121,7 @@ fn greeting(lang: Lang, name: &str) -> String {
     }
 }
 
-fn signature(lang: Lang, company: &str) -> Vec<String> {
+pub(super) fn signature(lang: Lang, company: &str) -> Vec<String> {
     vec![td_string!(locale(lang), mail_signature, company = company).to_string()]
 }
 

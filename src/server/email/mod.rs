@@ -11,6 +11,7 @@
 //! | `OUTBOX_WORKER` | `on` | `off` leaves delivery to other instances (or to tests) |
 //! | `PUBLIC_BASE_URL` | `http://<LEPTOS_SITE_ADDR>` | the origin of the links in messages |
 pub mod messages;
+pub mod reminder_mail;
 pub mod transport;
 pub mod worker;
 

@@ -1,6 +1,9 @@
 //! The parts of the document around the line table: the heading with the
 //! seller and the dates, the buyer, the legal mentions and the page footers.
-use super::canvas::{CONTENT_WIDTH, Canvas, MARGIN_X, MUTED, PAGE_HEIGHT, RIGHT, Style};
+use super::canvas::{
+    CONTENT_BOTTOM, CONTENT_WIDTH, Canvas, Gray, MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT, RIGHT,
+    Style,
+};
 use super::font::Weight;
 use super::labels::{self, Labels};
 use crate::model::document::{DocKind, InvoiceDocument};
@@ -41,6 +44,14 @@ impl Ctx<'_> {
     }
 }
 
+/// Width of the label column of a [`row`]; the value takes the rest.
+const ROW_LABEL_WIDTH: f32 = 250.0;
+const ROW_PAD_X: f32 = 6.0;
+/// Space above and below the text of a [`row`].
+pub(super) const ROW_PAD_Y: f32 = 6.0;
+const ROW_SHADE: Gray = 232;
+const ROW_RULE: Gray = 190;
+
 /// Draws wrapped `lines` from the top `y`; returns the y below them.
 pub(super) fn lines_at(c: &mut Canvas, x: f32, y: f32, style: Style, lines: &[String]) -> f32 {
     let mut y = y;
@@ -49,6 +60,69 @@ pub(super) fn lines_at(c: &mut Canvas, x: f32, y: f32, style: Style, lines: &[St
         y += style.leading();
     }
     y
+}
+
+/// Draws `text` wrapped to `width` from the cursor, one line at a time, going
+/// on to a new page when a line does not fit.
+pub(super) fn block(c: &mut Canvas, x: f32, width: f32, style: Style, text: &str) {
+    for line in c.wrap(text, style, width) {
+        c.ensure(style.leading());
+        let y = c.y;
+        c.text(x, y + style.size, style, &line);
+        c.y = y + style.leading();
+    }
+}
+
+/// The wrapped lines of a [`row`]'s label and value, and the row's height.
+fn row_lines(
+    c: &Canvas,
+    (label, label_style): (&str, Style),
+    (value, value_style): (&str, Style),
+) -> (Vec<String>, Vec<String>, f32) {
+    let value_w = CONTENT_WIDTH - ROW_LABEL_WIDTH - 2.0 * ROW_PAD_X;
+    let labels = c.wrap(label, label_style, ROW_LABEL_WIDTH - 2.0 * ROW_PAD_X);
+    let values = c.wrap(value, value_style, value_w);
+    let lead = label_style.leading().max(value_style.leading());
+    let n = labels.len().max(values.len());
+    let height = n as f32 * lead + 2.0 * ROW_PAD_Y;
+    (labels, values, height)
+}
+
+/// The height [`row`] takes for this label and value.
+pub(super) fn row_height(c: &Canvas, label: (&str, Style), value: (&str, Style)) -> f32 {
+    row_lines(c, label, value).2
+}
+
+/// One row of a two-column table across the page: the label on the left, the
+/// value flush right, a rule below; split between pages only when taller than
+/// a page.
+pub(super) fn row(c: &mut Canvas, label: (&str, Style), value: (&str, Style), shaded: bool) {
+    let (_, label_style) = label;
+    let (_, value_style) = value;
+    let (labels, values, height) = row_lines(c, label, value);
+    let lead = label_style.leading().max(value_style.leading());
+    let n = labels.len().max(values.len());
+    if height <= CONTENT_BOTTOM - MARGIN_TOP {
+        c.ensure(height);
+    }
+    let top = c.y;
+    if shaded && top + height <= CONTENT_BOTTOM {
+        c.fill(MARGIN_X, top, CONTENT_WIDTH, height, ROW_SHADE);
+    }
+    c.y += ROW_PAD_Y;
+    for k in 0..n {
+        c.ensure(lead + ROW_PAD_Y);
+        let base = c.y + value_style.size.max(label_style.size);
+        if let Some(line) = labels.get(k) {
+            c.text(MARGIN_X + ROW_PAD_X, base, label_style, line);
+        }
+        if let Some(line) = values.get(k) {
+            c.text_right(RIGHT - ROW_PAD_X, base, value_style, line);
+        }
+        c.y += lead;
+    }
+    c.y += ROW_PAD_Y;
+    c.rule(MARGIN_X, RIGHT, c.y, 0.4, ROW_RULE);
 }
 
 /// A label on the left and a value flush right, the label wrapping when long.
@@ -206,7 +280,7 @@ pub(super) fn parties(c: &mut Canvas, ctx: &Ctx) {
 }
 
 /// Draws a paragraph, kept on one page when it fits on one.
-fn paragraph(c: &mut Canvas, text: &str, style: Style) {
+pub(super) fn paragraph(c: &mut Canvas, text: &str, style: Style) {
     let lines = c.wrap(text, style, CONTENT_WIDTH);
     c.ensure(lines.len() as f32 * style.leading());
     for line in &lines {
@@ -276,27 +350,28 @@ pub(super) fn legal_mentions(c: &mut Canvas, ctx: &Ctx) {
 
 /// Seller, document number and page x/n at the bottom of every page.
 pub(super) fn footers(c: &mut Canvas, ctx: &Ctx) {
-    let pages = c.page_count();
-    let style = SMALL.muted();
-    let y = PAGE_HEIGHT - 28.0;
     let seller = &ctx.doc.seller;
     let mut left = seller.legal_name.clone();
     if !seller.siren.trim().is_empty() {
         left = format!("{left} \u{b7} {} {}", ctx.labels.siren, seller.siren);
     }
+    let right = format!("{} {}", ctx.title(), ctx.doc.number);
+    page_footers(c, &left, &right);
+}
+
+/// `left` (shortened to one line when long) and `right · page/pages` at the
+/// bottom of every page.
+pub(super) fn page_footers(c: &mut Canvas, left: &str, right: &str) {
+    let pages = c.page_count();
+    let style = SMALL.muted();
+    let y = PAGE_HEIGHT - 28.0;
     for page in 0..pages {
-        let right = format!(
-            "{} {} \u{b7} {}/{}",
-            ctx.title(),
-            ctx.doc.number,
-            page + 1,
-            pages
-        );
+        let right = format!("{right} \u{b7} {}/{}", page + 1, pages);
         let right_w = c.width(&right, style);
         // The left part is shortened rather than allowed to run into the right one.
         let room = CONTENT_WIDTH - right_w - 12.0;
         let left_line = c
-            .wrap(&left, style, room.max(20.0))
+            .wrap(left, style, room.max(20.0))
             .into_iter()
             .next()
             .unwrap_or_default();

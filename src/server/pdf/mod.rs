@@ -13,11 +13,13 @@ mod canvas;
 mod font;
 mod labels;
 mod layout;
+pub mod notice;
 pub mod receipt;
 mod table;
 #[cfg(test)]
 mod tests;
 
+pub use notice::{notice_file_name, render_formal_notice};
 pub use receipt::{receipt_file_name, render_receipt};
 
 /// Why a PDF could not be produced.

@@ -5,12 +5,11 @@
 //! invoice's `doc_*` keys); the drawing reuses the invoice's canvas and fonts.
 use super::PdfError;
 use super::canvas::{
-    CONTENT_BOTTOM, CONTENT_WIDTH, Canvas, Gray, MARGIN_TOP, MARGIN_X, MUTED, PAGE_HEIGHT,
-    PAGE_WIDTH, RIGHT, Style,
+    CONTENT_WIDTH, Canvas, MARGIN_X, MUTED, PAGE_HEIGHT, PAGE_WIDTH, RIGHT, Style,
 };
 use super::font::{Faces, Weight};
 use super::labels::locale;
-use super::layout::{BODY, RIGHT_COL, SMALL, STRONG};
+use super::layout::{BODY, RIGHT_COL, ROW_PAD_Y, SMALL, STRONG, block, row};
 use crate::model::document::Seller;
 use crate::model::format::{format_date, format_money};
 use crate::model::lang::Lang;
@@ -22,12 +21,6 @@ const TITLE: Style = Style::new(Weight::Bold, 20.0);
 const NAME: Style = Style::new(Weight::Bold, 12.0);
 const AMOUNT: Style = Style::new(Weight::Bold, 11.0);
 const GUTTER: f32 = 16.0;
-/// Width of the label column of the table; the value takes the rest.
-const LABEL_WIDTH: f32 = 250.0;
-const PAD_X: f32 = 6.0;
-const PAD_Y: f32 = 6.0;
-const SHADE: Gray = 232;
-const RULE: Gray = 190;
 
 /// Fixed words of the receipt, in one language.
 struct Words {
@@ -96,17 +89,6 @@ pub fn receipt_file_name(lang: Lang, invoice_number: &str, payment_id: i64) -> S
     }
 }
 
-/// Draws `text` wrapped to `width` from the cursor, one line at a time, going
-/// on to a new page when a line does not fit.
-fn block(c: &mut Canvas, x: f32, width: f32, style: Style, text: &str) {
-    for line in c.wrap(text, style, width) {
-        c.ensure(style.leading());
-        let y = c.y;
-        c.text(x, y + style.size, style, &line);
-        c.y = y + style.leading();
-    }
-}
-
 /// The seller on the left, the title on the right.
 fn heading(c: &mut Canvas, r: &Receipt, s: &Seller, w: &Words) {
     let top = c.y;
@@ -167,7 +149,7 @@ fn details(c: &mut Canvas, r: &Receipt, lang: Lang, w: &Words) {
     rows.push((&w.invoice_total, money(r.invoice_total), false));
     rows.push((&w.balance_after, money(r.balance_after), false));
 
-    c.ensure(BODY.leading() + 2.0 * PAD_Y);
+    c.ensure(BODY.leading() + 2.0 * ROW_PAD_Y);
     c.rule(MARGIN_X, RIGHT, c.y, 0.8, MUTED);
     for (label, value, emphasis) in rows {
         let (label_style, value_style) = if emphasis {
@@ -177,39 +159,6 @@ fn details(c: &mut Canvas, r: &Receipt, lang: Lang, w: &Words) {
         };
         row(c, (label, label_style), (&value, value_style), emphasis);
     }
-}
-
-/// One row of the table, split between pages only when taller than a page.
-fn row(c: &mut Canvas, label: (&str, Style), value: (&str, Style), shaded: bool) {
-    let (label, label_style) = label;
-    let (value, value_style) = value;
-    let value_w = CONTENT_WIDTH - LABEL_WIDTH - 2.0 * PAD_X;
-    let labels = c.wrap(label, label_style, LABEL_WIDTH - 2.0 * PAD_X);
-    let values = c.wrap(value, value_style, value_w);
-    let lead = label_style.leading().max(value_style.leading());
-    let n = labels.len().max(values.len());
-    let height = n as f32 * lead + 2.0 * PAD_Y;
-    if height <= CONTENT_BOTTOM - MARGIN_TOP {
-        c.ensure(height);
-    }
-    let top = c.y;
-    if shaded && top + height <= CONTENT_BOTTOM {
-        c.fill(MARGIN_X, top, CONTENT_WIDTH, height, SHADE);
-    }
-    c.y += PAD_Y;
-    for k in 0..n {
-        c.ensure(lead + PAD_Y);
-        let base = c.y + value_style.size.max(label_style.size);
-        if let Some(line) = labels.get(k) {
-            c.text(MARGIN_X + PAD_X, base, label_style, line);
-        }
-        if let Some(line) = values.get(k) {
-            c.text_right(RIGHT - PAD_X, base, value_style, line);
-        }
-        c.y += lead;
-    }
-    c.y += PAD_Y;
-    c.rule(MARGIN_X, RIGHT, c.y, 0.4, RULE);
 }
 
 /// The sentence saying what the receipt is (and is not), at the bottom of every page.

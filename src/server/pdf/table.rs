@@ -25,15 +25,16 @@ const DESCRIPTION_WIDTH: f32 =
 pub(super) const DESCRIPTION_TEXT_WIDTH: f32 = DESCRIPTION_WIDTH - 2.0 * PAD_X;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(super) enum Align {
     Left,
     Right,
 }
 
-struct Column<'a> {
-    label: &'a str,
-    width: f32,
-    align: Align,
+/// A column of a [`grid`]: its header label, width and alignment.
+pub(super) struct Column<'a> {
+    pub label: &'a str,
+    pub width: f32,
+    pub align: Align,
 }
 
 /// A cell's text broken into lines, at its (possibly shrunk) style.
@@ -115,8 +116,7 @@ fn header(c: &mut Canvas, cols: &[Column]) {
     c.y = top + h;
 }
 
-/// The invoice lines. A row that does not fit moves to the next page, unless
-/// it is taller than a page, in which case it is split between lines of text.
+/// The invoice lines, as a [`grid`].
 pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
     let (lb, lang) = (&ctx.labels, ctx.lang);
     let widths = [
@@ -146,16 +146,8 @@ pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
             align: *align,
         })
         .collect();
-    let lead = CELL.leading();
-    let header_h = header_cells(c, &cols).1;
-    let fresh_capacity = ((CONTENT_BOTTOM - MARGIN_TOP - header_h - 2.0 * PAD_Y) / lead).max(1.0);
-    let fresh_capacity = fresh_capacity as usize;
-
-    c.ensure(header_h + lead + 2.0 * PAD_Y);
-    header(c, &cols);
-    let mut fresh = true;
-    for line in &ctx.doc.lines {
-        let texts = [
+    let rows = ctx.doc.lines.iter().map(|line| {
+        vec![
             line.description.clone(),
             labels::quantity(&line.quantity, lang),
             line.unit.clone(),
@@ -163,7 +155,29 @@ pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
             line.vat_rate.label(lang),
             labels::discount(&line.discount_pct, lang),
             ctx.money(line.total_ht),
-        ];
+        ]
+    });
+    grid(c, &cols, rows);
+    c.y += 14.0;
+}
+
+/// A table from the cursor: the header, then one row per item of `rows` (one
+/// text per column), continued on as many pages as needed with the header
+/// repeated. A row that does not fit moves to the next page, unless it is
+/// taller than a page, in which case it is split between lines of text.
+pub(super) fn grid<R>(c: &mut Canvas, cols: &[Column], rows: R)
+where
+    R: IntoIterator<Item = Vec<String>>,
+{
+    let lead = CELL.leading();
+    let header_h = header_cells(c, cols).1;
+    let fresh_capacity = ((CONTENT_BOTTOM - MARGIN_TOP - header_h - 2.0 * PAD_Y) / lead).max(1.0);
+    let fresh_capacity = fresh_capacity as usize;
+
+    c.ensure(header_h + lead + 2.0 * PAD_Y);
+    header(c, cols);
+    let mut fresh = true;
+    for texts in rows {
         let cells: Vec<Cell> = cols
             .iter()
             .zip(&texts)
@@ -177,7 +191,7 @@ pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
             let keep_whole = i == 0 && remaining <= fresh_capacity;
             if !fresh && (room == 0 || (room < remaining && keep_whole)) {
                 c.new_page();
-                header(c, &cols);
+                header(c, cols);
                 fresh = true;
                 continue;
             }
@@ -197,7 +211,6 @@ pub(super) fn lines(c: &mut Canvas, ctx: &Ctx) {
             fresh = false;
         }
     }
-    c.y += 14.0;
 }
 
 /// VAT per rate on the left, totals and balance on the right, kept together.

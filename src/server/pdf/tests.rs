@@ -4,11 +4,14 @@ use super::font::Faces;
 use super::labels;
 use super::render_pdf;
 use super::table::{CELL, DESCRIPTION_TEXT_WIDTH};
+use super::{notice_file_name, render_formal_notice};
 use crate::i18n::Locale;
 use crate::model::document::{Buyer, DocKind, DocLine, InvoiceDocument, Seller, Terms};
 use crate::model::format::format_money;
 use crate::model::invoice::DisplayStatus;
 use crate::model::lang::Lang;
+use crate::model::reminder::notice::{FormalNotice, NoticeItem};
+use crate::model::reminder::penalty::LateCharges;
 use crate::model::vat::{LineAmounts, VatRate, compute_totals};
 use chrono::NaiveDate;
 use leptos_i18n::td_string;
@@ -449,4 +452,293 @@ fn a_logo_is_scaled_into_its_box_keeping_its_proportions() {
     let (w, h) = fit_box((100, 400), bx).expect("fits");
     assert!((h - 56.7).abs() < 1e-3 && (w - 14.175).abs() < 1e-3);
     assert_eq!(fit_box((0, 10), bx), None);
+}
+
+/// A formal notice for `n` late invoices of the sample seller to the sample
+/// buyer, at 12.15 % a year, each with the 40 EUR indemnity.
+fn sample_notice(n: usize) -> FormalNotice {
+    let doc = sample_invoice(0);
+    let items = (0..n)
+        .map(|i| {
+            let k = i as i64;
+            let principal = 120_000 + 10_101 * k;
+            NoticeItem {
+                number: format!("F-2026-{:04}", 100 + i),
+                issue_date: date(2026, 3, 2),
+                due_date: date(2026, 4, 1),
+                principal,
+                charges: LateCharges {
+                    days_late: 91 + k,
+                    overdue_minor: principal,
+                    rate_bp: 1215,
+                    penalties_minor: 3_635 + 7 * k,
+                    indemnity_minor: 4_000,
+                },
+            }
+        })
+        .collect();
+    FormalNotice {
+        seller: doc.seller,
+        buyer: doc.buyer,
+        date: date(2026, 7, 1),
+        deadline: date(2026, 7, 9),
+        currency: "EUR".to_owned(),
+        items,
+        pay_url: None,
+    }
+}
+
+/// The words of `expected` in `text` in that order, whatever comes between
+/// them: a label of the totals wraps in its column, beside its amount.
+fn assert_shows_words(text: &str, expected: &str) {
+    let mut rest = text;
+    for word in expected.split_whitespace() {
+        match rest.find(word) {
+            Some(at) => rest = &rest[at + word.len()..],
+            None => panic!("missing {word:?} of {expected:?} in:\n{text}"),
+        }
+    }
+}
+
+fn notice_pdf(n: &FormalNotice, lang: Lang) -> Vec<u8> {
+    let pdf = render_formal_notice(n, lang).expect("render");
+    assert!(pdf.starts_with(b"%PDF-"));
+    pdf
+}
+
+fn notice_text(n: &FormalNotice, lang: Lang) -> String {
+    normalize(&poppler(
+        "pdftotext",
+        &["-layout", "-enc", "UTF-8"],
+        &notice_pdf(n, lang),
+    ))
+}
+
+/// Everything the letter must say about two invoices, in either language.
+fn assert_notice_shows_the_claim(lang: Lang) {
+    let n = sample_notice(2);
+    let text = notice_text(&n, lang);
+    let money = |v| format_money(v, "EUR", lang);
+    let s = &n.seller;
+    for expected in [&s.legal_name, &s.siren, &s.vat_number, &s.address_line1] {
+        assert_shows(&text, expected);
+    }
+    for expected in [&n.buyer.name, &n.buyer.address_line1] {
+        assert_shows(&text, expected);
+    }
+    for item in &n.items {
+        assert_shows(&text, &item.number);
+        assert_shows(&text, &money(item.principal));
+        assert_shows(&text, &money(item.charges.penalties_minor));
+        assert_shows(&text, &item.charges.days_late.to_string());
+    }
+    assert_eq!(n.principal(), 250_101);
+    assert_shows(&text, &money(n.principal()));
+    assert_shows(&text, &money(n.penalties()));
+    assert_shows(&text, &money(n.indemnities()));
+    assert_shows(&text, &money(n.total()));
+    let l = labels::locale(lang);
+    for key in [
+        td_string!(l, pdf_notice_registered),
+        td_string!(l, pdf_notice_salutation),
+        td_string!(l, pdf_notice_intro_several),
+        td_string!(l, pdf_notice_total_due),
+        td_string!(l, pdf_notice_consequence),
+        td_string!(l, pdf_notice_closing),
+    ] {
+        assert_shows(&text, key);
+    }
+    assert_shows_words(&text, td_string!(l, pdf_notice_total_indemnity));
+    assert!(text.contains("L441-10") && text.contains("D441-5"));
+}
+
+#[test]
+fn a_french_formal_notice_states_the_claim_the_deadline_and_the_consequence() {
+    assert_notice_shows_the_claim(Lang::Fr);
+    let n = sample_notice(2);
+    let text = notice_text(&n, Lang::Fr);
+    assert_shows(&text, "Objet : Mise en demeure de payer");
+    assert_shows(&text, "Lettre recommandée avec accusé de réception");
+    assert_shows(&text, "Lyon, le 01/07/2026");
+    assert_shows(&text, "02/03/2026");
+    assert_shows(&text, "01/04/2026");
+    assert_shows(&text, "Pénalités de retard au taux de 12,15 % l'an");
+    assert_shows(&text, "Principal restant dû 2 501,01 €");
+    assert_shows(
+        &text,
+        &format!(
+            "Par la présente, nous vous mettons en demeure, conformément à l'article 1344 du \
+             Code civil, de nous régler la somme de {} au plus tard le 09/07/2026.",
+            format_money(n.total(), "EUR", Lang::Fr)
+        ),
+    );
+    assert_shows(
+        &text,
+        "À défaut de paiement dans ce délai, nous saisirons la juridiction compétente afin \
+         d'obtenir le recouvrement de notre créance, sans autre avis.",
+    );
+    assert_shows(
+        &text,
+        "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
+    );
+    // Without a pay link, the bank transfer.
+    assert_shows(
+        &text,
+        "IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPPXXX",
+    );
+    assert_shows(&text, "les montants ci-dessus sont arrêtés au 01/07/2026");
+    assert!(!text.contains("Formal notice"));
+}
+
+#[test]
+fn an_english_formal_notice_has_the_english_words_and_formats() {
+    assert_notice_shows_the_claim(Lang::En);
+    let mut n = sample_notice(2);
+    n.pay_url = Some("https://pay.example.test/n/42".to_owned());
+    let text = notice_text(&n, Lang::En);
+    assert_shows(&text, "Subject: Formal notice to pay");
+    assert_shows(
+        &text,
+        "Sent by registered letter with acknowledgement of receipt",
+    );
+    assert_shows(&text, "Lyon, 1 Jul 2026");
+    assert_shows(&text, "Dear Sir or Madam,");
+    assert_shows(&text, "Late-payment penalties at 12.15% a year");
+    assert_shows(&text, "€2,501.01");
+    assert_shows(
+        &text,
+        &format!(
+            "We hereby give you formal notice, under article 1344 of the French Civil Code, \
+             to pay us the sum of {} by 9 Jul 2026 at the latest.",
+            format_money(n.total(), "EUR", Lang::En)
+        ),
+    );
+    assert_shows(
+        &text,
+        "Failing payment by that date, we will refer the matter to the competent court to \
+         recover the debt, without further notice.",
+    );
+    // The pay link replaces the bank details.
+    assert_shows(
+        &text,
+        "You can pay online at: https://pay.example.test/n/42",
+    );
+    assert!(!text.contains("AGRIFRPPXXX"));
+    assert_shows(&text, "Yours faithfully,");
+    assert!(!text.contains("Mise en demeure"));
+}
+
+#[test]
+fn the_formal_notice_is_titled_with_its_subject_and_date_in_its_language() {
+    for (lang, title, code) in [
+        (Lang::Fr, "Mise en demeure de payer – 01/07/2026", "fr"),
+        (Lang::En, "Formal notice to pay – 1 Jul 2026", "en"),
+    ] {
+        let pdf = notice_pdf(&sample_notice(2), lang);
+        let info = poppler("pdfinfo", &[], &pdf);
+        let got = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Title:"))
+            .map(str::trim);
+        assert_eq!(got, Some(title), "{info}");
+        // The catalog's /Lang, from `lang.code()`.
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains(&format!("/Lang({code})")), "no /Lang({code})");
+    }
+}
+
+#[test]
+fn a_single_invoice_without_indemnity_reads_in_the_singular_and_has_no_indemnity_row() {
+    let mut n = sample_notice(1);
+    n.items[0].charges.indemnity_minor = 0;
+    n.seller.bic = String::new();
+    for lang in [Lang::Fr, Lang::En] {
+        let text = notice_text(&n, lang);
+        let l = labels::locale(lang);
+        assert_shows(&text, td_string!(l, pdf_notice_intro_single));
+        assert!(!text.contains("L441-10"));
+        assert!(!text.contains("BIC"));
+        assert_shows(&text, "FR76 3000 6000 0112 3456 7890 189");
+        assert_shows(&text, &format_money(n.total(), "EUR", lang));
+    }
+}
+
+#[test]
+fn invoices_at_different_rates_show_every_rate() {
+    let mut n = sample_notice(3);
+    n.items[1].charges.rate_bp = 1240;
+    n.items[2].charges.rate_bp = 1000;
+    let text = notice_text(&n, Lang::Fr);
+    assert_shows_words(
+        &text,
+        "Pénalités de retard aux taux annuels de 10,00 %, 12,15 %, 12,40 %",
+    );
+}
+
+#[test]
+fn forty_invoices_flow_onto_several_pages_with_the_table_header_repeated() {
+    let n = sample_notice(40);
+    let pdf = notice_pdf(&n, Lang::Fr);
+    let pages = page_count(&pdf);
+    assert!(pages > 1, "40 invoices on {pages} page(s)");
+    let text = normalize(&poppler("pdftotext", &["-layout", "-enc", "UTF-8"], &pdf));
+    for item in &n.items {
+        assert_shows(&text, &item.number);
+    }
+    let header = td_string!(Locale::fr, pdf_notice_col_due_date);
+    assert!(
+        text.matches(header).count() >= pages.min(2),
+        "header not repeated on the next page"
+    );
+    assert_shows(&text, &format_money(n.total(), "EUR", Lang::Fr));
+    assert_shows(&text, td_string!(Locale::fr, pdf_notice_closing));
+    assert_shows(&text, &format!("01/07/2026 · {pages}/{pages}"));
+}
+
+#[test]
+fn an_odd_formal_notice_renders_without_panicking() {
+    let mut n = sample_notice(3);
+    n.seller = Seller::default();
+    n.buyer = Buyer::default();
+    n.currency = "XYZ".to_owned();
+    n.pay_url = Some("  ".to_owned());
+    n.items[0].number = "x".repeat(3_000);
+    n.items[1].principal = i64::MIN / 4;
+    n.items[1].charges.rate_bp = i64::MIN;
+    n.items[2].charges.rate_bp = i64::MAX;
+    n.items[2].charges.days_late = -5;
+    for lang in [Lang::Fr, Lang::En] {
+        notice_pdf(&n, lang);
+        notice_pdf(
+            &FormalNotice {
+                items: Vec::new(),
+                ..n.clone()
+            },
+            lang,
+        );
+    }
+}
+
+#[test]
+fn the_notice_file_name_is_dated_in_the_customers_language() {
+    let day = date(2026, 7, 1);
+    assert_eq!(
+        notice_file_name(Lang::Fr, day),
+        "mise-en-demeure-2026-07-01.pdf"
+    );
+    assert_eq!(
+        notice_file_name(Lang::En, day),
+        "formal-notice-2026-07-01.pdf"
+    );
+}
+
+#[test]
+#[ignore = "writes /tmp/notice-sample-{fr,en,40}.pdf to look at"]
+fn a_sample_notice_is_written_to_tmp() {
+    for lang in [Lang::Fr, Lang::En] {
+        let pdf = notice_pdf(&sample_notice(3), lang);
+        std::fs::write(format!("/tmp/notice-sample-{}.pdf", lang.code()), pdf).expect("write");
+    }
+    let pdf = notice_pdf(&sample_notice(40), Lang::Fr);
+    std::fs::write("/tmp/notice-sample-40.pdf", pdf).expect("write");
 }

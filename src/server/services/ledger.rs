@@ -88,6 +88,9 @@ pub async fn settle(
     {
         invoices::set_money(conn, inv.id, facts.paid, facts.credited, status, paid_at).await?;
     }
+    if status != inv.status && inv.status != InvoiceStatus::Draft {
+        crate::server::services::reminders::status_changed(conn, inv.id, status, now).await?;
+    }
     Ok(Settled { settlement, status })
 }
 

@@ -11,6 +11,7 @@ pub mod ledger;
 pub mod pay_links;
 pub mod payments;
 pub mod provider_facts;
+pub mod reminders;
 pub mod settings;
 pub mod staff;
 pub mod webhooks;

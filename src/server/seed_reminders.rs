@@ -1,0 +1,62 @@
+//! The demo's reminders: the engine run as it would have run on the last
+//! three weeks of business days (so timelines show reminders already sent,
+//! marked delivered rather than mailed), and three invoices with a step due
+//! on the day the demo is made (so `quittance reminders run --dry-run` lists
+//! them on a business day).
+use super::db::reminders::mark_demo_delivered;
+use super::db::{Db, now_ts};
+use super::services::invoicing;
+use super::services::reminders::{RunOptions, instant_at, local_now, run};
+use crate::error::AppError;
+use crate::model::draft::DraftInput;
+use crate::model::reminder::calendar::is_business_day;
+use chrono::{Duration, NaiveDate};
+
+/// Invoices whose step falls on `today`: due yesterday (+1), in three days
+/// (-3) and eight days ago (+8).
+pub async fn due_today(
+    db: &Db,
+    today: NaiveDate,
+    customers: [i64; 2],
+    lines: impl Fn(usize) -> Vec<crate::model::draft::DraftLineInput>,
+) -> Result<(), AppError> {
+    for (k, (customer_id, due_in)) in [(customers[0], -1), (customers[1], 3), (customers[0], -8)]
+        .into_iter()
+        .enumerate()
+    {
+        let due = today + Duration::days(due_in);
+        let issued = due - Duration::days(30);
+        let input = DraftInput {
+            customer_id,
+            currency: "EUR".into(),
+            sale_date: issued.format("%Y-%m-%d").to_string(),
+            due_date: due.format("%Y-%m-%d").to_string(),
+            deposits: String::new(),
+            lines: lines(40 + k),
+        };
+        let id = invoicing::create_draft(db, &input, issued).await?;
+        invoicing::issue(db, id, issued, None).await?;
+    }
+    Ok(())
+}
+
+/// Runs the engine at 10:00 (company time) on each business day of the last
+/// three weeks before `today`; what it queued counts as delivered.
+pub async fn history(db: &Db, today: NaiveDate) -> Result<(), AppError> {
+    const ZONE: &str = "Europe/Paris";
+    for back in (1..=21).rev() {
+        let day = today - Duration::days(back);
+        if !is_business_day(day) {
+            continue;
+        }
+        let at = instant_at(ZONE, day, 10);
+        debug_assert_eq!(local_now(ZONE, at).date(), day);
+        let opts = RunOptions {
+            dry_run: false,
+            respect_hour: false,
+        };
+        run(db, at, opts).await?;
+    }
+    mark_demo_delivered(&db.pool, "reminder:", now_ts()).await?;
+    Ok(())
+}
