@@ -160,3 +160,76 @@ pub async fn status_changed(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s)
+            .expect("instant")
+            .with_timezone(&Utc)
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn half_past_midnight_in_paris_is_already_the_next_day_while_utc_is_still_the_day_before() {
+        // Summer (UTC+2) and winter (UTC+1).
+        assert_eq!(
+            local_now("Europe/Paris", utc("2026-06-01T22:30:00Z")).date(),
+            day("2026-06-02")
+        );
+        assert_eq!(
+            local_now("Europe/Paris", utc("2026-12-01T23:30:00Z")).date(),
+            day("2026-12-02")
+        );
+        assert_eq!(
+            local_now("Europe/Paris", utc("2026-12-01T22:30:00Z")).date(),
+            day("2026-12-01")
+        );
+    }
+
+    #[test]
+    fn the_sending_hour_follows_the_clock_change() {
+        // 08:00 UTC is 09:00 in Paris the day before the spring change and 10:00 the day after.
+        let before = local_now("Europe/Paris", utc("2026-03-28T08:00:00Z"));
+        let after = local_now("Europe/Paris", utc("2026-03-30T08:00:00Z"));
+        assert_eq!(chrono::Timelike::hour(&before), 9);
+        assert_eq!(chrono::Timelike::hour(&after), 10);
+        // 09:00 local is 08:00 UTC in winter and 07:00 UTC in summer.
+        assert_eq!(
+            instant_at("Europe/Paris", day("2026-03-27"), 9),
+            utc("2026-03-27T08:00:00Z")
+        );
+        assert_eq!(
+            instant_at("Europe/Paris", day("2026-03-30"), 9),
+            utc("2026-03-30T07:00:00Z")
+        );
+    }
+
+    #[test]
+    fn an_hour_the_spring_change_skips_and_one_the_autumn_change_repeats_both_map_to_an_instant() {
+        // 02:00 does not exist on 2026-03-29 in Paris: the hour after it is used.
+        assert_eq!(
+            instant_at("Europe/Paris", day("2026-03-29"), 2),
+            utc("2026-03-29T01:00:00Z")
+        );
+        // 02:00 happens twice on 2026-10-25: the first one.
+        assert_eq!(
+            instant_at("Europe/Paris", day("2026-10-25"), 2),
+            utc("2026-10-25T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn an_unknown_zone_reads_as_paris() {
+        let at = utc("2026-06-01T22:30:00Z");
+        assert_eq!(local_now("Mars/Olympus", at), local_now("Europe/Paris", at));
+        let tokyo = chrono_tz::Asia::Tokyo.from_utc_datetime(&at.naive_utc());
+        assert_eq!(local_now("Asia/Tokyo", at), tokyo.naive_local());
+    }
+}
