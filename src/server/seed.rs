@@ -258,9 +258,15 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
     let mut links = Vec::new();
     let mut opened = Vec::new();
     // 34 invoices over 200 days, alternating customers, issued in date order.
+    let mut reminded = super::seed_reminders::due_today(today, [c1, c2], demo_lines).into_iter();
+    let mut next_reminded = reminded.next();
     for n in 0..34usize {
         let customer_id = if n % 2 == 0 { c1 } else { c2 };
         let issued = today - Duration::days(200 - (n as i64) * 6);
+        while let Some((day, input)) = next_reminded.take_if(|(day, _)| *day <= issued) {
+            super::seed_reminders::issue(db, day, &input).await?;
+            next_reminded = reminded.next();
+        }
         let input = DraftInput {
             customer_id,
             currency: "EUR".into(),
@@ -286,6 +292,9 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
             links.push((issued_inv.number, issued_inv.pay_token));
         }
     }
+    for (day, input) in next_reminded.into_iter().chain(reminded) {
+        super::seed_reminders::issue(db, day, &input).await?;
+    }
     // The two most recent first (one per customer), then the older open ones.
     links.reverse();
     // One draft per customer: staff see them, customers never do.
@@ -300,7 +309,6 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
         };
         invoicing::create_draft(db, &input, today).await?;
     }
-    super::seed_reminders::due_today(db, today, [c1, c2], demo_lines).await?;
     let agent = seed_users(db, c1, c2).await?;
     super::seed_disputes::staff_work(db, &opened, agent, today).await?;
     super::seed_reminders::history(db, today).await?;

@@ -12,31 +12,40 @@ use crate::model::draft::DraftInput;
 use crate::model::reminder::calendar::is_business_day;
 use chrono::{Duration, NaiveDate};
 
-/// Invoices whose step falls on `today`: due yesterday (+1), in three days
-/// (-3) and eight days ago (+8).
-pub async fn due_today(
-    db: &Db,
+/// Drafts whose step falls on `today`, with the day each is issued: due
+/// yesterday (+1), in three days (-3) and eight days ago (+8). The seed
+/// issues them among its other invoices, in date order (numbers follow dates).
+pub fn due_today(
     today: NaiveDate,
     customers: [i64; 2],
     lines: impl Fn(usize) -> Vec<crate::model::draft::DraftLineInput>,
-) -> Result<(), AppError> {
-    for (k, (customer_id, due_in)) in [(customers[0], -1), (customers[1], 3), (customers[0], -8)]
-        .into_iter()
-        .enumerate()
-    {
-        let due = today + Duration::days(due_in);
-        let issued = due - Duration::days(30);
-        let input = DraftInput {
-            customer_id,
-            currency: "EUR".into(),
-            sale_date: issued.format("%Y-%m-%d").to_string(),
-            due_date: due.format("%Y-%m-%d").to_string(),
-            deposits: String::new(),
-            lines: lines(40 + k),
-        };
-        let id = invoicing::create_draft(db, &input, issued).await?;
-        invoicing::issue(db, id, issued, None).await?;
-    }
+) -> Vec<(NaiveDate, DraftInput)> {
+    let mut drafts: Vec<(NaiveDate, DraftInput)> =
+        [(customers[0], -1), (customers[1], 3), (customers[0], -8)]
+            .into_iter()
+            .enumerate()
+            .map(|(k, (customer_id, due_in))| {
+                let due = today + Duration::days(due_in);
+                let issued = due - Duration::days(30);
+                let input = DraftInput {
+                    customer_id,
+                    currency: "EUR".into(),
+                    sale_date: issued.format("%Y-%m-%d").to_string(),
+                    due_date: due.format("%Y-%m-%d").to_string(),
+                    deposits: String::new(),
+                    lines: lines(40 + k),
+                };
+                (issued, input)
+            })
+            .collect();
+    drafts.sort_by_key(|(issued, _)| *issued);
+    drafts
+}
+
+/// Issues a draft of [`due_today`] on its day.
+pub async fn issue(db: &Db, issued: NaiveDate, input: &DraftInput) -> Result<(), AppError> {
+    let id = invoicing::create_draft(db, input, issued).await?;
+    invoicing::issue(db, id, issued, None).await?;
     Ok(())
 }
 
