@@ -21,6 +21,7 @@ use crate::pages::{
     staff_invoice::StaffInvoicePage,
     staff_invoice_new::{StaffInvoiceEditPage, StaffInvoiceNewPage},
     staff_invoices::StaffInvoicesPage,
+    staff_reminders::StaffRemindersPage,
     staff_settings::StaffSettingsPage,
     staff_users::StaffUsersPage,
 };
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/invoices") view=StaffInvoicesPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers") view=StaffCustomersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/settings") view=StaffSettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/reminders") view=StaffRemindersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/new") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/:id") view=StaffCustomerFormPage ssr=SsrMode::Async />

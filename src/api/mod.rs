@@ -8,6 +8,7 @@ pub mod disputes;
 pub mod drafts;
 pub mod invoices;
 pub mod payments;
+pub mod reminders;
 pub mod settings;
 pub mod staff;
 pub mod staff_disputes;

@@ -1,5 +1,6 @@
 //! Shared UI pieces.
 pub mod correct_invoice;
+pub mod customer_reminder_pause;
 pub mod dispute_form;
 pub mod dispute_labels;
 pub mod dispute_thread;
@@ -11,6 +12,9 @@ pub mod labels;
 pub mod layout;
 pub mod page_load;
 pub mod pay_panel;
+pub mod reminder_labels;
+pub mod reminder_section;
+pub mod reminder_settings_form;
 pub mod staff_dispute_header;
 pub mod staff_dispute_history;
 pub mod staff_dispute_labels;
@@ -18,6 +22,7 @@ pub mod staff_dispute_manage;
 pub mod staff_dispute_messages;
 pub mod staff_dispute_resolve;
 pub mod staff_dispute_write;
+pub mod staff_invoice_reminders;
 pub mod staff_payments;
 pub mod status;
 pub mod textarea;

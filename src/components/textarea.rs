@@ -35,7 +35,7 @@ pub fn TypedTextarea(
 }
 
 /// The text of a textarea as the server must write it (see [`TypedTextarea`]).
-fn textarea_text(text: String) -> String {
+pub fn textarea_text(text: String) -> String {
     #[cfg(feature = "ssr")]
     {
         text.replace('&', "&amp;")

@@ -4,6 +4,7 @@ use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
 use crate::components::errors::error_text;
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
+use crate::components::reminder_section::{ReminderBlock, reminder_section_resource};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::document::DocKind;
@@ -24,7 +25,8 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let loading = ArcResource::new(number, invoice_detail);
     let doc = Resource::from(loading.clone());
     let panel = pay_panel_resource("invoice", number, loading.clone());
-    let disputes = dispute_section_resource("invoice", number, loading);
+    let disputes = dispute_section_resource("invoice", number, loading.clone());
+    let reminders = reminder_section_resource("invoice", number, loading);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match doc.await {
@@ -48,6 +50,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                         <p class="back"><a href="/invoices">"← " {t!(i18n, nav_invoices)}</a></p>
                         <DocSummary doc=doc.clone() />
                         <PayPanelView kind="invoice" key=doc.number.clone() base panel />
+                        <ReminderBlock kind="invoice" key=doc.number.clone() currency=doc.currency.clone() data=reminders />
                         <DisputeSection kind="invoice" key=doc.number.clone() data=disputes />
                         <DocumentView doc pdf_href=pdf credit_note_links=CreditNoteLinks::Account summarised=true />
                     }

@@ -18,5 +18,6 @@ pub mod staff_disputes;
 pub mod staff_invoice;
 pub mod staff_invoice_new;
 pub mod staff_invoices;
+pub mod staff_reminders;
 pub mod staff_settings;
 pub mod staff_users;

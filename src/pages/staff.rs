@@ -58,6 +58,7 @@ fn StaffHomeView(home: StaffHome, waiting: WaitingResource) -> impl IntoView {
                 <DisputesNavLink waiting />
                 {home.user.role.can_administer().then(|| view! {
                     <a class="chip" href="/staff/settings" data-testid="nav-settings">{t!(i18n, nav_settings)}</a>
+                    <a class="chip" href="/staff/reminders" data-testid="nav-reminders">{t!(i18n, rem_nav)}</a>
                     <a class="chip" href="/staff/users" data-testid="nav-users">{t!(i18n, nav_users)}</a>
                 })}
             </nav>

@@ -1,5 +1,6 @@
 //! `/staff/customers` (list and search) and `/staff/customers/new|{id}` (form).
 use crate::api::customers::{InviteContact, SaveCustomer, customer_form, list_customers};
+use crate::components::customer_reminder_pause::{CustomerReminderPause, customer_pause_resource};
 use crate::components::errors::{FormAlert, error_text, problem_text, refusal_in_query};
 use crate::error::AppError;
 use crate::i18n::*;
@@ -69,7 +70,11 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
             .with(|p| p.get("id"))
             .and_then(|v| v.parse::<i64>().ok())
     };
-    let form = Resource::new(id, customer_form);
+    // Both resources start here, never under the Suspense
+    // (leptos-rs/leptos#4866); the reminder pause follows the form's answer.
+    let form_loading = ArcResource::new(id, customer_form);
+    let form = Resource::from(form_loading.clone());
+    let pause = customer_pause_resource(id, form_loading);
     view! {
         <Title text=t_string!(i18n, nav_staff_customers).to_string() />
         <section class="panel narrow">
@@ -79,6 +84,7 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
                     Ok((input, errors)) => view! {
                         <CustomerForm id=id() input errors />
                         {id().map(|cid| view! { <InviteForm customer_id=cid /> })}
+                        {id().map(|cid| view! { <CustomerReminderPause customer_id=cid data=pause /> })}
                     }.into_any(),
                     Err(e) => refusal(e),
                 }})}

@@ -8,6 +8,10 @@ use crate::components::correct_invoice::{CorrectInvoice, CorrectionResource, cor
 use crate::components::document::DocumentView;
 use crate::components::errors::{error_text, refusal_in_query};
 use crate::components::page_load::{LoadFailed, id_param};
+use crate::components::reminder_labels::offset_label;
+use crate::components::staff_invoice_reminders::{
+    StaffRemindersPanel, StaffRemindersResource, staff_reminders_resource,
+};
 use crate::components::staff_payments::{
     StaffPaymentsPanel, StaffPaymentsResource, staff_payments_resource,
 };
@@ -30,11 +34,12 @@ pub fn StaffInvoicePage() -> impl IntoView {
     let loading = ArcResource::new(move || (id(), search.get()), |(id, _)| staff_invoice(id));
     let view_res = Resource::from(loading.clone());
     let correction = correction_resource(id, loading.clone());
-    let payments = staff_payments_resource(id, loading);
+    let payments = staff_payments_resource(id, loading.clone());
+    let reminders = staff_reminders_resource(id, loading);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match view_res.await {
-                Ok(v) => view! { <StaffInvoiceBody v correction payments /> }.into_any(),
+                Ok(v) => view! { <StaffInvoiceBody v correction payments reminders /> }.into_any(),
                 Err(error) => view! { <LoadFailed error here="/staff/invoices".to_string() /> }.into_any(),
             }})}
         </Suspense>
@@ -46,6 +51,7 @@ fn StaffInvoiceBody(
     v: StaffInvoiceView,
     correction: CorrectionResource,
     payments: StaffPaymentsResource,
+    reminders: StaffRemindersResource,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // A refused credit note comes back as the page's bare refusal (`?err=`).
@@ -72,6 +78,7 @@ fn StaffInvoiceBody(
                 <Actions v=v.clone() />
                 <CorrectInvoice id=v.id info=correction />
                 {(!v.draft && !v.credit_note).then(|| view! { <StaffPaymentsPanel invoice_id=v.id data=payments /> })}
+                {(!v.draft && !v.credit_note).then(|| view! { <StaffRemindersPanel v=v.clone() data=reminders /> })}
                 <History v />
             </aside>
         </div>
@@ -172,6 +179,9 @@ fn History(v: StaffInvoiceView) -> impl IntoView {
 fn history_label(action: &str) -> String {
     let i18n = use_i18n();
     let (code, detail) = action.split_once(':').unwrap_or((action, ""));
+    if let Some(label) = reminder_history_label(code, detail) {
+        return label;
+    }
     let label = match code {
         "draft_created" => t_string!(i18n, hist_draft_created).to_string(),
         "issued" => t_string!(i18n, hist_issued).to_string(),
@@ -192,4 +202,37 @@ fn history_label(action: &str) -> String {
     } else {
         format!("{label} {detail}")
     }
+}
+
+/// The label of a reminder action (`reminder_queued:<offset>`,
+/// `reminder_skipped:<offset>`, `payment_promised:<date>`, pauses), its
+/// detail in words; `None` for other actions.
+fn reminder_history_label(code: &str, detail: &str) -> Option<String> {
+    let i18n = use_i18n();
+    let lang = crate::model::lang::Lang::from(i18n.get_locale_untracked());
+    let step = || {
+        detail
+            .parse::<i64>()
+            .map_or(detail.to_string(), offset_label)
+    };
+    Some(match code {
+        "reminder_queued" => {
+            let step = step();
+            t_string!(i18n, hist_reminder_queued, step = step).to_string()
+        }
+        "reminder_skipped" => {
+            let step = step();
+            t_string!(i18n, hist_reminder_skipped, step = step).to_string()
+        }
+        "payment_promised" => {
+            let date = crate::model::format::parse_iso_date(detail)
+                .map_or(detail.to_string(), |d| {
+                    crate::model::format::format_date(d, lang)
+                });
+            t_string!(i18n, hist_payment_promised, date = date).to_string()
+        }
+        "reminders_paused" => t_string!(i18n, hist_reminders_paused).to_string(),
+        "reminders_resumed" => t_string!(i18n, hist_reminders_resumed).to_string(),
+        _ => return None,
+    })
 }

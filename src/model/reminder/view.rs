@@ -48,6 +48,8 @@ pub struct InvoiceReminders {
     pub can_promise: bool,
     /// Late-payment charges to date, when late.
     pub late: Option<LateCharges>,
+    /// A dispute is open on it (no formal notice then).
+    pub dispute_open: bool,
     /// Staff only: paused for this invoice, or for its customer (until).
     pub invoice_paused: bool,
     pub customer_paused: Option<Option<NaiveDate>>,

@@ -1,6 +1,7 @@
 //! File downloads as plain axum routes: invoice and credit note PDFs for their
 //! customer and staff, and through a pay link for its holder (the invoice and
-//! the credit notes issued against it).
+//! the credit notes issued against it); the formal notice of a late invoice
+//! for staff.
 use crate::error::AppError;
 use crate::model::document::InvoiceDocument;
 use crate::model::lang::Lang;
@@ -11,7 +12,7 @@ use crate::server::services::pay_links;
 use crate::server::state::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_sessions::Session;
@@ -29,6 +30,10 @@ pub fn router() -> Router<AppState> {
             get(invoice_receipt_pdf),
         )
         .route("/pay/{token}/receipts/{id}/pdf", get(pay_link_receipt_pdf))
+        .route(
+            "/staff/invoices/{id}/formal-notice.pdf",
+            get(formal_notice_pdf),
+        )
 }
 
 fn today() -> chrono::NaiveDate {
@@ -221,4 +226,98 @@ pub async fn pay_link_receipt_pdf(
     };
     drop(conn);
     receipt_pdf(&state, id, customer, payment_id).await
+}
+
+/// The language the person reads the portal in: the language cookie (what
+/// the switch chose), else the browser's first known language, else French.
+fn reader_lang(headers: &HeaderMap) -> Lang {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == super::lang::LANG_COOKIE)
+        .and_then(|(_, v)| Lang::parse(v));
+    let browser = || {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .find_map(|l| Lang::parse(l.split(';').next().unwrap_or("")))
+            })
+    };
+    cookie.or_else(browser).unwrap_or_default()
+}
+
+/// Why no formal notice can be made, as a short page in the reader's language.
+fn notice_refused(lang: Lang) -> Response {
+    let locale = match lang {
+        Lang::Fr => crate::i18n::Locale::fr,
+        Lang::En => crate::i18n::Locale::en,
+    };
+    let text = leptos_i18n::td_string!(locale, rem_notice_refused).to_string();
+    let mut res = (StatusCode::CONFLICT, text).into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
+/// `GET /staff/invoices/{id}/formal-notice.pdf`: the formal notice (mise en
+/// demeure) of a late invoice as of today, for staff, in their language.
+/// 409 while a dispute is open or when the invoice is not late.
+pub async fn formal_notice_pdf(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Response {
+    match current_user(&session, &state.db.pool).await {
+        Ok(Some(u)) if u.role.is_staff() => {}
+        Ok(Some(_)) => return error_response(AppError::Forbidden),
+        Ok(None) => return super::to_login(&format!("/staff/invoices/{id}")),
+        Err(e) => return error_response(e),
+    }
+    let lang = reader_lang(&headers);
+    let made = crate::server::services::reminders::manage::notice_of_invoice(
+        &state.db,
+        id,
+        lang,
+        chrono::Utc::now(),
+    )
+    .await;
+    let (name, bytes) = match made {
+        Ok(found) => found,
+        Err(AppError::Conflict) => return notice_refused(lang),
+        Err(e) => return error_response(e),
+    };
+    rendered_pdf(name, move || Ok::<_, std::convert::Infallible>(bytes)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(k.clone(), HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn the_chosen_language_wins_over_the_browser_s_and_french_is_the_default() {
+        let chosen = headers(&[
+            (header::COOKIE, "a=1; i18n_pref_locale=en"),
+            (header::ACCEPT_LANGUAGE, "fr-FR,fr;q=0.9"),
+        ]);
+        assert_eq!(reader_lang(&chosen), Lang::En);
+        let browser = headers(&[(header::ACCEPT_LANGUAGE, "de-DE, en-GB;q=0.8, fr;q=0.5")]);
+        assert_eq!(reader_lang(&browser), Lang::En);
+        assert_eq!(reader_lang(&HeaderMap::new()), Lang::Fr);
+    }
 }

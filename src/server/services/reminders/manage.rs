@@ -332,6 +332,7 @@ pub async fn of_invoice(
             .as_ref()
             .filter(|_| open)
             .and_then(|s| ctx.charges(owed, s.due, today, c.business_customer)),
+        dispute_open: c.disputed > 0,
         invoice_paused: staff && c.invoice_paused,
         customer_paused: if staff {
             s.and_then(|s| s.customer_paused)
@@ -437,6 +438,16 @@ pub async fn set_customer_pause(
     audit::record_in(&mut tx, Some(staff), action, &subject).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// A customer's pause: `Some(None)` until lifted, `Some(Some(day))` until that day.
+pub async fn customer_pause(
+    db: &Db,
+    customer_id: i64,
+) -> Result<Option<Option<NaiveDate>>, AppError> {
+    let mut conn = db.pool.acquire().await?;
+    let pause = db::customer_pause(&mut conn, customer_id).await?;
+    Ok(pause.map(|until| until.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())))
 }
 
 fn field_error(field: &str, p: crate::model::validate::FieldProblem) -> AppError {
