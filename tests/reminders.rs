@@ -324,7 +324,9 @@ on_both_databases!(
     a_dispute_holds_reminders_a_partial_one_leaves_the_rest_reminded_and_resolving_resumes_them
 );
 
-async fn a_promise_holds_reminders_until_its_date_and_they_resume_when_it_is_not_kept(db: &TestDb) {
+async fn a_promise_holds_reminders_until_its_date_a_kept_one_ends_them_and_a_broken_one_resumes_them(
+    db: &TestDb,
+) {
     let app = start(db).await;
     let customer = company_and_customer(&app.db, "compta@client.test").await;
     let (id, due) = invoice(&app, customer).await;
@@ -361,9 +363,33 @@ async fn a_promise_holds_reminders_until_its_date_and_they_resume_when_it_is_not
         .expect("view");
     assert_eq!(shown.promised_for, Some(promised));
     assert_eq!(shown.sent.len(), 1);
+
+    // Kept: another invoice promised and paid before the date gets nothing more.
+    let staff = agent(&app.db).await;
+    let (kept, due) = invoice(&app, customer).await;
+    manage::promise(&app.db, kept, &promised.to_string(), None, on_due)
+        .await
+        .expect("promise");
+    let paid = OfflineInput {
+        amount: "120".into(),
+        method: "cheque".into(),
+        received_on: today().to_string(),
+        reference: "CHQ-7".into(),
+    };
+    payments::record_offline(&app.db, kept, &paid, today(), staff)
+        .await
+        .expect("paid as promised");
+    let after = engine(&app.db, step_instant(due, 15)).await;
+    assert!(
+        after.planned.iter().all(|p| p.invoice_id != kept),
+        "{after:?}"
+    );
+    assert!(steps_of(&app.db, kept).await.is_empty());
     app.stop().await;
 }
-on_both_databases!(a_promise_holds_reminders_until_its_date_and_they_resume_when_it_is_not_kept);
+on_both_databases!(
+    a_promise_holds_reminders_until_its_date_a_kept_one_ends_them_and_a_broken_one_resumes_them
+);
 
 async fn a_formal_notice_goes_out_with_its_pdf_and_late_charges_show_on_the_invoice(db: &TestDb) {
     let app = start(db).await;

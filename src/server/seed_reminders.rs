@@ -3,7 +3,7 @@
 //! marked delivered rather than mailed), and three invoices with a step due
 //! on the day the demo is made (so `quittance reminders run --dry-run` lists
 //! them on a business day).
-use super::db::reminders::mark_demo_delivered;
+use super::db::reminders::{RatePeriod, mark_demo_delivered, save_rate_period};
 use super::db::{Db, now_ts};
 use super::services::invoicing;
 use super::services::reminders::{RunOptions, instant_at, local_now, run};
@@ -53,6 +53,20 @@ pub async fn issue(db: &Db, issued: NaiveDate, input: &DraftInput) -> Result<(),
 /// three weeks before `today`; what it queued counts as delivered.
 pub async fn history(db: &Db, today: NaiveDate) -> Result<(), AppError> {
     const ZONE: &str = "Europe/Paris";
+    // The 2025 reference rates (ECB main refinancing rate on 1 January and
+    // 1 July; legal interest rate for professionals): admins enter the
+    // current half-years, the latest entered applies meanwhile.
+    let mut conn = db.pool.acquire().await?;
+    for (half, ecb_rate_bp, legal_rate_bp) in [(1, 315, 371), (2, 215, 276)] {
+        let period = RatePeriod {
+            year: 2025,
+            half,
+            ecb_rate_bp,
+            legal_rate_bp,
+        };
+        save_rate_period(&mut conn, &period).await?;
+    }
+    drop(conn);
     for back in (1..=21).rev() {
         let day = today - Duration::days(back);
         if !is_business_day(day) {
