@@ -35,6 +35,8 @@ mod operations;
 mod page_loads;
 #[path = "payments.rs"]
 mod payments;
+#[path = "reminder_access.rs"]
+mod reminder_access;
 #[path = "reminders.rs"]
 mod reminders;
 #[path = "staff_dispute_pages.rs"]
