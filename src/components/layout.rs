@@ -3,6 +3,7 @@ use crate::api::auth::{Logout, current_user};
 use crate::i18n::*;
 use crate::model::user::SessionUser;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_location;
 
 /// The signed-in user, refetched on every navigation (sign-in and sign-out
@@ -40,7 +41,11 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn UserNav(user: SessionUser) -> impl IntoView {
     let i18n = use_i18n();
-    let logout = ServerAction::<Logout>::new();
+    // A plain form, not an `ActionForm`: the header is on every page, and an
+    // action's signals read during a render whose client went away panicked
+    // ("already disposed", tests/disconnect.rs). Islands mode posts it
+    // without JavaScript either way; the server function redirects.
+    let logout = Logout::url();
     let area = if user.role.is_staff() {
         view! { <a href="/staff">{t!(i18n, nav_staff)}</a> }.into_any()
     } else {
@@ -60,11 +65,11 @@ fn UserNav(user: SessionUser) -> impl IntoView {
                 <span class="visually-hidden">{t!(i18n, signed_in_as)} " "</span>
                 {user.display_name}
             </span>
-            <ActionForm action=logout attr:class="inline-form">
+            <form method="post" action=logout class="inline-form">
                 <button type="submit" class="link-button" data-testid="logout">
                     {t!(i18n, nav_logout)}
                 </button>
-            </ActionForm>
+            </form>
         </nav>
     }
 }

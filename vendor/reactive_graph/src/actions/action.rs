@@ -813,10 +813,12 @@ where
     /// ```
     #[track_caller]
     pub fn version(&self) -> RwSignal<usize> {
+        // QUITTANCE PATCH: a disposed action (its render's client went away)
+        // has a version that never changes, instead of a panic in a worker.
         let inner = self
             .inner
             .try_with_value(|inner| inner.version())
-            .unwrap_or_else(unwrap_signal!(self));
+            .unwrap_or_else(|| ArcRwSignal::new(0));
         inner.into()
     }
 
