@@ -115,39 +115,25 @@ async fn bench(label: &str, url: &str, rows: usize) -> Result<(), Box<dyn std::e
         started.elapsed().as_secs_f64()
     );
     let at = instant_at("Europe/Paris", today(), 10);
-    let dry = Instant::now();
-    let plan = run(
-        &db,
-        at,
-        RunOptions {
-            dry_run: true,
-            respect_hour: false,
-        },
-    )
-    .await?;
-    let dry = dry.elapsed();
-    let real = Instant::now();
-    let report = run(
-        &db,
-        at,
-        RunOptions {
-            dry_run: false,
-            respect_hour: false,
-        },
-    )
-    .await?;
-    let real = real.elapsed();
-    let again = Instant::now();
-    let repeat = run(
-        &db,
-        at,
-        RunOptions {
-            dry_run: false,
-            respect_hour: false,
-        },
-    )
-    .await?;
-    let again = again.elapsed();
+    let timed = |dry_run: bool| {
+        let db = db.clone();
+        async move {
+            let started = Instant::now();
+            let report = run(
+                &db,
+                at,
+                RunOptions {
+                    dry_run,
+                    respect_hour: false,
+                },
+            )
+            .await;
+            report.map(|r| (r, started.elapsed()))
+        }
+    };
+    let (plan, dry) = timed(true).await?;
+    let (report, real) = timed(false).await?;
+    let (repeat, again) = timed(false).await?;
     println!(
         "{label:<10} dry run: {} steps due in {:.2} s; run: {} steps in {} emails in {:.2} s ({:.0} steps/s); \
          same run again: {} queued in {:.2} s",
