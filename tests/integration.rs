@@ -15,6 +15,8 @@ mod assets;
 mod auth_and_access;
 #[path = "backups.rs"]
 mod backups;
+#[path = "dashboard.rs"]
+mod dashboard;
 #[path = "dispute_attachments.rs"]
 mod dispute_attachments;
 #[path = "dispute_pages.rs"]

@@ -19,6 +19,7 @@ pub async fn staff_invoice_list(
     #[server(default)] from: Option<String>,
     #[server(default)] to: Option<String>,
     #[server(default)] after: Option<String>,
+    #[server(default)] age: Option<String>,
 ) -> Result<Page<StaffInvoiceRow>, AppError> {
     use crate::api::ctx;
     use crate::model::format::parse_iso_date;
@@ -33,6 +34,9 @@ pub async fn staff_invoice_list(
         from: date(from),
         to: date(to),
         search: q.map(|s| s.chars().take(100).collect()),
+        age: age
+            .as_deref()
+            .and_then(crate::model::dashboard::AgeBucket::parse),
         ..ListFilter::default()
     };
     let cursor = after.as_deref().and_then(Cursor::decode);

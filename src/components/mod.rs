@@ -1,6 +1,9 @@
 //! Shared UI pieces.
 pub mod correct_invoice;
 pub mod customer_reminder_pause;
+pub mod dashboard;
+pub mod dashboard_chart;
+pub mod dashboard_labels;
 pub mod dispute_form;
 pub mod dispute_labels;
 pub mod dispute_thread;

@@ -4,6 +4,7 @@ pub mod chargeback;
 pub mod correction;
 pub mod customer;
 pub mod customer_dispute;
+pub mod dashboard;
 pub mod dispute;
 pub mod document;
 pub mod draft;

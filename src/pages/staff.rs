@@ -1,5 +1,7 @@
-//! `/staff`: the staff home, for agents and admins. A customer gets a 403 page.
-use crate::api::staff::get_staff_home;
+//! `/staff`: the staff home and dashboard, for agents and admins. A customer
+//! gets a 403 page. The dashboard's range is a plain GET form (`?from=&to=`).
+use crate::api::staff::{get_staff_dashboard, get_staff_home};
+use crate::components::dashboard::Dashboard;
 use crate::components::errors::error_text;
 use crate::components::staff_payments::UnmatchedPayments;
 use crate::error::AppError;
@@ -13,17 +15,27 @@ use crate::pages::staff_disputes::{DisputesNavLink, WaitingResource, waiting_res
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    // Both resources start here, never under the Suspense (leptos-rs/leptos#4866).
+    // Every resource starts here, never under the Suspense (leptos-rs/leptos#4866).
     let loading = ArcResource::new(|| (), |_| get_staff_home());
     let home = Resource::from(loading.clone());
     let waiting = waiting_resource(loading);
+    let query = use_query_map();
+    let range = move || query.with(|q| (q.get("from"), q.get("to")));
+    let dashboard = Resource::new(range, |(from, to)| get_staff_dashboard(from, to));
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move { match home.await {
-                Ok(h) => view! { <StaffHomeView home=h waiting /> }.into_any(),
+                Ok(h) => {
+                    let dash = match dashboard.await {
+                        Ok(d) => view! { <Dashboard view=d /> }.into_any(),
+                        Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
+                    };
+                    view! { <StaffHomeView home=h waiting /> {dash} }.into_any()
+                }
                 Err(AppError::Unauthenticated) => {
                     view! { <Redirect path="/login?next=/staff" /> }.into_any()
                 }

@@ -2,11 +2,13 @@
 //! status, customer and date, search by number or customer name, and keyset
 //! pagination. The filter form is a plain GET.
 use crate::api::staff_invoices::{customer_options, staff_invoice_list};
+use crate::components::dashboard_labels::age_label;
 use crate::components::document::status_label;
 use crate::components::errors::error_text;
 use crate::components::layout::url_escape;
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::dashboard::AgeBucket;
 use crate::model::format::{format_date, format_money};
 use crate::model::lang::Lang;
 use crate::model::listing::{StaffInvoiceRow, StaffStatus};
@@ -43,10 +45,11 @@ pub fn StaffInvoicesPage() -> impl IntoView {
             get("from"),
             get("to"),
             get("after"),
+            get("age"),
         )
     };
-    let list = Resource::new(key, |(s, q, c, f, t, a)| {
-        staff_invoice_list(s, q, c, f, t, a)
+    let list = Resource::new(key, |(s, q, c, f, t, a, age)| {
+        staff_invoice_list(s, q, c, f, t, a, age)
     });
     let customers = Resource::new(|| (), |_| customer_options());
     view! {
@@ -80,6 +83,15 @@ pub fn StaffInvoicesPage() -> impl IntoView {
                         </Suspense>
                     </select>
                 </div>
+                <div class="field">
+                    <label for="f-age">{t!(i18n, dash_age_filter)}</label>
+                    <select id="f-age" name="age" data-testid="filter-age">
+                        <option value="">{t!(i18n, filter_all)}</option>
+                        {AgeBucket::ALL.into_iter().map(|b| view! {
+                            <option value=b.as_str() selected=move || get("age").as_deref() == Some(b.as_str())>{move || age_label(b)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="field"><label for="f-from">{t!(i18n, filter_from)}</label><input id="f-from" type="date" name="from" value=move || get("from").unwrap_or_default() /></div>
                 <div class="field"><label for="f-to">{t!(i18n, filter_to)}</label><input id="f-to" type="date" name="to" value=move || get("to").unwrap_or_default() /></div>
                 <div class="field grow"><label for="f-q">{t!(i18n, staff_search_label)}</label><input id="f-q" type="search" name="q" maxlength="100" value=move || get("q").unwrap_or_default() data-testid="staff-search" /></div>
@@ -89,7 +101,7 @@ pub fn StaffInvoicesPage() -> impl IntoView {
                 {move || Suspend::new(async move { match list.await {
                     Ok(page) => {
                         let next = page.next.clone().map(|c| {
-                            let mut qs: Vec<String> = ["status", "q", "customer", "from", "to"].iter()
+                            let mut qs: Vec<String> = ["status", "q", "customer", "from", "to", "age"].iter()
                                 .filter_map(|k| get(k).map(|v| format!("{k}={}", url_escape(&v)))).collect();
                             qs.push(format!("after={}", url_escape(&c)));
                             format!("/staff/invoices?{}", qs.join("&"))

@@ -15,6 +15,8 @@ pub struct ListFilter {
     pub search: Option<String>,
     pub include_drafts: bool,
     pub include_credit_notes: bool,
+    /// Open invoices with a balance whose due date falls in this ageing bucket on `today`.
+    pub age: Option<crate::model::dashboard::AgeBucket>,
     pub today: String,
 }
 
@@ -69,6 +71,9 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
         StaffStatus::Disputed => w.push("i.status = 'disputed'".into()),
         StaffStatus::Credited => w.push("i.status = 'credited'".into()),
     }
+    if let Some(age) = f.age {
+        age_clause(age, &f.today, &mut w, args);
+    }
     if let Some(from) = &f.from {
         w.push(format!("i.issue_date >= {}", p(Arg::S(from.clone()), args)));
     }
@@ -110,6 +115,35 @@ fn where_clause(f: &ListFilter, cursor: Option<&Cursor>, args: &mut Vec<Arg>) ->
         String::new()
     } else {
         format!("WHERE {}", w.join(" AND "))
+    }
+}
+
+/// The dashboard's ageing bucket: open invoices with a balance, due dates
+/// compared as text against bounds computed from `today` (no SQL date maths).
+fn age_clause(
+    age: crate::model::dashboard::AgeBucket,
+    today: &str,
+    w: &mut Vec<String>,
+    args: &mut Vec<Arg>,
+) {
+    w.push(
+        "i.kind = 'invoice' AND i.status IN ('issued', 'partially_paid', 'disputed') \
+         AND i.total_ttc > i.deposits + i.amount_paid + i.amount_credited"
+            .into(),
+    );
+    let Some(today) = crate::model::format::parse_iso_date(today) else {
+        return;
+    };
+    let (lo, hi) = age.due_bounds(today);
+    let mut bound = |d: chrono::NaiveDate| {
+        args.push(Arg::S(d.format("%Y-%m-%d").to_string()));
+        format!("${}", args.len())
+    };
+    match (lo.map(&mut bound), hi.map(&mut bound)) {
+        (Some(lo), None) => w.push(format!("(i.due_date IS NULL OR i.due_date >= {lo})")),
+        (Some(lo), Some(hi)) => w.push(format!("i.due_date >= {lo} AND i.due_date < {hi}")),
+        (None, Some(hi)) => w.push(format!("i.due_date < {hi}")),
+        (None, None) => {}
     }
 }
 

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod backup;
 pub mod company;
 pub mod customers;
+pub mod dashboard;
 pub mod dispute_attachments;
 pub mod disputes;
 mod group;

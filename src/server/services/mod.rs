@@ -2,6 +2,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod customers;
+pub mod dashboard;
 pub mod disputes;
 pub mod documents;
 pub mod invoice_mail;
