@@ -87,8 +87,10 @@ pub fn situation(c: &Candidate) -> Option<Situation> {
     })
 }
 
-fn is_open(status: &str) -> bool {
-    matches!(status, "issued" | "partially_paid" | "disputed")
+/// Whether money is still expected on an invoice in this stored status
+/// (the ledger's rule, [`InvoiceStatus::is_open`]).
+pub(super) fn is_open(status: &str) -> bool {
+    crate::model::invoice::InvoiceStatus::parse(status).is_some_and(|s| s.is_open())
 }
 
 /// Runs the engine for the instant `at`.

@@ -321,7 +321,7 @@ pub async fn of_invoice(
         .filter(|r| staff || r.delivery.as_deref() != Some("withdrawn"))
         .collect();
     let s = situation(&c);
-    let open = matches!(c.status.as_str(), "issued" | "partially_paid" | "disputed");
+    let open = engine::is_open(&c.status);
     let owed = s.as_ref().map_or(0, |s| s.remindable());
     let promised_for = s.as_ref().and_then(|s| s.promised_for);
     Ok(InvoiceReminders {
@@ -362,7 +362,7 @@ pub async fn promise(
         .await?
         .ok_or(AppError::NotFound)?;
     let owed = situation(&c).is_some_and(|s| s.remindable() > 0);
-    if !owed || !matches!(c.status.as_str(), "issued" | "partially_paid" | "disputed") {
+    if !owed || !engine::is_open(&c.status) {
         return Err(AppError::Conflict);
     }
     db::insert_promise(&mut tx, invoice_id, &day.to_string(), user, at.timestamp()).await?;
@@ -471,7 +471,7 @@ pub async fn notice_of_invoice(
         .await?
         .ok_or(AppError::NotFound)?;
     let s = situation(&c).ok_or(AppError::NotFound)?;
-    let open = matches!(c.status.as_str(), "issued" | "partially_paid" | "disputed");
+    let open = engine::is_open(&c.status);
     if !open || s.disputed > 0 || s.remindable() <= 0 || s.due >= today {
         return Err(AppError::Conflict);
     }

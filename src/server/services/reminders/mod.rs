@@ -141,9 +141,7 @@ pub async fn status_changed(
                 .as_ref()
                 .and_then(engine::situation)
                 .is_some_and(|s| s.remindable() > 0);
-            let open = c.is_some_and(|c| {
-                matches!(c.status.as_str(), "issued" | "partially_paid" | "disputed")
-            });
+            let open = c.is_some_and(|c| engine::is_open(&c.status));
             still_owed |= owed && open;
         }
         if !still_owed {
