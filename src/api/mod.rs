@@ -14,6 +14,7 @@ pub mod staff;
 pub mod staff_disputes;
 pub mod staff_invoices;
 pub mod staff_users;
+pub mod statements;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;

@@ -21,6 +21,8 @@ pub mod settings;
 pub mod staff;
 pub mod staff_invoice;
 pub mod staff_user;
+pub mod statement;
+pub mod statement_access;
 pub mod user;
 pub mod validate;
 pub mod vat;

@@ -175,6 +175,7 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .merge(http::checkout::router())
         .merge(http::downloads::router())
         .merge(http::logo::router())
+        .merge(http::statements::router())
         .merge(http::disputes::router())
         .merge(http::webhooks::router())
         .route(

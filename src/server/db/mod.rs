@@ -20,6 +20,7 @@ pub mod payments;
 pub mod provider_facts;
 pub mod reminders;
 pub mod seed;
+pub mod statements;
 pub mod users;
 
 use sqlx::AnyPool;

@@ -12,6 +12,7 @@
 //! | `PUBLIC_BASE_URL` | `http://<LEPTOS_SITE_ADDR>` | the origin of the links in messages |
 pub mod messages;
 pub mod reminder_mail;
+pub mod statement_mail;
 pub mod transport;
 pub mod worker;
 

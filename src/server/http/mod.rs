@@ -10,6 +10,7 @@ pub mod lang;
 pub mod logo;
 pub mod metrics;
 pub mod security_headers;
+pub mod statements;
 pub mod webhooks;
 
 use crate::model::redirect::LocalPath;

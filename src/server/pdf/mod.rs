@@ -15,6 +15,7 @@ mod labels;
 mod layout;
 pub mod notice;
 pub mod receipt;
+pub mod statement;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -15,4 +15,5 @@ pub mod provider_facts;
 pub mod reminders;
 pub mod settings;
 pub mod staff;
+pub mod statements;
 pub mod webhooks;
