@@ -189,11 +189,12 @@ fn credits(c: &mut Canvas, f: &Figures, currency: &str, lang: Lang) {
     );
     c.y += 4.0;
     for cr in &f.credits {
+        let date = date_text(Some(&cr.issue_date), lang);
         let label = td_string!(
             l,
             pdf_statement_credit_line,
             number = cr.number.as_str(),
-            date = date_text(Some(&cr.issue_date), lang).as_str()
+            date = date.as_str()
         )
         .to_string();
         let value = format_money(cr.amount, currency, lang);
