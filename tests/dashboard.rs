@@ -2,7 +2,7 @@
 //! against a small fixture computed by hand, the invoice list's ageing filter,
 //! and who may ask (staff only).
 use crate::common::{TestApp, TestDb, company_and_customer, today};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{Datelike, NaiveDate, TimeDelta};
 use quittance::model::dashboard::{
     AgeBucket, CountBack, DashboardView, Figures, RangeProblem, count_back_periods, days_in,
     default_range,
@@ -170,11 +170,20 @@ async fn fixture(db: &Db) -> Fixture {
     Fixture { staff, b1 }
 }
 
+/// The company's date (Europe/Paris), as `/staff` asks for it: between
+/// midnight in Paris and midnight UTC it is a day after the machine's.
+async fn company_today(db: &Db) -> NaiveDate {
+    quittance::server::services::reminders::local_today(db, chrono::Utc::now())
+        .await
+        .expect("today")
+}
+
 async fn figures(db: &Db, staff_id: i64) -> Figures {
-    let view = dashboard(&db.pool, &staff(staff_id), None, None, today(), now_ts())
+    let today = company_today(db).await;
+    let view = dashboard(&db.pool, &staff(staff_id), None, None, today, now_ts())
         .await
         .expect("dashboard");
-    let (from, to) = default_range(today());
+    let (from, to) = default_range(today);
     assert_eq!((view.from, view.to, view.issue), (iso(from), iso(to), None));
     view.figures.expect("figures")
 }
@@ -210,7 +219,7 @@ async fn the_dashboard_figures_match_a_hand_computed_ledger(db: &TestDb) {
     // Count-back on 92,000: the last month's sales (A1, 12,000) and the one
     // before (A2, 24,000) are used up whole, 56,000 is left of the third
     // month's 60,000 (B1): d1 + d2 + 56/60 x d3.
-    let days: Vec<i64> = count_back_periods(today())
+    let days: Vec<i64> = count_back_periods(company_today(&app.db).await)
         .iter()
         .map(|(a, b)| (*b - *a).num_days())
         .collect();
@@ -225,7 +234,7 @@ async fn the_dashboard_figures_match_a_hand_computed_ledger(db: &TestDb) {
     );
     // Simple: 92,000 / 102,000 (every invoice issued in the 12 months) x days;
     // best possible: the 12,000 not yet due over the same.
-    let (from, to) = default_range(today());
+    let (from, to) = default_range(company_today(&app.db).await);
     let n = days_in(from, to);
     assert_eq!((f.dso.sales, f.dso.days), (102_000, n));
     let simple = tenth(Decimal::from(92_000 * n) / Decimal::from(102_000));
@@ -243,7 +252,7 @@ async fn the_dashboard_figures_match_a_hand_computed_ledger(db: &TestDb) {
     assert_eq!(f.resolutions_by_kind, vec![("rejected".to_string(), 1)]);
 
     assert_eq!(f.cash.len(), 12);
-    let this_month = today().format("%Y-%m").to_string();
+    let this_month = company_today(&app.db).await.format("%Y-%m").to_string();
     assert_eq!(f.cash[11].month, this_month);
     assert_eq!(f.cash[11].amount, 10_000);
     assert!(f.cash[..11].iter().all(|m| m.amount == 0), "{:?}", f.cash);
@@ -336,3 +345,86 @@ async fn the_dashboard_is_for_staff_only(db: &TestDb) {
     app.stop().await;
 }
 on_both_databases!(the_dashboard_is_for_staff_only);
+
+/// Sets a payment's provider id and the instant it succeeded.
+async fn set_payment(db: &Db, id: i64, provider_id: &str, succeeded_at: i64) {
+    sqlx::query("UPDATE payments SET provider_payment_id = $1, succeeded_at = $2 WHERE id = $3")
+        .bind(provider_id)
+        .bind(succeeded_at)
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .expect("payment");
+}
+
+/// Two payments a minute either side of midnight in Paris on the first of
+/// this month (both on the previous day in UTC), a refund of the first, a
+/// chargeback that holds money on the second and one won (no money taken).
+async fn the_cash_chart_cuts_months_at_the_company_s_midnight_and_nets_refunds_and_chargebacks(
+    db: &TestDb,
+) {
+    use quittance::server::services::reminders::instant_at;
+    let app = TestApp::start(db, false).await;
+    let db = &app.db;
+    let customer = company_and_customer(db, "compta@client.test").await;
+    let staff_id = users::insert(&db.pool, "agent@test.test", "x", Role::Agent, None, "Alex")
+        .await
+        .expect("agent");
+    let inv = invoice(db, customer, "1000", -40, -10).await;
+    for amount in ["300", "200"] {
+        let pay = OfflineInput {
+            amount: amount.into(),
+            method: "transfer".into(),
+            received_on: today().to_string(),
+            reference: format!("VIR-{amount}"),
+        };
+        payments::record_offline(db, inv, &pay, today(), staff_id)
+            .await
+            .expect("payment");
+    }
+    let ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM payments WHERE invoice_id = $1 ORDER BY id")
+            .bind(inv)
+            .fetch_all(&db.pool)
+            .await
+            .expect("ids");
+    let first = company_today(db)
+        .await
+        .with_day(1)
+        .expect("first of the month");
+    let midnight = instant_at("Europe/Paris", first, 0).timestamp();
+    assert_ne!(midnight % DAY, 0, "Paris midnight is not UTC midnight");
+    set_payment(db, ids[0].0, "pi_dash_after", midnight + 60).await;
+    set_payment(db, ids[1].0, "pi_dash_before", midnight - 60).await;
+    let now = now_ts();
+    sqlx::query(
+        "INSERT INTO provider_refunds (provider_payment_id, amount_refunded, counted, updated_at) \
+         VALUES ('pi_dash_after', 5000, 5000, $1)",
+    )
+    .bind(now)
+    .execute(&db.pool)
+    .await
+    .expect("refund");
+    for (id, amount, holds) in [("dp_lost", 2_000, 1), ("dp_won", 999, 0)] {
+        sqlx::query(
+            "INSERT INTO chargebacks (provider_dispute_id, provider_payment_id, amount, status, closed, \
+             holds_money, updated_at) VALUES ($1, 'pi_dash_before', $2, 'lost', 1, $3, $4)",
+        )
+        .bind(id)
+        .bind(amount)
+        .bind(holds)
+        .bind(now)
+        .execute(&db.pool)
+        .await
+        .expect("chargeback");
+    }
+    let f = figures(db, staff_id).await;
+    let month = |m: &quittance::model::dashboard::CashMonth| (m.received, m.returned, m.amount);
+    assert_eq!(month(&f.cash[11]), (30_000, 7_000, 23_000), "{:?}", f.cash);
+    assert_eq!(month(&f.cash[10]), (20_000, 0, 20_000), "{:?}", f.cash);
+    assert_eq!(f.paid, 50_000 - 7_000);
+    app.stop().await;
+}
+on_both_databases!(
+    the_cash_chart_cuts_months_at_the_company_s_midnight_and_nets_refunds_and_chargebacks
+);

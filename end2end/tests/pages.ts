@@ -164,3 +164,31 @@ export async function expectNoHorizontalScroll(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 }
+
+/** The staff dashboard on /staff: figures and the ageing buckets. */
+export class StaffDashboardPage {
+  static readonly overdueBuckets = ['1-30', '31-60', '61-90', 'over_90'];
+
+  constructor(private readonly page: Page) {}
+
+  /** A figure card's value: open, overdue, overdue-count, paid, in-dispute. */
+  figure(id: string) {
+    return this.page.getByTestId(`dash-${id}`);
+  }
+
+  bucketLink(bucket: string) {
+    return this.page.getByTestId(`dash-age-${bucket}`);
+  }
+
+  async bucketCount(bucket: string) {
+    return Number(await this.page.getByTestId(`dash-age-${bucket}-count`).innerText());
+  }
+
+  /** The first bucket past due with at least one invoice. */
+  async firstOverdueBucket() {
+    for (const b of StaffDashboardPage.overdueBuckets) {
+      if ((await this.bucketCount(b)) > 0) return b;
+    }
+    throw new Error('no overdue invoice on the dashboard');
+  }
+}

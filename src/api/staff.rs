@@ -22,12 +22,15 @@ pub async fn get_staff_dashboard(
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
     ctx::no_store();
+    // The company's date, as its days and months are cut in its time zone.
+    let today =
+        crate::server::services::reminders::local_today(&state.db, chrono::Utc::now()).await?;
     crate::server::services::dashboard::dashboard(
         &state.db.pool,
         &user,
         from.as_deref(),
         to.as_deref(),
-        ctx::today(),
+        today,
         crate::server::db::now_ts(),
     )
     .await

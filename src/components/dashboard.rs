@@ -102,7 +102,7 @@ fn Ageing(lines: Vec<AgeLine>, lang: Lang) -> impl IntoView {
                     <tr>
                         <th scope="row"><a href=format!("/staff/invoices?age={}", l.bucket.as_str())
                             data-testid=format!("dash-age-{}", l.bucket.as_str())>{age_label(l.bucket)}</a></th>
-                        <td class="num">{l.count}</td>
+                        <td class="num" data-testid=format!("dash-age-{}-count", l.bucket.as_str())>{l.count}</td>
                         <td class="num">{money(l.amount, lang)}</td>
                     </tr>
                 }).collect_view()}

@@ -1,5 +1,7 @@
 //! The cash-received chart: a server-rendered SVG (no JavaScript), scaled by
-//! its viewBox to any width, with the same figures in a table beside it.
+//! its viewBox to any width, with the same figures in a table beside it. The
+//! bars are the net (received less refunds and chargebacks; a month where
+//! more went back than came in draws no bar); the table gives all three.
 use crate::i18n::*;
 use crate::model::dashboard::{CashMonth, bar_heights};
 use crate::model::format::{format_money, parse_iso_date};
@@ -49,21 +51,27 @@ pub fn CashChart(months: Vec<CashMonth>, lang: Lang) -> impl IntoView {
                 <line x1="0" y1=PLOT x2=WIDTH y2=PLOT class="axis" />
                 {bars}
             </svg>
-            <table class="compact" data-testid="dash-cash-table">
-                <caption>{t!(i18n, dash_cash)}</caption>
-                <thead><tr>
-                    <th scope="col">{t!(i18n, dash_month)}</th>
-                    <th scope="col" class="num">{t!(i18n, dash_amount)}</th>
-                </tr></thead>
-                <tbody>
-                    {months.into_iter().map(|m| view! {
-                        <tr>
-                            <th scope="row">{month_text(&m.month, lang, false)}</th>
-                            <td class="num">{format_money(m.amount, "EUR", lang)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <div class="table-scroll" role="region" tabindex="0" aria-label=t_string!(i18n, dash_cash)>
+                <table class="compact" data-testid="dash-cash-table">
+                    <caption>{t!(i18n, dash_cash)}</caption>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, dash_month)}</th>
+                        <th scope="col" class="num">{t!(i18n, dash_received)}</th>
+                        <th scope="col" class="num">{t!(i18n, dash_returned)}</th>
+                        <th scope="col" class="num">{t!(i18n, dash_net)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {months.into_iter().map(|m| view! {
+                            <tr>
+                                <th scope="row">{month_text(&m.month, lang, false)}</th>
+                                <td class="num">{format_money(m.received, "EUR", lang)}</td>
+                                <td class="num">{format_money(m.returned, "EUR", lang)}</td>
+                                <td class="num">{format_money(m.amount, "EUR", lang)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </div>
     }
 }

@@ -260,7 +260,8 @@ pub struct Figures {
     pub open: i64,
     pub overdue: i64,
     pub overdue_count: i64,
-    /// Payments succeeded in the range.
+    /// Payments succeeded in the range, net of the refunds and chargebacks
+    /// of the range.
     pub paid: i64,
     /// Disputed amounts of the disputes not yet closed.
     pub in_dispute: i64,
@@ -301,11 +302,16 @@ pub struct Dso {
     pub days: i64,
 }
 
-/// Cash received in one month.
+/// Cash in one month (cut at midnight in the company's time zone).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CashMonth {
     /// `YYYY-MM`.
     pub month: String,
+    /// Payments succeeded in the month.
+    pub received: i64,
+    /// Refunds and chargebacks of succeeded payments in the month.
+    pub returned: i64,
+    /// `received - returned` (negative when more went back than came in).
     pub amount: i64,
 }
 

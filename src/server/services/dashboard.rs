@@ -1,5 +1,7 @@
 //! The staff dashboard: boundary dates and instants computed here, sums and
 //! counts by the database, ratios and the median by `crate::model::dashboard`.
+//! Days and months start at midnight in the company's time zone (the
+//! reminder settings' zone, Europe/Paris by default), not at UTC.
 use crate::error::AppError;
 use crate::model::dashboard::{
     self as dash, AgeBucket, AgeLine, CashMonth, DashboardView, Dso, Figures, MonthSales,
@@ -7,6 +9,7 @@ use crate::model::dashboard::{
 };
 use crate::model::user::SessionUser;
 use crate::server::db::dashboard as db;
+use crate::server::services::reminders::instant_at;
 use chrono::{NaiveDate, TimeDelta};
 use sqlx::AnyPool;
 
@@ -44,10 +47,20 @@ fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Midnight UTC at the start of `d`, in unix seconds.
-fn instant(d: NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0)
-        .map_or(0, |t| t.and_utc().timestamp())
+/// The company's time zone, by which days and months are cut.
+struct Zone(String);
+
+impl Zone {
+    async fn of(pool: &AnyPool) -> Result<Zone, AppError> {
+        let mut conn = pool.acquire().await?;
+        let settings = crate::server::db::reminders::settings(&mut conn).await?;
+        Ok(Zone(settings.timezone))
+    }
+
+    /// Midnight at the start of `d` in the company's zone, in unix seconds.
+    fn instant(&self, d: NaiveDate) -> i64 {
+        instant_at(&self.0, d, 0).timestamp()
+    }
 }
 
 async fn figures(
@@ -57,20 +70,19 @@ async fn figures(
     today: NaiveDate,
     now: i64,
 ) -> Result<Figures, AppError> {
+    let zone = Zone::of(pool).await?;
     let ageing = ageing(pool, today).await?;
     let open: i64 = ageing.iter().map(|a| a.amount).sum();
     let current = ageing.first().map_or(0, |a| a.amount);
     let overdue_lines = ageing.iter().skip(1);
     let overdue: i64 = overdue_lines.clone().map(|a| a.amount).sum();
     let overdue_count: i64 = overdue_lines.map(|a| a.count).sum();
-    let (start, end) = (instant(from), instant(to + TimeDelta::days(1)));
+    let (start, end) = (zone.instant(from), zone.instant(to + TimeDelta::days(1)));
     let (in_dispute, disputes_by_age) =
         db::open_disputes(pool, [now - 8 * 86_400, now - 31 * 86_400]).await?;
-    let paid = db::cash(pool, &[(start, end)])
-        .await?
-        .first()
-        .copied()
-        .unwrap_or(0);
+    let received = db::cash(pool, &[(start, end)]).await?;
+    let returned = db::returned(pool, &[(start, end)]).await?;
+    let paid = received.iter().sum::<i64>() - returned.iter().sum::<i64>();
     let mut durations = db::resolution_durations(pool, start, end).await?;
     Ok(Figures {
         open,
@@ -84,7 +96,7 @@ async fn figures(
         disputes_by_age,
         median_resolution_days: dash::median(&mut durations).map(dash::seconds_to_days),
         resolutions_by_kind: db::resolutions_by_kind(pool, start, end).await?,
-        cash: cash_months(pool, to).await?,
+        cash: cash_months(pool, &zone, to).await?,
         top_overdue: db::top_overdue(pool, &iso(today), dash::TOP_OVERDUE)
             .await?
             .into_iter()
@@ -150,20 +162,28 @@ async fn dso(
     })
 }
 
-/// Cash received in each of the 12 months ending with `to`'s month.
-async fn cash_months(pool: &AnyPool, to: NaiveDate) -> Result<Vec<CashMonth>, AppError> {
+/// Cash received, money given back (refunds, chargebacks) and the net, in
+/// each of the 12 months ending with `to`'s month.
+async fn cash_months(
+    pool: &AnyPool,
+    zone: &Zone,
+    to: NaiveDate,
+) -> Result<Vec<CashMonth>, AppError> {
     let starts = dash::cash_month_starts(to);
     let ranges: Vec<(i64, i64)> = starts
         .windows(2)
-        .map(|w| (instant(w[0]), instant(w[1])))
+        .map(|w| (zone.instant(w[0]), zone.instant(w[1])))
         .collect();
-    let sums = db::cash(pool, &ranges).await?;
+    let received = db::cash(pool, &ranges).await?;
+    let returned = db::returned(pool, &ranges).await?;
     Ok(starts
         .iter()
-        .zip(sums)
-        .map(|(m, amount)| CashMonth {
+        .zip(received.into_iter().zip(returned))
+        .map(|(m, (received, returned))| CashMonth {
             month: m.format("%Y-%m").to_string(),
-            amount,
+            received,
+            returned,
+            amount: received - returned,
         })
         .collect())
 }
