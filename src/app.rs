@@ -24,6 +24,7 @@ use crate::pages::{
     staff_reminders::StaffRemindersPage,
     staff_settings::StaffSettingsPage,
     staff_users::StaffUsersPage,
+    statement::{PayLinkStatementPage, StatementLinkPage, StatementPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -77,6 +78,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invoices/:number") view=InvoiceDetailPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token") view=PayPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token/return") view=CheckoutReturnPage ssr=SsrMode::Async />
+                        <Route path=path!("/statement") view=StatementPage ssr=SsrMode::Async />
+                        <Route path=path!("/statements/:token") view=StatementLinkPage ssr=SsrMode::Async />
+                        <Route path=path!("/pay/:token/statement") view=PayLinkStatementPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number/return") view=CheckoutReturnPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />

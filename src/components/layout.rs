@@ -52,6 +52,7 @@ fn UserNav(user: SessionUser) -> impl IntoView {
         view! {
             <a href="/invoices">{t!(i18n, nav_invoices)}</a>
             <a href="/disputes" data-testid="nav-disputes">{t!(i18n, dispute_nav)}</a>
+            <a href="/statement" data-testid="nav-statement">{t!(i18n, st_nav)}</a>
         }
         .into_any()
     };

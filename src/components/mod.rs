@@ -27,5 +27,7 @@ pub mod staff_dispute_resolve;
 pub mod staff_dispute_write;
 pub mod staff_invoice_reminders;
 pub mod staff_payments;
+pub mod staff_statements;
+pub mod statement;
 pub mod status;
 pub mod textarea;

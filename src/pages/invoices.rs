@@ -164,6 +164,7 @@ fn InvoiceList(list: Vec<InvoiceSummary>) -> impl IntoView {
         <p class="total-due" data-testid="total-due">
             {t!(i18n, invoices_total_due)} ": " <strong>{format_money(due, &currency, lang)}</strong>
         </p>
+        <p><a href="/statement" class="chip" data-testid="statement-link">{t!(i18n, st_title)}</a></p>
         <table class="invoices" data-testid="invoice-list">
             <thead>
                 <tr>

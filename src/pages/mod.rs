@@ -21,3 +21,4 @@ pub mod staff_invoices;
 pub mod staff_reminders;
 pub mod staff_settings;
 pub mod staff_users;
+pub mod statement;

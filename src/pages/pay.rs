@@ -6,6 +6,7 @@ use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::components::reminder_section::{ReminderBlock, reminder_section_resource};
+use crate::components::statement::{PayLinkStatementLink, pay_link_statement_resource};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::pages::not_found::NotFoundPage;
@@ -25,6 +26,7 @@ pub fn PayPage() -> impl IntoView {
     let panel = pay_panel_resource("link", token, loading.clone());
     let disputes = dispute_section_resource("link", token, loading.clone());
     let reminders = reminder_section_resource("link", token, loading);
+    let statement = pay_link_statement_resource(token);
     view! {
         // The token is a secret: keep it out of other sites' logs. Not
         // "no-referrer": with it, browsers send `Origin: null` on this page's
@@ -42,6 +44,7 @@ pub fn PayPage() -> impl IntoView {
                         <DocSummary doc=doc.clone() />
                         <PayPanelView kind="link" key=token() base=format!("/pay/{}", token()) panel />
                         <p class="pay-transfer">{t!(i18n, pay_by_transfer)}</p>
+                        <PayLinkStatementLink token=token() allowed=statement />
                         <ReminderBlock kind="link" key=token() currency=doc.currency.clone() data=reminders />
                         <DisputeSection kind="link" key=token() data=disputes />
                         <DocumentView doc pdf_href=pdf credit_note_links=links summarised=true />

@@ -2,6 +2,7 @@
 use crate::api::customers::{InviteContact, SaveCustomer, customer_form, list_customers};
 use crate::components::customer_reminder_pause::{CustomerReminderPause, customer_pause_resource};
 use crate::components::errors::{FormAlert, error_text, problem_text, refusal_in_query};
+use crate::components::staff_statements::{CustomerStatementSection, statement_links_resource};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::model::customer::CustomerInput;
@@ -74,6 +75,7 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
     // (leptos-rs/leptos#4866); the reminder pause follows the form's answer.
     let form_loading = ArcResource::new(id, customer_form);
     let form = Resource::from(form_loading.clone());
+    let statement_links = statement_links_resource(id, form_loading.clone());
     let pause = customer_pause_resource(id, form_loading);
     view! {
         <Title text=t_string!(i18n, nav_staff_customers).to_string() />
@@ -85,6 +87,7 @@ pub fn StaffCustomerFormPage() -> impl IntoView {
                         <CustomerForm id=id() input errors />
                         {id().map(|cid| view! { <InviteForm customer_id=cid /> })}
                         {id().map(|cid| view! { <CustomerReminderPause customer_id=cid data=pause /> })}
+                        {id().map(|cid| view! { <CustomerStatementSection customer_id=cid data=statement_links /> })}
                     }.into_any(),
                     Err(e) => refusal(e),
                 }})}

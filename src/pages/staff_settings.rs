@@ -18,6 +18,7 @@ pub fn StaffSettingsPage() -> impl IntoView {
     // (leptos-rs/leptos#4866); the logo follows the form's answer.
     let form_loading = ArcResource::new(|| (), |_| get_settings());
     let form = Resource::from(form_loading.clone());
+    let statement_settings = crate::components::staff_statements::settings_resource();
     let logo = Resource::new(
         || (),
         move |_| {
@@ -34,7 +35,10 @@ pub fn StaffSettingsPage() -> impl IntoView {
             <h1>{t!(i18n, settings_title)}</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move { match form.await {
-                    Ok((input, errors)) => view! { <LogoSection logo /> <SettingsForm input errors /> }.into_any(),
+                    Ok((input, errors)) => view! {
+                        <LogoSection logo /> <SettingsForm input errors />
+                        <crate::components::staff_statements::StatementSettingsForm data=statement_settings />
+                    }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/staff/settings" /> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ForbiddenPage /> }.into_any(),
                     Err(e) => view! { <p class="alert" role="alert">{error_text(&e)}</p> }.into_any(),
