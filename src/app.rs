@@ -18,6 +18,7 @@ use crate::pages::{
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
     staff_dispute::StaffDisputePage,
     staff_disputes::StaffDisputesPage,
+    staff_exports::StaffExportsPage,
     staff_invoice::StaffInvoicePage,
     staff_invoice_new::{StaffInvoiceEditPage, StaffInvoiceNewPage},
     staff_invoices::StaffInvoicesPage,
@@ -25,6 +26,7 @@ use crate::pages::{
     staff_settings::StaffSettingsPage,
     staff_users::StaffUsersPage,
     statement::{PayLinkStatementPage, StatementLinkPage, StatementPage},
+    statement_return::{PayLinkStatementReturnPage, StatementLinkReturnPage, StatementReturnPage},
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -81,6 +83,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/statement") view=StatementPage ssr=SsrMode::Async />
                         <Route path=path!("/statements/:token") view=StatementLinkPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token/statement") view=PayLinkStatementPage ssr=SsrMode::Async />
+                        <Route path=path!("/statement/return") view=StatementReturnPage ssr=SsrMode::Async />
+                        <Route path=path!("/statements/:token/return") view=StatementLinkReturnPage ssr=SsrMode::Async />
+                        <Route path=path!("/pay/:token/statement/return") view=PayLinkStatementReturnPage ssr=SsrMode::Async />
                         <Route path=path!("/pay/:token/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number/return") view=CheckoutReturnPage ssr=SsrMode::Async />
                         <Route path=path!("/invoices/:number/receipts/:id") view=ReceiptPage ssr=SsrMode::Async />
@@ -93,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/customers") view=StaffCustomersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/settings") view=StaffSettingsPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/reminders") view=StaffRemindersPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/exports") view=StaffExportsPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/new") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/:id") view=StaffCustomerFormPage ssr=SsrMode::Async />

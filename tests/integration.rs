@@ -27,6 +27,8 @@ mod dispute_resolutions;
 mod disputes;
 #[path = "email.rs"]
 mod email;
+#[path = "exports.rs"]
+mod exports;
 #[path = "invoices.rs"]
 mod invoices;
 #[path = "logo.rs"]
@@ -43,6 +45,10 @@ mod reminder_access;
 mod reminders;
 #[path = "staff_dispute_pages.rs"]
 mod staff_dispute_pages;
+#[path = "statement_pay.rs"]
+mod statement_pay;
+#[path = "statements.rs"]
+mod statements;
 #[path = "stripe_events.rs"]
 mod stripe_events;
 #[path = "stripe_provider.rs"]

@@ -65,6 +65,7 @@ fn sim(id: &str, invoice_id: i64, amount: i64) -> SimSession {
     SimSession {
         id: id.into(),
         invoice_id,
+        group_checkout_id: None,
         amount,
         currency: "EUR".into(),
     }

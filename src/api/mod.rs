@@ -6,6 +6,7 @@ pub mod corrections;
 pub mod customers;
 pub mod disputes;
 pub mod drafts;
+pub mod exports;
 pub mod invoices;
 pub mod payments;
 pub mod reminders;
@@ -14,6 +15,7 @@ pub mod staff;
 pub mod staff_disputes;
 pub mod staff_invoices;
 pub mod staff_users;
+pub mod statement_pay;
 pub mod statements;
 
 #[cfg(feature = "ssr")]

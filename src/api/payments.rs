@@ -154,13 +154,12 @@ pub async fn simulated_checkout(session_id: String) -> Result<SimCheckout, AppEr
     if state.payments.simulated.is_none() {
         return Err(ctx::fail(AppError::NotFound));
     }
-    let (s, number) =
-        crate::server::services::payments::session_with_number(&state.db, &session_id)
-            .await
-            .map_err(ctx::fail)?;
+    let s = crate::server::services::statement_pay::simulated_session(&state.db, &session_id)
+        .await
+        .map_err(ctx::fail)?;
     let now = chrono::Utc::now().timestamp();
     Ok(SimCheckout {
-        invoice_number: number,
+        invoice_number: s.label,
         amount: s.amount,
         currency: s.currency,
         open: s.status == "open" && s.expires_at > now,
@@ -180,7 +179,7 @@ pub async fn simulate_payment(session_id: String, outcome: String) -> Result<(),
         .clone()
         .ok_or_else(|| ctx::fail(AppError::NotFound))?;
     let outcome = Outcome::parse(&outcome).ok_or_else(|| ctx::fail(AppError::BadRequest))?;
-    let (s, _) = crate::server::services::payments::session_with_number(&state.db, &session_id)
+    let s = crate::server::services::statement_pay::simulated_session(&state.db, &session_id)
         .await
         .map_err(ctx::fail)?;
     if s.status != "open" {
@@ -190,6 +189,7 @@ pub async fn simulate_payment(session_id: String, outcome: String) -> Result<(),
         &SimSession {
             id: session_id.clone(),
             invoice_id: s.invoice_id,
+            group_checkout_id: s.group_checkout_id,
             amount: s.amount,
             currency: s.currency.clone(),
         },

@@ -1,4 +1,5 @@
 //! Shared UI pieces.
+pub mod accounting_settings_form;
 pub mod correct_invoice;
 pub mod customer_reminder_pause;
 pub mod dashboard;
@@ -29,5 +30,6 @@ pub mod staff_invoice_reminders;
 pub mod staff_payments;
 pub mod staff_statements;
 pub mod statement;
+pub mod statement_pay;
 pub mod status;
 pub mod textarea;

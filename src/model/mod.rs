@@ -1,4 +1,5 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
+pub mod allocation;
 pub mod attachment;
 pub mod chargeback;
 pub mod correction;
@@ -8,6 +9,7 @@ pub mod dashboard;
 pub mod dispute;
 pub mod document;
 pub mod draft;
+pub mod export;
 pub mod format;
 pub mod invoice;
 pub mod lang;

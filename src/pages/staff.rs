@@ -68,6 +68,7 @@ fn StaffHomeView(home: StaffHome, waiting: WaitingResource) -> impl IntoView {
                 <a class="chip" href="/staff/invoices/new">{t!(i18n, staff_new_invoice)}</a>
                 <a class="chip" href="/staff/customers" data-testid="nav-staff-customers">{t!(i18n, nav_staff_customers)}</a>
                 <DisputesNavLink waiting />
+                <a class="chip" href="/staff/exports" data-testid="nav-exports">{t!(i18n, nav_exports)}</a>
                 {home.user.role.can_administer().then(|| view! {
                     <a class="chip" href="/staff/settings" data-testid="nav-settings">{t!(i18n, nav_settings)}</a>
                     <a class="chip" href="/staff/reminders" data-testid="nav-reminders">{t!(i18n, rem_nav)}</a>

@@ -312,6 +312,13 @@ pub async fn seed_demo(db: &Db, today: NaiveDate) -> Result<Vec<(String, String)
     let agent = seed_users(db, c1, c2).await?;
     super::seed_disputes::staff_work(db, &opened, agent, today).await?;
     super::seed_reminders::history(db, today).await?;
+    // The demo opens statements from pay links too (an admin setting, off by default).
+    let mut conn = db.pool.acquire().await?;
+    let settings = crate::server::db::statements::Settings {
+        on_pay_link: true,
+        link_days: 30,
+    };
+    crate::server::db::statements::save_settings(&mut conn, settings).await?;
     Ok(links)
 }
 

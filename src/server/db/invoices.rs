@@ -308,7 +308,8 @@ pub async fn money_facts(
         "SELECT \
          CAST(COALESCE((SELECT SUM(CASE WHEN n.net > 0 THEN n.net ELSE 0 END) FROM (\
            SELECT p.amount - COALESCE(r.counted, 0) - COALESCE((SELECT SUM(c.amount) FROM chargebacks c \
-             WHERE c.provider_payment_id = p.provider_payment_id AND c.holds_money = 1), 0) AS net \
+             WHERE c.provider_payment_id = p.provider_payment_id AND c.holds_money = 1), 0) \
+             - p.part_refunded - p.part_charged_back AS net \
            FROM payments p LEFT JOIN provider_refunds r ON r.provider_payment_id = p.provider_payment_id \
            WHERE p.invoice_id = $1 AND p.status = 'succeeded') n), 0) AS BIGINT) AS paid, \
          CAST(COALESCE((SELECT SUM(cn.total_ttc) FROM invoices cn WHERE cn.corrects_invoice_id = $1 \

@@ -156,7 +156,8 @@ pub struct PaymentRow {
     pub updated_at: i64,
     pub succeeded_at: Option<i64>,
     pub processing_at: Option<i64>,
-    /// Refunds and chargebacks against it (joined).
+    /// Refunds and chargebacks against it (joined; for a part of a
+    /// statement payment, its share of its group's: see `group_payments`).
     pub refunded: i64,
     pub charged_back: i64,
 }
@@ -164,9 +165,9 @@ pub struct PaymentRow {
 const PAYMENT_SELECT: &str = "SELECT p.id, p.invoice_id, p.provider, p.method, p.status, p.amount, p.currency, \
     p.provider_payment_id, p.provider_session_id, p.reference, p.failure_reason, p.overpaid, p.created_at, \
     p.updated_at, p.succeeded_at, p.processing_at, \
-    COALESCE(r.counted, 0) AS refunded, \
+    COALESCE(r.counted, 0) + p.part_refunded AS refunded, \
     CAST(COALESCE((SELECT SUM(c.amount) FROM chargebacks c WHERE c.provider_payment_id = p.provider_payment_id \
-      AND c.holds_money = 1), 0) AS BIGINT) AS charged_back \
+      AND c.holds_money = 1), 0) + p.part_charged_back AS BIGINT) AS charged_back \
     FROM payments p LEFT JOIN provider_refunds r ON r.provider_payment_id = p.provider_payment_id";
 
 fn payment_row(r: &sqlx::any::AnyRow) -> Result<PaymentRow, sqlx::Error> {

@@ -10,6 +10,7 @@
 //! | `MAIL_FROM` | `Quittance <no-reply@HOST>` | the sender; HOST from `PUBLIC_BASE_URL` |
 //! | `OUTBOX_WORKER` | `on` | `off` leaves delivery to other instances (or to tests) |
 //! | `PUBLIC_BASE_URL` | `http://<LEPTOS_SITE_ADDR>` | the origin of the links in messages |
+pub mod group_receipt_mail;
 pub mod messages;
 pub mod reminder_mail;
 pub mod statement_mail;

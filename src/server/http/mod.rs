@@ -4,12 +4,14 @@ pub mod checkout;
 pub mod disputes;
 pub mod downloads;
 pub mod error;
+pub mod exports;
 pub mod guard;
 pub mod health;
 pub mod lang;
 pub mod logo;
 pub mod metrics;
 pub mod security_headers;
+pub mod statement_pay;
 pub mod statements;
 pub mod webhooks;
 

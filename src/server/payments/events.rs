@@ -51,6 +51,8 @@ pub struct PaymentFact {
     pub payment_ref: String,
     pub session_id: Option<String>,
     pub invoice_id: Option<i64>,
+    /// The statement checkout its metadata names (a payment over several invoices).
+    pub group_checkout_id: Option<i64>,
     pub amount: i64,
     pub currency: String,
     pub status: PaymentStatus,
@@ -101,6 +103,12 @@ fn id_of(v: &Value, key: &str) -> Option<String> {
 fn invoice_id(obj: &Value) -> Option<i64> {
     obj.get("metadata")
         .and_then(|m| s(m, "invoice_id"))
+        .and_then(|v| v.parse().ok())
+}
+
+fn group_checkout_id(obj: &Value) -> Option<i64> {
+    obj.get("metadata")
+        .and_then(|m| s(m, "group_checkout_id"))
         .and_then(|v| v.parse().ok())
 }
 
@@ -207,6 +215,7 @@ fn session_fact(obj: &Value, status: PaymentStatus) -> Fact {
         payment_ref,
         session_id: s(obj, "id").map(str::to_string),
         invoice_id: invoice_id(obj),
+        group_checkout_id: group_checkout_id(obj),
         amount: i(obj, "amount_total").unwrap_or(0),
         currency: currency(obj),
         status,
@@ -230,6 +239,7 @@ fn intent_fact(obj: &Value, status: PaymentStatus) -> Fact {
         payment_ref: payment_ref.to_string(),
         session_id: None,
         invoice_id: invoice_id(obj),
+        group_checkout_id: group_checkout_id(obj),
         amount: received.or_else(|| i(obj, "amount")).unwrap_or(0),
         currency: currency(obj),
         status,

@@ -13,8 +13,13 @@ use std::sync::Arc;
 /// What the service asks a provider to open.
 #[derive(Debug, Clone)]
 pub struct CheckoutRequest {
+    /// 0 for a statement checkout (several invoices: see `group_checkout_id`).
     pub invoice_id: i64,
+    /// The invoice's number, or the numbers a statement checkout pays.
     pub invoice_number: String,
+    /// A statement checkout (`group_checkouts.id`), named in the session's
+    /// and its payment's metadata so every later event finds it.
+    pub group_checkout_id: Option<i64>,
     /// Minor units of `currency`.
     pub amount: i64,
     /// ISO 4217, upper case.

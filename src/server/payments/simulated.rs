@@ -46,7 +46,10 @@ impl Outcome {
 #[derive(Debug, Clone)]
 pub struct SimSession {
     pub id: String,
+    /// 0 for a statement checkout.
     pub invoice_id: i64,
+    /// The statement checkout it pays, for a payment over several invoices.
+    pub group_checkout_id: Option<i64>,
     pub amount: i64,
     pub currency: String,
 }
@@ -213,8 +216,16 @@ fn session_object(s: &SimSession, payment_status: &str) -> Value {
         // As Stripe lists them for a session created without
         // `payment_method_types`: every eligible type, not the one used.
         "payment_method_types": ELIGIBLE,
-        "metadata": {"invoice_id": s.invoice_id.to_string()},
+        "metadata": metadata_of(s),
     })
+}
+
+/// The metadata the session was created with: its invoice, or its statement checkout.
+fn metadata_of(s: &SimSession) -> Value {
+    match s.group_checkout_id {
+        Some(id) => json!({"group_checkout_id": id.to_string()}),
+        None => json!({"invoice_id": s.invoice_id.to_string()}),
+    }
 }
 
 /// The types a session created without `payment_method_types` lists.
@@ -244,7 +255,7 @@ fn intent_object(s: &SimSession, status: &str, method: &str, error: Option<&str>
         "amount_received": if status == "succeeded" { s.amount } else { 0 },
         "currency": s.currency.to_ascii_lowercase(),
         "payment_method_types": ELIGIBLE,
-        "metadata": {"invoice_id": s.invoice_id.to_string()},
+        "metadata": metadata_of(s),
     });
     if let Some(message) = error {
         o["last_payment_error"] = json!({"message": message, "payment_method": {"type": method}});
@@ -397,6 +408,7 @@ mod tests {
         SimSession {
             id: "cs_sim_abc".into(),
             invoice_id: 7,
+            group_checkout_id: None,
             amount: 4200,
             currency: "EUR".into(),
         }
@@ -449,6 +461,7 @@ mod tests {
         CheckoutRequest {
             invoice_id: 7,
             invoice_number: "F-2026-000007".into(),
+            group_checkout_id: None,
             amount: 4200,
             currency: "EUR".into(),
             success_url: "http://127.0.0.1/pay/tok/return?session_id={CHECKOUT_SESSION_ID}".into(),

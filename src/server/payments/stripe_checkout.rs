@@ -33,11 +33,21 @@ fn failed(e: StripeError) -> ProviderError {
     ProviderError::Request(e.to_string())
 }
 
-fn metadata(invoice_id: i64, invoice_number: &str) -> Metadata {
-    Metadata::from([
-        ("invoice_id".to_string(), invoice_id.to_string()),
-        ("invoice_number".to_string(), invoice_number.to_string()),
-    ])
+/// What every event of the session's payment carries back: the invoice, or
+/// the statement checkout of a payment over several invoices (Stripe keeps
+/// metadata values to 500 characters: the numbers are only a label).
+fn metadata(req: &CheckoutRequest) -> Metadata {
+    let numbers: String = req.invoice_number.chars().take(400).collect();
+    match req.group_checkout_id {
+        Some(id) => Metadata::from([
+            ("group_checkout_id".to_string(), id.to_string()),
+            ("invoice_numbers".to_string(), numbers),
+        ]),
+        None => Metadata::from([
+            ("invoice_id".to_string(), req.invoice_id.to_string()),
+            ("invoice_number".to_string(), numbers),
+        ]),
+    }
 }
 
 fn currency(code: &str) -> Result<Currency, ProviderError> {
@@ -72,7 +82,10 @@ impl PaymentProvider for StripeProvider {
         &self,
         req: &CheckoutRequest,
     ) -> Result<CheckoutSession, ProviderError> {
-        let reference = req.invoice_id.to_string();
+        let reference = match req.group_checkout_id {
+            Some(id) => format!("statement-{id}"),
+            None => req.invoice_id.to_string(),
+        };
         let mut params = CreateCheckoutSession::new();
         params.mode = Some(CheckoutSessionMode::Payment);
         params.success_url = Some(&req.success_url);
@@ -86,9 +99,9 @@ impl PaymentProvider for StripeProvider {
             CheckoutSessionLocale::En
         });
         params.line_items = Some(vec![line_item(req)?]);
-        params.metadata = Some(metadata(req.invoice_id, &req.invoice_number));
+        params.metadata = Some(metadata(req));
         params.payment_intent_data = Some(CreateCheckoutSessionPaymentIntentData {
-            metadata: Some(metadata(req.invoice_id, &req.invoice_number)),
+            metadata: Some(metadata(req)),
             ..Default::default()
         });
         let client = self.with_key(&req.idempotency_key);

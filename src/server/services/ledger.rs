@@ -116,22 +116,7 @@ pub async fn payment_succeeded(
     now: i64,
 ) -> Result<(), AppError> {
     let balance = settled.balance();
-    if balance < 0 {
-        pay::flag_overpaid(conn, p.id).await?;
-        pay::log(
-            conn,
-            &LogEntry {
-                invoice_id: inv.id,
-                payment_id: Some(p.id),
-                kind: "overpaid",
-                amount: Some(-balance),
-                detail: "",
-                actor: None,
-            },
-            now,
-        )
-        .await?;
-    }
+    flag_overpayment(conn, inv.id, p.id, settled, now).await?;
     let (to, lang, buyer_name, seller_name) = outbox::receipt_parties(conn, inv.customer_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -156,6 +141,36 @@ pub async fn payment_succeeded(
         now,
     )
     .await
+}
+
+/// Flags a payment that took its invoice below zero, and logs it: staff
+/// decide what to do with the excess (a refund, or credit).
+pub async fn flag_overpayment(
+    conn: &mut AnyConnection,
+    invoice_id: i64,
+    payment_id: i64,
+    settled: &Settled,
+    now: i64,
+) -> Result<(), AppError> {
+    let balance = settled.balance();
+    if balance >= 0 {
+        return Ok(());
+    }
+    pay::flag_overpaid(conn, payment_id).await?;
+    pay::log(
+        conn,
+        &LogEntry {
+            invoice_id,
+            payment_id: Some(payment_id),
+            kind: "overpaid",
+            amount: Some(-balance),
+            detail: "",
+            actor: None,
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Queues the receipt email of a payment (one per payment: its dedupe key).

@@ -195,11 +195,27 @@ pub async fn start_checkout(
             Err(e) => return Err(AppError::internal("expire checkout session", e)),
         }
     }
+    // A statement checkout that would pay this invoice too is closed as well.
+    for g in crate::server::db::group_payments::open_checkouts_with_invoice(&mut conn, invoice_id)
+        .await?
+    {
+        if let Some(sid) = &g.provider_session_id {
+            match payments.provider.expire_checkout(sid).await {
+                Ok(()) => {}
+                Err(ProviderError::SessionClosed) => {
+                    return Err(field("amount", FieldProblem::AlreadyUsed));
+                }
+                Err(e) => return Err(AppError::internal("expire checkout session", e)),
+            }
+        }
+        crate::server::db::group_payments::close_checkout(&mut conn, g.id, "expired").await?;
+    }
     let count = pay::session_count(&mut conn, invoice_id).await?;
     let number = inv.number.clone().unwrap_or_default();
     let req = CheckoutRequest {
         invoice_id,
         invoice_number: number.clone(),
+        group_checkout_id: None,
         amount,
         currency: inv.currency.clone(),
         success_url: format!(

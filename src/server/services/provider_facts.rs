@@ -110,6 +110,7 @@ pub async fn method(
     lock_payment_ref(conn, payment_ref).await?;
     let kept = facts::merge_charge_method(conn, payment_ref, method, settled, now).await?;
     facts::set_method(conn, payment_ref, kept).await?;
+    crate::server::db::group_payments::set_method(conn, payment_ref, kept).await?;
     Ok("method recorded")
 }
 
@@ -125,6 +126,14 @@ async fn settle_payment_of(
     now: i64,
 ) -> Result<&'static str, AppError> {
     let Some(p) = pay::by_provider_id(conn, payment_ref).await? else {
+        if let Some(group) =
+            crate::server::db::group_payments::group_by_ref(conn, payment_ref).await?
+        {
+            return crate::server::services::group_webhooks::taken_back_changed(
+                conn, &group, kind, detail, now,
+            )
+            .await;
+        }
         return Ok("kept until its payment arrives");
     };
     lock_invoice(conn, p.invoice_id).await?;

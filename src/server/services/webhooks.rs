@@ -18,6 +18,7 @@ use crate::server::db::payments::{
 use crate::server::db::provider_facts as charges;
 use crate::server::db::{Db, invoices, lock_invoice, lock_payment_ref, now_ts};
 use crate::server::payments::events::{Event, Fact, PaymentFact};
+use crate::server::services::group_webhooks;
 use crate::server::services::ledger::{self, Succeeded};
 use crate::server::services::provider_facts;
 use sqlx::AnyConnection;
@@ -74,6 +75,7 @@ async fn apply_in(conn: &mut AnyConnection, event: &Event, now: i64) -> Result<A
         } => provider_facts::method(conn, payment_ref, *method, *settled, now).await?,
         Fact::SessionExpired { session_id } => {
             pay::close_session(conn, session_id, "expired").await?;
+            group_webhooks::session_expired(conn, session_id).await?;
             "session expired"
         }
         Fact::Ignored => "ignored",
@@ -117,6 +119,11 @@ async fn payment(
         return Ok("ignored: no amount");
     }
     let known = pay::by_provider_id(conn, &f.payment_ref).await?;
+    if known.is_none()
+        && let Some(checkout) = group_webhooks::checkout_of(conn, f).await?
+    {
+        return group_webhooks::payment(conn, f, &checkout, now).await;
+    }
     if known.is_none()
         && let Some(kept) = pay::unmatched_by_ref(conn, &f.payment_ref).await?
     {
@@ -250,7 +257,7 @@ async fn payment(
 }
 
 /// Which provider a payment reference comes from.
-fn provider_of(payment_ref: &str) -> &'static str {
+pub(crate) fn provider_of(payment_ref: &str) -> &'static str {
     if payment_ref.starts_with("pi_sim_") {
         "simulated"
     } else {
