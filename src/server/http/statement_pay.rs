@@ -69,6 +69,9 @@ async fn start(
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
+    if user.is_none() && access == StatementAccess::Account {
+        return super::to_login(&access.page());
+    }
     let now = crate::server::db::now_ts();
     let customer = match statements::customer_for(&state.db, &access, user.as_ref(), now).await {
         Ok(c) => c,
