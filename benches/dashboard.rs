@@ -138,18 +138,18 @@ fn ledger(n: u64, now: i64) -> Ledger {
         let customer = 1 + (h >> 8) % CUSTOMERS;
         let ht = 10_000 + ((h >> 16) % 190_000) as i64;
         let (vat, ttc) = (ht / 5, ht + ht / 5);
-        let credited = (h >> 24) % 50 == 0;
+        let credited = (h >> 24).is_multiple_of(50);
         let open = !credited && is_open(h, age - 30);
         let mut paid = if credited {
             0
         } else if !open {
             ttc
-        } else if (h >> 32) % 10 == 0 {
+        } else if (h >> 32).is_multiple_of(10) {
             ttc / 2
         } else {
             0
         };
-        let online = (h >> 36) % 2 == 0;
+        let online = (h >> 36).is_multiple_of(2);
         let reference = format!("pi_bench_{id}");
         if paid > 0 {
             let at = (issued_at + ((h >> 40) % (40 * DAY as u64)) as i64).min(now - 60);
@@ -162,7 +162,7 @@ fn ledger(n: u64, now: i64) -> Ledger {
                 "({id}, '{provider}', '{method}', 'succeeded', {paid}, 'EUR', {pid}, 'VIR-{id}', {at}, {at}, {at})"
             ));
             let returned_at = (at + 5 * DAY).min(now - 30);
-            if online && (h >> 48) % 100 == 0 {
+            if online && (h >> 48).is_multiple_of(100) {
                 let refunded = paid / 2;
                 l.refunds.push(format!(
                     "('{reference}', {refunded}, {refunded}, {returned_at})"
@@ -175,7 +175,7 @@ fn ledger(n: u64, now: i64) -> Ledger {
                 paid = 0;
             }
         }
-        let disputed = open && (h >> 52) % 100 == 0;
+        let disputed = open && (h >> 52).is_multiple_of(100);
         let status = match () {
             _ if credited => "credited",
             _ if disputed => "disputed",

@@ -105,6 +105,7 @@ fn customer_user(id: i64, customer: i64) -> SessionUser {
 /// - I3 (A) 60.00, issued T-30, due T+5, paid 60.00 on T-5 then credited
 ///   12.00 today: -12.00, money in credit;
 /// - B1 (customer B) 600.00, issued T-1: never on A's statement.
+///
 /// As of today: open 298.00, credits 12.00, total due 286.00.
 struct Fixture {
     a: i64,

@@ -50,7 +50,7 @@ pub fn render(v: &StatementView, lang: Lang) -> Result<Vec<u8>, PdfError> {
         items(&mut c, f, &v.currency, lang);
         credits(&mut c, f, &v.currency, lang);
         totals(&mut c, f, &v.currency, lang);
-        paragraph(&mut c, &td_string!(l, pdf_statement_note), SMALL.muted());
+        paragraph(&mut c, td_string!(l, pdf_statement_note), SMALL.muted());
     }
     let full_title = format!("{title} \u{2013} {date}");
     let mut left = v.seller.legal_name.trim().to_owned();
@@ -114,11 +114,11 @@ fn items(c: &mut Canvas, f: &Figures, currency: &str, lang: Lang) {
         MARGIN_X,
         CONTENT_WIDTH,
         HEADING,
-        &td_string!(l, pdf_statement_open_items),
+        td_string!(l, pdf_statement_open_items),
     );
     c.y += 4.0;
     if f.items.is_empty() {
-        paragraph(c, &td_string!(l, pdf_statement_no_items), TEXT);
+        paragraph(c, td_string!(l, pdf_statement_no_items), TEXT);
         c.y += 10.0;
         return;
     }
@@ -185,7 +185,7 @@ fn credits(c: &mut Canvas, f: &Figures, currency: &str, lang: Lang) {
         MARGIN_X,
         CONTENT_WIDTH,
         HEADING,
-        &td_string!(l, pdf_statement_credits),
+        td_string!(l, pdf_statement_credits),
     );
     c.y += 4.0;
     for cr in &f.credits {
