@@ -1,7 +1,9 @@
 //! Renders a 20-line invoice 200 times and prints the mean and median time per
 //! PDF and the size of the file. Run with `cargo bench --features ssr --bench pdf`.
 use chrono::NaiveDate;
-use quittance::model::document::{Buyer, DocKind, DocLine, InvoiceDocument, Seller, Terms};
+use quittance::model::document::{
+    Buyer, DocKind, DocLine, InvoiceDocument, OperationCategory, Seller, Terms,
+};
 use quittance::model::invoice::DisplayStatus;
 use quittance::model::lang::Lang;
 use quittance::model::vat::{LineAmounts, VatRate, compute_totals};
@@ -71,6 +73,7 @@ fn invoice() -> Option<InvoiceDocument> {
         },
         buyer: Buyer {
             name: "Boulangerie Martin SARL".to_owned(),
+            vat_on_debits: false,
             address_line1: "3 place du Marché".to_owned(),
             postal_code: "38000".to_owned(),
             city: "Grenoble".to_owned(),
@@ -81,6 +84,8 @@ fn invoice() -> Option<InvoiceDocument> {
         },
         lines,
         per_rate: totals.per_rate,
+            delivery: None,
+            email: String::new(),
         total_ht: totals.total_ht,
         total_vat: totals.total_vat,
         total_ttc: totals.total_ttc,
@@ -98,7 +103,9 @@ fn invoice() -> Option<InvoiceDocument> {
         corrects_number: None,
         pay_url: Some("https://pay.example.test/i/F-2026-0042".to_owned()),
         logo_url: None,
+        operation: OperationCategory::Services,
         credit_notes: vec![],
+        corrects_issue_date: None,
     })
 }
 

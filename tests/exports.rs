@@ -82,7 +82,8 @@ async fn fixture(db: &Db) -> Fixture {
         &db.pool,
         &seed::CustomerInput {
             name: "Dupont; \"Fils\"",
-            is_business: true,
+            // A person: a French business would need a SIREN to be invoiced.
+            is_business: false,
             address_line1: "3 rue C",
             postal_code: "13001",
             city: "Marseille",

@@ -27,6 +27,8 @@ mod dispute_resolutions;
 mod disputes;
 #[path = "email.rs"]
 mod email;
+#[path = "einvoice_mentions.rs"]
+mod einvoice_mentions;
 #[path = "exports.rs"]
 mod exports;
 #[path = "invoices.rs"]

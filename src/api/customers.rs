@@ -38,6 +38,7 @@ pub async fn customer_form(
             CustomerInput {
                 is_business: Some("on".into()),
                 lang: "fr".into(),
+                country: "FR".into(),
                 ..Default::default()
             },
             Default::default(),

@@ -128,14 +128,24 @@ pub async fn issue_invoice(id: i64) -> Result<(), AppError> {
     use crate::api::ctx;
     let (state, user) = ctx::require_staff().await?;
     // The email is queued through the outbox in the issuing transaction.
-    let issued = crate::server::services::invoice_mail::issue_and_email(
+    let issued = match crate::server::services::invoice_mail::issue_and_email(
         &state.db,
         id,
         ctx::today(),
         Some(user.id),
     )
     .await
-    .map_err(ctx::fail)?;
+    {
+        Ok(issued) => issued,
+        Err(e) => {
+            // A refusal (a due date before today, a French business without
+            // a SIREN…) comes back to the issue form, by its field.
+            let e = ctx::fail(e);
+            let refusal = crate::error::Refusal::new("issue", &e);
+            leptos_axum::redirect(&refusal.redirect_to(&format!("/staff/invoices/{id}"), None));
+            return Err(e);
+        }
+    };
     let session = ctx::session().await?;
     session
         .insert(PAY_LINK_FLASH, issued.pay_token)

@@ -1,7 +1,9 @@
 //! An invoice or credit note with every mandatory mention, as HTML. On phones
 //! the lines stack as cards, so no description is ever cut.
 use crate::i18n::*;
-use crate::model::document::{CreditNoteRef, DocKind, DocLine, InvoiceDocument, Seller};
+use crate::model::document::{
+    CreditNoteRef, DocKind, DocLine, InvoiceDocument, OperationCategory, Seller,
+};
 use crate::model::format::{format_date, format_money};
 use crate::model::invoice::DisplayStatus;
 use crate::model::lang::Lang;
@@ -18,6 +20,17 @@ pub fn status_label(s: DisplayStatus) -> String {
         DisplayStatus::Paid => t_string!(i18n, status_paid),
         DisplayStatus::Disputed => t_string!(i18n, status_disputed),
         DisplayStatus::Credited => t_string!(i18n, status_credited),
+    }
+    .to_string()
+}
+
+/// The category of operation in words: goods, services, or both.
+pub fn operation_label(c: OperationCategory) -> String {
+    let i18n = use_i18n();
+    match c {
+        OperationCategory::Goods => t_string!(i18n, doc_operation_goods),
+        OperationCategory::Services => t_string!(i18n, doc_operation_services),
+        OperationCategory::Mixed => t_string!(i18n, doc_operation_mixed),
     }
     .to_string()
 }
@@ -259,7 +272,9 @@ fn BuyerBlock(doc: InvoiceDocument) -> impl IntoView {
             </p>
             {business.then(|| view! {
                 <p class="ids">
-                    {t!(i18n, doc_siren)} " " {b.siren.clone()}<br />
+                    {(!b.siren.trim().is_empty()).then(|| view! {
+                        {t!(i18n, doc_siren)} " " <span data-testid="doc-buyer-siren">{b.siren.clone()}</span><br />
+                    })}
                     {t!(i18n, doc_vat_number)} " " {b.vat_number.clone()}
                 </p>
             })}
@@ -273,6 +288,14 @@ fn LinesTable(lines: Vec<DocLine>, cur: String, lang: Lang) -> impl IntoView {
     let rows = lines
         .into_iter()
         .map(|l| {
+            {b.delivery.clone().map(|d| view! {
+                <h3>{t!(i18n, doc_delivery_address)}</h3>
+                <p data-testid="doc-delivery">
+                    {d.line1}<br />
+                    {format!("{} {}", d.postal_code, d.city)}<br />
+                    {d.country}
+                </p>
+            })}
             let c = cur.clone();
             view! {
                 <tr data-testid="doc-line">
@@ -388,6 +411,8 @@ fn LegalMentions(doc: InvoiceDocument, lang: Lang) -> impl IntoView {
                 {t_string!(i18n, doc_bank_transfer, iban = doc.seller.iban.clone(), bic = doc.seller.bic.clone()).to_string()}
             </p>
             {doc.pay_url.clone().map(|u| view! { <p>{t_string!(i18n, doc_pay_online, url = u).to_string()}</p> })}
+            <p data-testid="doc-operation">{t_string!(i18n, doc_operation, category = operation_label(doc.operation)).to_string()}</p>
+            {doc.seller.vat_on_debits.then(|| view! { <p data-testid="doc-vat-on-debits">{t!(i18n, doc_vat_on_debits)}</p> })}
         </section>
     }
 }

@@ -58,6 +58,9 @@ pub fn problem_text(problem: FieldProblem) -> String {
         FieldProblem::DateInPast => t_string!(i18n, err_date_in_past).to_string(),
         FieldProblem::TooFarAhead => t_string!(i18n, err_too_far_ahead).to_string(),
         FieldProblem::RateBelowFloor => t_string!(i18n, err_rate_below_floor).to_string(),
+        FieldProblem::InvalidCountry => t_string!(i18n, err_invalid_country).to_string(),
+        FieldProblem::IncompleteAddress => t_string!(i18n, err_incomplete_address).to_string(),
+        FieldProblem::BuyerSirenRequired => t_string!(i18n, err_buyer_siren_required).to_string(),
     }
 }
 

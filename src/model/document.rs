@@ -29,6 +29,49 @@ pub struct Seller {
     pub vat_number: String,
     pub iban: String,
     pub bic: String,
+    /// "Option pour le paiement de la taxe d'après les débits": VAT on
+    /// services is due when invoiced rather than when paid (CGI art. 269).
+    #[serde(default)]
+    pub vat_on_debits: bool,
+}
+
+/// Whether an invoice sells goods, services or both: a mandatory mention
+/// since the 2026 reform, and the business process (BT-23) of its Factur-X.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum OperationCategory {
+    Goods,
+    #[default]
+    Services,
+    Mixed,
+}
+
+impl OperationCategory {
+    pub const ALL: [OperationCategory; 3] = [
+        OperationCategory::Goods,
+        OperationCategory::Services,
+        OperationCategory::Mixed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationCategory::Goods => "goods",
+            OperationCategory::Services => "services",
+            OperationCategory::Mixed => "mixed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OperationCategory> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// A postal address (the delivery address when it is not the billing one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Address {
+    pub line1: String,
+    pub postal_code: String,
+    pub city: String,
+    pub country: String,
 }
 
 /// The buyer: the customer account.
@@ -42,6 +85,14 @@ pub struct Buyer {
     pub siren: String,
     pub vat_number: String,
     pub is_business: bool,
+    /// Where the goods go or the service is done, when it differs from the
+    /// billing address (a 2026 mention).
+    #[serde(default)]
+    pub delivery: Option<Address>,
+    /// The billing email: the buyer's electronic address (BT-49) when it has
+    /// no SIREN.
+    #[serde(default)]
+    pub email: String,
 }
 
 /// One line as printed. Amounts are minor units of the document's currency.
@@ -96,8 +147,14 @@ pub struct InvoiceDocument {
     pub balance: i64,
     pub status: DisplayStatus,
     pub terms: Terms,
+    /// Goods, services or both (frozen at issue).
+    #[serde(default)]
+    pub operation: OperationCategory,
     /// For a credit note: the invoice it corrects.
     pub corrects_number: Option<String>,
+    /// For a credit note: the issue date of the invoice it corrects.
+    #[serde(default)]
+    pub corrects_issue_date: Option<NaiveDate>,
     /// The pay link, when the viewer may see it.
     pub pay_url: Option<String>,
     /// The company logo's URL (versioned), when one was uploaded. Not part of

@@ -1,5 +1,6 @@
 //! The company's identity and default terms, as the admin edits them.
 use super::customer::{check_siren, check_vat_number};
+use super::document::OperationCategory;
 use super::validate::{FieldErrors, FieldProblem};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -24,6 +25,12 @@ pub struct SettingsInput {
     pub late_penalty_rate: String,
     pub early_discount_terms: String,
     pub accept_partial: Option<String>,
+    /// `on` when the company opted to pay VAT on debits.
+    #[serde(default)]
+    pub vat_on_debits: Option<String>,
+    /// The default category of operation: `goods`, `services` or `mixed`.
+    #[serde(default)]
+    pub operation_category: String,
 }
 
 /// Checked values ready to store.
@@ -34,6 +41,8 @@ pub struct ValidSettings {
     pub payment_terms_days: i64,
     pub late_penalty_rate_bp: i64,
     pub accept_partial: bool,
+    pub vat_on_debits: bool,
+    pub operation_category: OperationCategory,
 }
 
 /// IBAN check: country letters, check digits, mod 97 = 1 (ISO 13616).
@@ -167,16 +176,34 @@ pub fn validate_settings(input: &SettingsInput) -> Result<ValidSettings, FieldEr
     if t.early_discount_terms.chars().count() > 300 {
         e.add("early_discount_terms", FieldProblem::TooLong);
     }
+    t.operation_category = t.operation_category.trim().to_string();
+    let operation_category = match OperationCategory::parse(&t.operation_category) {
+        Some(c) => c,
+        None => {
+            e.add(
+                "operation_category",
+                if t.operation_category.is_empty() {
+                    FieldProblem::Required
+                } else {
+                    FieldProblem::OutOfRange
+                },
+            );
+            OperationCategory::default()
+        }
+    };
     if !e.is_empty() {
         return Err(e);
     }
     let accept_partial = t.accept_partial.as_deref().is_some_and(|v| !v.is_empty());
+    let vat_on_debits = t.vat_on_debits.as_deref().is_some_and(|v| !v.is_empty());
     Ok(ValidSettings {
         text: t,
         share_capital_minor,
         payment_terms_days,
         late_penalty_rate_bp,
         accept_partial,
+        vat_on_debits,
+        operation_category,
     })
 }
 
@@ -276,8 +303,34 @@ mod tests {
             payment_terms_days: "30".into(),
             late_penalty_rate: "10,5".into(),
             share_capital: "10 000".into(),
+            operation_category: "services".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn the_debits_option_and_the_category_of_operation_are_read_from_the_form() {
+        let v = validate_settings(&ok_input()).expect("valid");
+        assert!(!v.vat_on_debits);
+        assert_eq!(v.operation_category, OperationCategory::Services);
+        let mut i = ok_input();
+        i.vat_on_debits = Some("on".into());
+        i.operation_category = " mixed ".into();
+        let v = validate_settings(&i).expect("valid");
+        assert!(v.vat_on_debits);
+        assert_eq!(v.operation_category, OperationCategory::Mixed);
+        assert_eq!(v.text.operation_category, "mixed");
+    }
+
+    #[test]
+    fn an_unknown_or_missing_category_of_operation_is_refused_by_its_field() {
+        let mut i = ok_input();
+        i.operation_category = "weapons".into();
+        let e = validate_settings(&i).expect_err("invalid");
+        assert_eq!(e.get("operation_category"), Some(FieldProblem::OutOfRange));
+        i.operation_category = String::new();
+        let e = validate_settings(&i).expect_err("invalid");
+        assert_eq!(e.get("operation_category"), Some(FieldProblem::Required));
     }
 
     #[test]

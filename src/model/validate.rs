@@ -44,9 +44,16 @@ pub enum FieldProblem {
     TooFarAhead,
     /// A late-payment rate below three times the legal interest rate.
     RateBelowFloor,
+    /// A country that is not an ISO 3166-1 alpha-2 code (two letters).
+    InvalidCountry,
+    /// An address with some of its parts filled and others empty.
+    IncompleteAddress,
+    /// A B2B invoice to a French customer whose SIREN is unknown (a 2026
+    /// e-invoicing mention): refused at issue.
+    BuyerSirenRequired,
 }
 
-const PROBLEM_CODES: [(FieldProblem, &str); 26] = [
+const PROBLEM_CODES: [(FieldProblem, &str); 29] = [
     (FieldProblem::Required, "required"),
     (FieldProblem::TooLong, "too_long"),
     (FieldProblem::InvalidEmail, "invalid_email"),
@@ -73,6 +80,9 @@ const PROBLEM_CODES: [(FieldProblem, &str); 26] = [
     (FieldProblem::DateInPast, "date_in_past"),
     (FieldProblem::TooFarAhead, "too_far_ahead"),
     (FieldProblem::RateBelowFloor, "rate_below_floor"),
+    (FieldProblem::InvalidCountry, "invalid_country"),
+    (FieldProblem::IncompleteAddress, "incomplete_address"),
+    (FieldProblem::BuyerSirenRequired, "buyer_siren_required"),
 ];
 
 impl FieldProblem {

@@ -129,8 +129,16 @@ fn CustomerForm(id: Option<i64>, input: CustomerInput, errors: FieldErrors) -> i
             {field("address_line1", t_string!(i18n, customer_address).to_string(), input.address_line1.clone(), "text")}
             {field("postal_code", t_string!(i18n, customer_postal_code).to_string(), input.postal_code.clone(), "text")}
             {field("city", t_string!(i18n, customer_city).to_string(), input.city.clone(), "text")}
-            <input type="hidden" name="customer[country]" value=input.country.clone() />
+            {field("country", t_string!(i18n, customer_country).to_string(), input.country.clone(), "text")}
             {field("billing_email", t_string!(i18n, customer_email).to_string(), input.billing_email.clone(), "email")}
+            <fieldset class="delivery" data-testid="customer-delivery">
+                <legend>{t!(i18n, customer_delivery_title)}</legend>
+                <p class="hint">{t!(i18n, customer_delivery_hint)}</p>
+                {field("delivery_line1", t_string!(i18n, customer_address).to_string(), input.delivery_line1.clone(), "text")}
+                {field("delivery_postal_code", t_string!(i18n, customer_postal_code).to_string(), input.delivery_postal_code.clone(), "text")}
+                {field("delivery_city", t_string!(i18n, customer_city).to_string(), input.delivery_city.clone(), "text")}
+                {field("delivery_country", t_string!(i18n, customer_country).to_string(), input.delivery_country.clone(), "text")}
+            </fieldset>
             <div class="field">
                 <label for="cu-lang">{t!(i18n, lang_switch_label)}</label>
                 <select id="cu-lang" name="customer[lang]">

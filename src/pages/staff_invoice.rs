@@ -6,7 +6,7 @@ use crate::api::staff_invoices::{
 };
 use crate::components::correct_invoice::{CorrectInvoice, CorrectionResource, correction_resource};
 use crate::components::document::DocumentView;
-use crate::components::errors::{error_text, refusal_in_query};
+use crate::components::errors::{error_text, problem_text, refusal_in_query};
 use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::reminder_labels::offset_label;
 use crate::components::staff_invoice_reminders::{
@@ -101,6 +101,23 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
                 <p class="hint">{t!(i18n, inv_issue_hint)}</p>
                 <ActionForm action=issue>
                     <input type="hidden" name="id" value=id.to_string() />
+    // A refused issue comes back as the `issue` form's refusal: each refused
+    // field's message under the button, with a way to fix the customer.
+    let issue_refusal = refusal_in_query("issue");
+    let issue_errors: Vec<(String, String)> = match issue_refusal.as_ref().map(|r| r.error()) {
+        Some(AppError::Validation(fields)) => fields
+            .0
+            .iter()
+            .map(|(f, p)| (f.clone(), problem_text(*p)))
+            .collect(),
+        Some(e @ AppError::Conflict) => vec![(String::new(), error_text(&e))],
+        Some(_) => vec![(String::new(), error_text(&AppError::Internal))],
+        None => Vec::new(),
+    };
+    let fix_customer = issue_errors
+        .iter()
+        .any(|(f, _)| f == "buyer_siren")
+        .then(|| format!("/staff/customers/{}", v.customer_id));
                     <button type="submit" class="primary" data-testid="issue">{t!(i18n, inv_issue)}</button>
                 </ActionForm>
             </section>
@@ -110,6 +127,12 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
                 <p>{t!(i18n, inv_pay_link_new)}</p>
                 <p><a href=link.clone() data-testid="new-pay-link">{link.clone()}</a></p>
             </section>
+                {issue_errors.into_iter().map(|(field, m)| view! {
+                    <p class="field-error" role="alert" data-testid=format!("issue-error-{field}")>{m}</p>
+                }).collect_view()}
+                {fix_customer.map(|href| view! {
+                    <p><a href=href data-testid="issue-fix-customer">{t!(i18n, inv_issue_edit_customer)}</a></p>
+                })}
         })}
         {v.creditable.then(|| view! {
             <section class="panel">

@@ -1,8 +1,10 @@
 //! `/staff/settings`: the company's legal identity and default terms (admins).
 use crate::api::settings::{SaveSettings, get_settings, settings_logo};
+use crate::components::document::operation_label;
 use crate::components::errors::{FormAlert, error_text, problem_text};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::model::document::OperationCategory;
 use crate::model::settings::{LogoProblem, SettingsInput};
 use crate::model::validate::FieldErrors;
 use crate::pages::forbidden::ForbiddenPage;
@@ -73,6 +75,9 @@ fn SettingsForm(input: SettingsInput, errors: FieldErrors) -> impl IntoView {
         }
     };
     let partial = input.accept_partial.is_some();
+    let debits = input.vat_on_debits.is_some();
+    let operation = input.operation_category.clone();
+    let operation_err = move || errors.get().get("operation_category").map(problem_text);
     view! {
         {move || saved().then(|| view! { <p class="notice" role="status">{t!(i18n, settings_saved)}</p> })}
         <FormAlert message=alert />
@@ -94,6 +99,20 @@ fn SettingsForm(input: SettingsInput, errors: FieldErrors) -> impl IntoView {
             {field("late_penalty_rate", t_string!(i18n, settings_penalty_rate).to_string(), input.late_penalty_rate.clone())}
             {field("early_discount_terms", t_string!(i18n, settings_early_discount).to_string(), input.early_discount_terms.clone())}
             <label class="radio"><input type="checkbox" name="settings[accept_partial]" value="on" checked=partial />{t!(i18n, settings_accept_partial)}</label>
+            <fieldset class="einvoice-mentions">
+                <legend>{t!(i18n, settings_einvoice_hint)}</legend>
+                <label class="radio"><input type="checkbox" name="settings[vat_on_debits]" value="on" checked=debits data-testid="settings-vat_on_debits" />{t!(i18n, settings_vat_on_debits)}</label>
+                <div class="field" class:has-error=move || operation_err().is_some()>
+                    <label for="s-operation_category">{t!(i18n, settings_operation_category)}</label>
+                    <select id="s-operation_category" name="settings[operation_category]" data-testid="settings-operation_category">
+                        {OperationCategory::ALL.into_iter().map(|c| {
+                            let label = operation_label(c);
+                            view! { <option value=c.as_str() selected=c.as_str() == operation>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    {move || operation_err().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
+                </div>
+            </fieldset>
             <p class="hint">{t!(i18n, settings_indemnity_note)}</p>
             <button type="submit" class="primary" data-testid="save-settings">{t!(i18n, customer_save)}</button>
         </ActionForm>

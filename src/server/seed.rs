@@ -3,7 +3,11 @@
 //! the real services (draft -> issue -> credit), in date order, so numbering
 //! is gapless and chronological. Dates are relative to today.
 use super::auth::hash_password;
-use super::db::seed::{CompanyInput, CustomerInput, insert_company, insert_customer};
+use super::db::seed::{
+    CompanyInput, CustomerInput, insert_company, insert_customer, set_company_mentions,
+    set_delivery,
+};
+use crate::model::document::{Address, OperationCategory};
 use super::db::{Db, invoices, now_ts, payments, users};
 use super::services::invoicing::{self, CreditRequest};
 use crate::error::AppError;
@@ -143,6 +147,20 @@ async fn seed_company(db: &Db) -> Result<(i64, i64), AppError> {
         },
     )
     .await?;
+    // The 2026 mentions: both customers are French businesses with a SIREN
+    // (country FR); the bakery is delivered at its shop, not billed there.
+    set_delivery(
+        pool,
+        c2,
+        &Address {
+            line1: "21 rue Sainte-Catherine".into(),
+            postal_code: "33000".into(),
+            city: "Bordeaux".into(),
+            country: "FR".into(),
+        },
+    )
+    .await?;
+    set_company_mentions(pool, OperationCategory::Services, false).await?;
     Ok((c1, c2))
 }
 

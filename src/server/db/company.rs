@@ -1,12 +1,12 @@
 //! The company's identity and default terms (one row).
-use crate::model::document::{Seller, Terms};
+use crate::model::document::{OperationCategory, Seller, Terms};
 use sqlx::{AnyPool, Row};
 
 pub async fn load(pool: &AnyPool) -> Result<(Seller, Terms, bool), sqlx::Error> {
     let r = sqlx::query(
         "SELECT legal_name, legal_form, share_capital_minor, address_line1, postal_code, city, country, siren, siret, \
          rcs_city, vat_number, iban, bic, payment_terms_days, late_penalty_rate_bp, recovery_indemnity_minor, \
-         early_discount_terms, accept_partial FROM company WHERE id = 1",
+         early_discount_terms, accept_partial, vat_on_debits FROM company WHERE id = 1",
     )
     .fetch_one(pool)
     .await?;
@@ -24,6 +24,7 @@ pub async fn load(pool: &AnyPool) -> Result<(Seller, Terms, bool), sqlx::Error> 
         vat_number: r.try_get("vat_number")?,
         iban: r.try_get("iban")?,
         bic: r.try_get("bic")?,
+        vat_on_debits: r.try_get::<i64, _>("vat_on_debits")? != 0,
     };
     let terms = Terms {
         payment_terms_days: r.try_get("payment_terms_days")?,
@@ -34,11 +35,30 @@ pub async fn load(pool: &AnyPool) -> Result<(Seller, Terms, bool), sqlx::Error> 
     Ok((seller, terms, r.try_get::<i64, _>("accept_partial")? != 0))
 }
 
+/// The company's default category of operation (goods, services or both),
+/// which issuing freezes into each invoice. Services when none is set.
+pub async fn operation_category(
+    conn: &mut sqlx::AnyConnection,
+) -> Result<OperationCategory, sqlx::Error> {
+    let code: Option<String> =
+        sqlx::query_scalar("SELECT operation_category FROM company WHERE id = 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(code
+        .as_deref()
+        .and_then(OperationCategory::parse)
+        .unwrap_or_default())
+}
+
 /// The settings form's current values.
 pub async fn settings_input(
     pool: &AnyPool,
 ) -> Result<crate::model::settings::SettingsInput, sqlx::Error> {
     let (s, t, partial) = load(pool).await?;
+    let operation = {
+        let mut conn = pool.acquire().await?;
+        operation_category(&mut conn).await?
+    };
     let money = |m: i64| rust_decimal::Decimal::new(m, 2).to_string();
     Ok(crate::model::settings::SettingsInput {
         legal_name: s.legal_name,
@@ -59,6 +79,8 @@ pub async fn settings_input(
             .to_string(),
         early_discount_terms: t.early_discount_terms,
         accept_partial: partial.then(|| "on".to_string()),
+        vat_on_debits: s.vat_on_debits.then(|| "on".to_string()),
+        operation_category: operation.as_str().to_string(),
     })
 }
 
@@ -71,7 +93,8 @@ pub async fn save<'e>(
     sqlx::query(
         "UPDATE company SET legal_name = $1, legal_form = $2, share_capital_minor = $3, address_line1 = $4, \
          postal_code = $5, city = $6, siren = $7, siret = $8, rcs_city = $9, vat_number = $10, iban = $11, bic = $12, \
-         payment_terms_days = $13, late_penalty_rate_bp = $14, early_discount_terms = $15, accept_partial = $16 WHERE id = 1",
+         payment_terms_days = $13, late_penalty_rate_bp = $14, early_discount_terms = $15, accept_partial = $16, \
+         vat_on_debits = $17, operation_category = $18 WHERE id = 1",
     )
     .bind(&t.legal_name)
     .bind(&t.legal_form)
@@ -89,6 +112,8 @@ pub async fn save<'e>(
     .bind(v.late_penalty_rate_bp)
     .bind(&t.early_discount_terms)
     .bind(i64::from(v.accept_partial))
+    .bind(i64::from(v.vat_on_debits))
+    .bind(v.operation_category.as_str())
     .execute(exec)
     .await?;
     Ok(())

@@ -1,15 +1,23 @@
 //! Customer accounts.
-use crate::model::document::Buyer;
+use crate::model::document::{Address, Buyer};
 use sqlx::{AnyConnection, Row};
 
 /// The buyer block of a customer, as printed on invoices.
 pub async fn buyer(conn: &mut AnyConnection, id: i64) -> Result<Buyer, sqlx::Error> {
     let r = sqlx::query(
-        "SELECT name, address_line1, postal_code, city, country, siren, vat_number, is_business FROM customers WHERE id = $1",
+        "SELECT name, address_line1, postal_code, city, country, siren, vat_number, is_business, billing_email, \
+         delivery_line1, delivery_postal_code, delivery_city, delivery_country FROM customers WHERE id = $1",
     )
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
+    let delivery = Address {
+        line1: r.try_get("delivery_line1")?,
+        postal_code: r.try_get("delivery_postal_code")?,
+        city: r.try_get("delivery_city")?,
+        country: r.try_get("delivery_country")?,
+    };
+    let has_delivery = !delivery.line1.trim().is_empty();
     Ok(Buyer {
         name: r.try_get("name")?,
         address_line1: r.try_get("address_line1")?,
@@ -19,6 +27,8 @@ pub async fn buyer(conn: &mut AnyConnection, id: i64) -> Result<Buyer, sqlx::Err
         siren: r.try_get("siren")?,
         vat_number: r.try_get("vat_number")?,
         is_business: r.try_get::<i64, _>("is_business")? != 0,
+        delivery: has_delivery.then_some(delivery),
+        email: r.try_get("billing_email")?,
     })
 }
 
@@ -88,8 +98,8 @@ pub async fn get_input(
     id: i64,
 ) -> Result<Option<crate::model::customer::CustomerInput>, sqlx::Error> {
     let r = sqlx::query(
-        "SELECT name, is_business, address_line1, postal_code, city, country, siren, vat_number, billing_email, lang \
-         FROM customers WHERE id = $1",
+        "SELECT name, is_business, address_line1, postal_code, city, country, siren, vat_number, billing_email, lang, \
+         delivery_line1, delivery_postal_code, delivery_city, delivery_country FROM customers WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -106,6 +116,10 @@ pub async fn get_input(
             vat_number: r.try_get("vat_number")?,
             billing_email: r.try_get("billing_email")?,
             lang: r.try_get("lang")?,
+            delivery_line1: r.try_get("delivery_line1")?,
+            delivery_postal_code: r.try_get("delivery_postal_code")?,
+            delivery_city: r.try_get("delivery_city")?,
+            delivery_country: r.try_get("delivery_country")?,
         })
     })
     .transpose()
@@ -122,7 +136,8 @@ pub async fn save<'e>(
         Some(id) => {
             sqlx::query(
                 "UPDATE customers SET name = $1, is_business = $2, address_line1 = $3, postal_code = $4, city = $5, \
-                 country = $6, siren = $7, vat_number = $8, billing_email = $9, lang = $10 WHERE id = $11",
+                 country = $6, siren = $7, vat_number = $8, billing_email = $9, lang = $10, delivery_line1 = $11, \
+                 delivery_postal_code = $12, delivery_city = $13, delivery_country = $14 WHERE id = $15",
             )
             .bind(&c.name)
             .bind(business)
@@ -134,6 +149,10 @@ pub async fn save<'e>(
             .bind(&c.vat_number)
             .bind(&c.billing_email)
             .bind(&c.lang)
+            .bind(&c.delivery_line1)
+            .bind(&c.delivery_postal_code)
+            .bind(&c.delivery_city)
+            .bind(&c.delivery_country)
             .bind(id)
             .execute(exec)
             .await?;
@@ -141,7 +160,8 @@ pub async fn save<'e>(
         }
         None => sqlx::query(
             "INSERT INTO customers (name, is_business, address_line1, postal_code, city, country, siren, vat_number, \
-             billing_email, lang, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+             billing_email, lang, delivery_line1, delivery_postal_code, delivery_city, delivery_country, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(&c.name)
         .bind(business)
@@ -153,6 +173,10 @@ pub async fn save<'e>(
         .bind(&c.vat_number)
         .bind(&c.billing_email)
         .bind(&c.lang)
+        .bind(&c.delivery_line1)
+        .bind(&c.delivery_postal_code)
+        .bind(&c.delivery_city)
+        .bind(&c.delivery_country)
         .bind(crate::server::db::now_ts())
         .fetch_one(exec)
         .await?

@@ -71,3 +71,38 @@ pub async fn insert_customer(pool: &AnyPool, c: &CustomerInput<'_>) -> Result<i6
     .await?
     .try_get("id")
 }
+
+/// Gives a customer a delivery address other than its billing one.
+pub async fn set_delivery(
+    pool: &AnyPool,
+    customer_id: i64,
+    d: &crate::model::document::Address,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE customers SET delivery_line1 = $1, delivery_postal_code = $2, delivery_city = $3, \
+         delivery_country = $4 WHERE id = $5",
+    )
+    .bind(&d.line1)
+    .bind(&d.postal_code)
+    .bind(&d.city)
+    .bind(&d.country)
+    .bind(customer_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Sets the company's 2026 mentions: its category of operation and whether
+/// it opted to pay VAT on debits.
+pub async fn set_company_mentions(
+    pool: &AnyPool,
+    operation: crate::model::document::OperationCategory,
+    vat_on_debits: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE company SET operation_category = $1, vat_on_debits = $2 WHERE id = 1")
+        .bind(operation.as_str())
+        .bind(i64::from(vat_on_debits))
+        .execute(pool)
+        .await?;
+    Ok(())
+}

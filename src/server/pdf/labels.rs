@@ -1,6 +1,7 @@
 //! Every word printed on the document, from the `doc_*` keys of the locale
 //! files, and the locale-dependent formatting of numbers that are not money.
 use crate::i18n::Locale;
+use crate::model::document::OperationCategory;
 use crate::model::lang::Lang;
 use leptos_i18n::td_string;
 use rust_decimal::Decimal;
@@ -50,6 +51,8 @@ pub(super) struct Labels {
     pub vat_exemption: String,
     pub payment_methods: String,
     pub legal_mentions: String,
+    pub delivery_address: String,
+    pub vat_on_debits: String,
 }
 
 impl Labels {
@@ -91,6 +94,8 @@ impl Labels {
             vat_exemption: td_string!(l, doc_vat_exemption).to_string(),
             payment_methods: td_string!(l, doc_payment_methods).to_string(),
             legal_mentions: td_string!(l, doc_legal_mentions).to_string(),
+            delivery_address: td_string!(l, doc_delivery_address).to_string(),
+            vat_on_debits: td_string!(l, doc_vat_on_debits).to_string(),
         }
     }
 }
@@ -119,6 +124,17 @@ pub(super) fn bank_transfer(lang: Lang, iban: &str, bic: &str) -> String {
 
 pub(super) fn pay_online(lang: Lang, url: &str) -> String {
     td_string!(locale(lang), doc_pay_online, url = url)
+}
+
+/// "Nature de l'opération : Prestations de services" (a 2026 mention).
+pub(super) fn operation(lang: Lang, category: OperationCategory) -> String {
+    let l = locale(lang);
+    let words = match category {
+        OperationCategory::Goods => td_string!(l, doc_operation_goods),
+        OperationCategory::Services => td_string!(l, doc_operation_services),
+        OperationCategory::Mixed => td_string!(l, doc_operation_mixed),
+    };
+    td_string!(l, doc_operation, category = words)
 }
 
 pub(super) fn corrects(lang: Lang, number: &str) -> String {
@@ -168,6 +184,22 @@ mod tests {
         assert_eq!(discount("0.00", Lang::En), "\u{2013}");
         assert_eq!(discount("12.5", Lang::Fr), "12,5\u{a0}%");
         assert_eq!(discount("15", Lang::En), "15%");
+    }
+
+    #[test]
+    fn the_category_of_operation_reads_as_the_reform_words() {
+        assert_eq!(
+            operation(Lang::Fr, OperationCategory::Services),
+            "Nature de l'opération : Prestations de services"
+        );
+        assert_eq!(
+            operation(Lang::Fr, OperationCategory::Mixed),
+            "Nature de l'opération : Livraison de biens et prestations de services"
+        );
+        assert_eq!(
+            operation(Lang::En, OperationCategory::Goods),
+            "Type of operation: Goods"
+        );
     }
 
     #[test]

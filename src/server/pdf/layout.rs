@@ -270,11 +270,31 @@ pub(super) fn parties(c: &mut Canvas, ctx: &Ctx) {
     for (style, lines) in &blocks {
         y = lines_at(c, RIGHT_COL + pad, y, *style, lines);
     }
+    let left_w = RIGHT_COL - MARGIN_X - GUTTER;
     let mut left_y = top + pad;
     if let Some(number) = &doc.corrects_number {
         let text = labels::corrects(ctx.lang, number);
-        let lines = c.wrap(&text, STRONG.sized(10.0), RIGHT_COL - MARGIN_X - GUTTER);
-        left_y = lines_at(c, MARGIN_X, left_y, STRONG.sized(10.0), &lines);
+        let lines = c.wrap(&text, STRONG.sized(10.0), left_w);
+        left_y = lines_at(c, MARGIN_X, left_y, STRONG.sized(10.0), &lines) + 6.0;
+    }
+    // The delivery address, when it is not the billing one (a 2026 mention).
+    if let Some(d) = &b.delivery {
+        left_y = lines_at(
+            c,
+            MARGIN_X,
+            left_y,
+            SMALL.muted(),
+            std::slice::from_ref(&lb.delivery_address),
+        );
+        let parts = [
+            d.line1.clone(),
+            format!("{} {}", d.postal_code, d.city),
+            d.country.clone(),
+        ];
+        for part in parts.iter().filter(|p| !p.trim().is_empty()) {
+            let lines = c.wrap(part, BODY, left_w);
+            left_y = lines_at(c, MARGIN_X, left_y, BODY, &lines);
+        }
     }
     c.y = (top + height).max(left_y) + 18.0;
 }
@@ -304,14 +324,17 @@ fn section(c: &mut Canvas, title: &str, first: Option<&String>) {
     c.y += 4.0;
 }
 
-/// Payment terms, penalties, indemnity, discount, VAT exemption and how to pay.
+/// The category of operation and the VAT-on-debits option (2026 mentions),
+/// payment terms, penalties, indemnity, discount, VAT exemption and how to pay.
 pub(super) fn legal_mentions(c: &mut Canvas, ctx: &Ctx) {
     let (doc, lb, lang) = (ctx.doc, &ctx.labels, ctx.lang);
     let t = &doc.terms;
-    let mut mentions = vec![
-        labels::payment_terms(lang, t.payment_terms_days),
-        labels::late_penalty(lang, t.late_penalty_rate_bp),
-    ];
+    let mut mentions = vec![labels::operation(lang, doc.operation)];
+    if doc.seller.vat_on_debits {
+        mentions.push(lb.vat_on_debits.clone());
+    }
+    mentions.push(labels::payment_terms(lang, t.payment_terms_days));
+    mentions.push(labels::late_penalty(lang, t.late_penalty_rate_bp));
     if let Some(amount) = t.recovery_indemnity {
         let amount = format_money(amount, "EUR", lang);
         mentions.push(labels::recovery_indemnity(lang, &amount));

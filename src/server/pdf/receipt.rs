@@ -215,6 +215,7 @@ mod tests {
             vat_number: "FR12123456789".to_owned(),
             iban: String::new(),
             bic: String::new(),
+            vat_on_debits: false,
         }
     }
 

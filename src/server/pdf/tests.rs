@@ -6,7 +6,9 @@ use super::render_pdf;
 use super::table::{CELL, DESCRIPTION_TEXT_WIDTH};
 use super::{notice_file_name, render_formal_notice};
 use crate::i18n::Locale;
-use crate::model::document::{Buyer, DocKind, DocLine, InvoiceDocument, Seller, Terms};
+use crate::model::document::{
+    Buyer, DocKind, DocLine, InvoiceDocument, OperationCategory, Seller, Terms,
+};
 use crate::model::format::format_money;
 use crate::model::invoice::DisplayStatus;
 use crate::model::lang::Lang;
@@ -92,6 +94,7 @@ fn sample_invoice(n: usize) -> InvoiceDocument {
             vat_number: "FR12123456789".to_owned(),
             iban: "FR76 3000 6000 0112 3456 7890 189".to_owned(),
             bic: "AGRIFRPPXXX".to_owned(),
+            vat_on_debits: false,
         },
         buyer: Buyer {
             name: "Boulangerie Martin SARL".to_owned(),
@@ -102,6 +105,8 @@ fn sample_invoice(n: usize) -> InvoiceDocument {
             siren: "987 654 321".to_owned(),
             vat_number: "FR45987654321".to_owned(),
             is_business: true,
+            delivery: None,
+            email: String::new(),
         },
         lines,
         per_rate: totals.per_rate,
@@ -119,7 +124,9 @@ fn sample_invoice(n: usize) -> InvoiceDocument {
             recovery_indemnity: Some(4_000),
             early_discount_terms: String::new(),
         },
+        operation: OperationCategory::Services,
         corrects_number: None,
+        corrects_issue_date: None,
         pay_url: Some("https://pay.example.test/i/F-2026-0042".to_owned()),
         logo_url: None,
         credit_notes: vec![],

@@ -78,10 +78,12 @@ async fn live_snapshot(db: &Db, customer_id: i64) -> Result<Snapshot, AppError> 
     let (seller, terms, _) = company::load(&db.pool).await?;
     let mut conn = db.pool.acquire().await?;
     let buyer = customers::buyer(&mut conn, customer_id).await?;
+    let operation = company::operation_category(&mut conn).await?;
     Ok(Snapshot {
         seller,
         buyer,
         terms,
+        operation,
     })
 }
 
@@ -137,10 +139,15 @@ async fn build_in(
     let lines = invoices::lines(conn, rec.id).await?;
     let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
     let totals = compute_totals(&amounts);
-    let corrects_number = match rec.corrects_invoice_id {
-        Some(id) => invoices::get(conn, id).await?.and_then(|r| r.number),
+    let corrected = match rec.corrects_invoice_id {
+        Some(id) => invoices::get(conn, id).await?,
         None => None,
     };
+    let corrects_issue_date = corrected
+        .as_ref()
+        .and_then(|r| r.issue_date.as_deref())
+        .and_then(parse_iso_date);
+    let corrects_number = corrected.and_then(|r| r.number);
     let credit_notes = if rec.kind == "invoice" && rec.status != InvoiceStatus::Draft {
         invoices::credit_notes_of(conn, rec.customer_id, &[rec.id])
             .await?
@@ -183,7 +190,9 @@ async fn build_in(
         balance: if rec.kind == "credit_note" { 0 } else { bal },
         status: DisplayStatus::derive(rec.status, due_date, today, bal),
         terms: snapshot.terms,
+        operation: snapshot.operation,
         corrects_number,
+        corrects_issue_date,
         pay_url: None,
         // The current logo, even on issued invoices: the snapshot freezes the
         // seller's legal identity, and a logo is not a mandatory mention.

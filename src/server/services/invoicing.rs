@@ -1,7 +1,7 @@
 //! Creating, issuing and crediting invoices. Each operation is one transaction.
 use crate::error::AppError;
 use crate::model::correction::correction_block;
-use crate::model::document::{Buyer, DocLine, Seller, Terms};
+use crate::model::document::{Buyer, DocLine, OperationCategory, Seller, Terms};
 use crate::model::draft::{DraftInput, ValidLine, validate_draft};
 use crate::model::invoice::InvoiceStatus;
 use crate::model::validate::{FieldErrors, FieldProblem};
@@ -20,6 +20,10 @@ pub struct Snapshot {
     pub seller: Seller,
     pub buyer: Buyer,
     pub terms: Terms,
+    /// Goods, services or both; documents issued before it was recorded are
+    /// services.
+    #[serde(default)]
+    pub operation: OperationCategory,
 }
 
 fn doc_line(l: &ValidLine) -> DocLine {
@@ -200,6 +204,29 @@ pub(crate) async fn issue_within(
     if rec.status != InvoiceStatus::Draft {
         return Err(AppError::Conflict);
     }
+    let mut buyer = customers::buyer(conn, rec.customer_id).await?;
+    // Since the 2026 reform a B2B invoice names its French buyer's SIREN.
+    // A credit note is not refused: it corrects an invoice already issued
+    // (perhaps before the rule), and refusing it would keep a wrong amount
+    // owed; it carries whatever identity the customer has.
+    if rec.kind == "invoice" && buyer_siren_missing(&buyer) {
+        return Err(AppError::Validation(buyer_siren_required()));
+    }
+    let operation = match rec.corrects_invoice_id {
+        // A credit note is of the same category as the invoice it corrects.
+        Some(corrected) if rec.kind == "credit_note" => {
+            match invoices::get(conn, corrected).await? {
+                Some(inv) => inv
+                    .snapshot
+                    .as_deref()
+                    .and_then(|s| serde_json::from_str::<Snapshot>(s).ok())
+                    .map(|s| s.operation)
+                    .unwrap_or_default(),
+                None => company::operation_category(conn).await?,
+            }
+        }
+        _ => company::operation_category(conn).await?,
+    };
     let prefix = series_prefix(&rec.kind, issue_date.year());
     let issue_iso = issue_date.format("%Y-%m-%d").to_string();
     // Numbers must follow dates: never issue before the latest document of the series.
@@ -216,7 +243,6 @@ pub(crate) async fn issue_within(
             .format("%Y-%m-%d")
             .to_string(),
     };
-    let mut buyer = customers::buyer(conn, rec.customer_id).await?;
     let terms = Terms {
         recovery_indemnity: terms.recovery_indemnity.filter(|_| buyer.is_business),
         ..terms
@@ -228,6 +254,7 @@ pub(crate) async fn issue_within(
         seller,
         buyer,
         terms,
+        operation,
     })
     .map_err(|e| AppError::internal("snapshot", e))?;
     let changed =
@@ -254,6 +281,18 @@ fn due_before_issue() -> FieldErrors {
 }
 
 /// What a credit note gives back.
+/// Whether a buyer is a French business without a SIREN: its invoices
+/// cannot be issued (the SIREN is a mandatory mention since the 2026 reform).
+pub fn buyer_siren_missing(buyer: &Buyer) -> bool {
+    buyer.is_business && buyer.country.trim() == "FR" && buyer.siren.trim().is_empty()
+}
+
+fn buyer_siren_required() -> FieldErrors {
+    let mut e = FieldErrors::default();
+    e.add("buyer_siren", FieldProblem::BuyerSirenRequired);
+    e
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CreditRequest {
     /// Cancels the whole remaining balance, line by line.
