@@ -33,6 +33,8 @@ mod einvoice_mentions;
 mod exports;
 #[path = "invoices.rs"]
 mod invoices;
+#[path = "lifecycle.rs"]
+mod lifecycle;
 #[path = "logo.rs"]
 mod logo;
 #[path = "operations.rs"]

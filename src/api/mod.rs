@@ -8,6 +8,7 @@ pub mod disputes;
 pub mod drafts;
 pub mod exports;
 pub mod invoices;
+pub mod lifecycle;
 pub mod payments;
 pub mod reminders;
 pub mod settings;

@@ -14,6 +14,7 @@ pub mod errors;
 pub mod islands;
 pub mod labels;
 pub mod layout;
+pub mod lifecycle;
 pub mod page_load;
 pub mod pay_panel;
 pub mod reminder_labels;

@@ -3,6 +3,7 @@ use crate::api::invoices::invoice_detail;
 use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
 use crate::components::errors::error_text;
+use crate::components::lifecycle::{LifecycleSection, lifecycle_resource};
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::components::reminder_section::{ReminderBlock, reminder_section_resource};
 use crate::error::AppError;
@@ -26,6 +27,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
     let doc = Resource::from(loading.clone());
     let panel = pay_panel_resource("invoice", number, loading.clone());
     let disputes = dispute_section_resource("invoice", number, loading.clone());
+    let lifecycle = lifecycle_resource("invoice", number, loading.clone());
     let reminders = reminder_section_resource("invoice", number, loading);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
@@ -53,6 +55,7 @@ pub fn InvoiceDetailPage() -> impl IntoView {
                         <ReminderBlock kind="invoice" key=doc.number.clone() currency=doc.currency.clone() data=reminders />
                         <DisputeSection kind="invoice" key=doc.number.clone() data=disputes />
                         <DocumentView doc pdf_href=pdf credit_note_links=CreditNoteLinks::Account summarised=true />
+                        <LifecycleSection data=lifecycle />
                     }
                     .into_any()
                 }

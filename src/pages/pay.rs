@@ -4,6 +4,7 @@
 use crate::api::invoices::{PayLinkSignup, pay_link_invoice};
 use crate::components::dispute_form::{DisputeSection, dispute_section_resource};
 use crate::components::document::{CreditNoteLinks, DocSummary, DocumentView};
+use crate::components::lifecycle::{LifecycleSection, lifecycle_resource};
 use crate::components::pay_panel::{PayPanelView, pay_panel_resource};
 use crate::components::reminder_section::{ReminderBlock, reminder_section_resource};
 use crate::components::statement::{PayLinkStatementLink, pay_link_statement_resource};
@@ -25,6 +26,7 @@ pub fn PayPage() -> impl IntoView {
     let doc = Resource::from(loading.clone());
     let panel = pay_panel_resource("link", token, loading.clone());
     let disputes = dispute_section_resource("link", token, loading.clone());
+    let lifecycle = lifecycle_resource("link", token, loading.clone());
     let reminders = reminder_section_resource("link", token, loading);
     let statement = pay_link_statement_resource(token);
     view! {
@@ -48,6 +50,7 @@ pub fn PayPage() -> impl IntoView {
                         <ReminderBlock kind="link" key=token() currency=doc.currency.clone() data=reminders />
                         <DisputeSection kind="link" key=token() data=disputes />
                         <DocumentView doc pdf_href=pdf credit_note_links=links summarised=true />
+                        <LifecycleSection data=lifecycle />
                         <SignupOffer token=token() />
                     }
                     .into_any()

@@ -121,6 +121,12 @@ fn ExportLinks(from: String, to: String, lang: Lang) -> impl IntoView {
             {link("credit-notes.csv", t_string!(i18n, exp_credit_notes).to_string(), t_string!(i18n, exp_credit_notes_hint).to_string(), "exp-credit-notes")}
             {link("payments.csv", t_string!(i18n, exp_payments).to_string(), t_string!(i18n, exp_payments_hint).to_string(), "exp-payments")}
             {link("fec.txt", t_string!(i18n, exp_fec).to_string(), t_string!(i18n, exp_fec_hint).to_string(), "exp-fec")}
+            {link("e-reporting.csv", t_string!(i18n, exp_ereporting).to_string(), t_string!(i18n, exp_ereporting_hint).to_string(), "exp-ereporting")}
+            <li>
+                <a class="button secondary" href=format!("/staff/lifecycle.csv?{q}") rel="external"
+                    download="" data-testid="exp-lifecycle">{t!(i18n, exp_lifecycle)}</a>
+                <span class="hint">{t!(i18n, exp_lifecycle_hint)}</span>
+            </li>
         </ul>
     }
 }

@@ -7,6 +7,7 @@ use crate::api::staff_invoices::{
 use crate::components::correct_invoice::{CorrectInvoice, CorrectionResource, correction_resource};
 use crate::components::document::DocumentView;
 use crate::components::errors::{error_text, problem_text, refusal_in_query};
+use crate::components::lifecycle::{LifecycleResource, LifecycleSection, staff_lifecycle_resource};
 use crate::components::page_load::{LoadFailed, id_param};
 use crate::components::reminder_labels::offset_label;
 use crate::components::staff_invoice_reminders::{
@@ -35,11 +36,12 @@ pub fn StaffInvoicePage() -> impl IntoView {
     let view_res = Resource::from(loading.clone());
     let correction = correction_resource(id, loading.clone());
     let payments = staff_payments_resource(id, loading.clone());
+    let lifecycle = staff_lifecycle_resource(id, loading.clone());
     let reminders = staff_reminders_resource(id, loading);
     view! {
         <Suspense fallback=move || view! { <p aria-busy="true">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move { match view_res.await {
-                Ok(v) => view! { <StaffInvoiceBody v correction payments reminders /> }.into_any(),
+                Ok(v) => view! { <StaffInvoiceBody v correction payments reminders lifecycle /> }.into_any(),
                 Err(error) => view! { <LoadFailed error here="/staff/invoices".to_string() /> }.into_any(),
             }})}
         </Suspense>
@@ -52,6 +54,7 @@ fn StaffInvoiceBody(
     correction: CorrectionResource,
     payments: StaffPaymentsResource,
     reminders: StaffRemindersResource,
+    lifecycle: LifecycleResource,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // A refused credit note comes back as the page's bare refusal (`?err=`).
@@ -79,6 +82,10 @@ fn StaffInvoiceBody(
                 <CorrectInvoice id=v.id info=correction />
                 {(!v.draft && !v.credit_note).then(|| view! { <StaffPaymentsPanel invoice_id=v.id data=payments /> })}
                 {(!v.draft && !v.credit_note).then(|| view! { <StaffRemindersPanel v=v.clone() data=reminders /> })}
+                {(!v.draft).then(|| view! {
+                    <LifecycleSection data=lifecycle />
+                    <p><a href=format!("/staff/invoices/{}/lifecycle.json", v.id) rel="external" data-testid="lifecycle-json">{t!(i18n, lc_json)}</a></p>
+                })}
                 <History v />
             </aside>
         </div>

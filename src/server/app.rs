@@ -54,6 +54,12 @@ impl Application {
         tokio::spawn(store.clone().prune_forever(Duration::from_secs(3600)));
         super::email::spawn_worker(db.clone(), config.email.clone());
         super::services::reminders::job::spawn(db.clone(), config.reminders_every);
+        if let Some(dir) = &config.platform_drop_dir {
+            super::platform::worker::spawn(
+                db.clone(),
+                std::sync::Arc::new(super::platform::file_drop::FileDrop::new(dir)),
+            );
+        }
         let db_up = http::health::watch(db.clone());
         let mut leptos_options = get_configuration(None)
             .map_err(|e| StartError::Leptos(e.to_string()))?
@@ -175,6 +181,7 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .merge(http::checkout::router())
         .merge(http::downloads::router())
         .merge(http::exports::router())
+        .merge(http::lifecycle::router())
         .merge(http::logo::router())
         .merge(http::statement_pay::router())
         .merge(http::statements::router())

@@ -68,6 +68,10 @@ pub struct Config {
     /// How often the reminder engine runs (`REMINDERS_INTERVAL_SECS`, default
     /// 900; `0` or `off`: never, e.g. on all instances but one, or in tests).
     pub reminders_every: Option<Duration>,
+    /// Where lifecycle statuses are dropped for the approved platform, one
+    /// JSON file each (`QUITTANCE_PLATFORM_DROP_DIR`, default
+    /// `data/platform`; `off`: not sent from this instance, they stay queued).
+    pub platform_drop_dir: Option<PathBuf>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quittance.db";
@@ -134,6 +138,7 @@ impl Config {
             metrics_token: var("METRICS_TOKEN").map(Secret::from),
             site_root: None,
             reminders_every: reminders_every()?,
+            platform_drop_dir: platform_drop_dir(),
         })
     }
 
@@ -158,12 +163,22 @@ impl Config {
             metrics_token: None,
             site_root: None,
             reminders_every: None,
+            platform_drop_dir: None,
         }
     }
 
     /// Cookies are marked `Secure` whenever the public address is https.
     pub fn secure_cookies(&self) -> bool {
         self.public_base_url.starts_with("https://")
+    }
+}
+
+/// `QUITTANCE_PLATFORM_DROP_DIR`: a folder, or `off`.
+fn platform_drop_dir() -> Option<PathBuf> {
+    match var("QUITTANCE_PLATFORM_DROP_DIR") {
+        Some(v) if v.eq_ignore_ascii_case("off") => None,
+        Some(v) => Some(PathBuf::from(v)),
+        None => Some(PathBuf::from("data/platform")),
     }
 }
 
@@ -258,6 +273,7 @@ impl fmt::Debug for Config {
             .field("email", &self.email)
             .field("pay_link_days_after_paid", &self.pay_link_days_after_paid)
             .field("metrics_token", &self.metrics_token)
+            .field("platform_drop_dir", &self.platform_drop_dir)
             .finish()
     }
 }

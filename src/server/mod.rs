@@ -9,6 +9,7 @@ pub mod email;
 pub mod http;
 pub mod payments;
 pub mod pdf;
+pub mod platform;
 pub mod seed;
 mod seed_disputes;
 mod seed_reminders;

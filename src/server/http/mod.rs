@@ -8,6 +8,7 @@ pub mod exports;
 pub mod guard;
 pub mod health;
 pub mod lang;
+pub mod lifecycle;
 pub mod logo;
 pub mod metrics;
 pub mod security_headers;

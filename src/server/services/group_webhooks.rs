@@ -159,6 +159,15 @@ pub async fn payment(
     if after == PaymentStatus::Succeeded {
         for (p, s) in &settled {
             ledger::flag_overpayment(conn, p.invoice_id, p.payment_id, s, now).await?;
+            crate::server::services::lifecycle::collected(
+                conn,
+                p.invoice_id,
+                p.payment_id,
+                (p.amount, &group.currency),
+                None,
+                now,
+            )
+            .await?;
         }
         let group = groups::group_by_id(conn, group.id)
             .await?

@@ -267,6 +267,13 @@ pub(crate) async fn issue_within(
         pay_links::insert(conn, invoice_id, &hash, crate::server::db::now_ts()).await?;
     }
     audit::record_in(conn, actor, "issued", &number).await?;
+    crate::server::services::lifecycle::issued(
+        conn,
+        invoice_id,
+        &issue_iso,
+        crate::server::db::now_ts(),
+    )
+    .await?;
     Ok(Issued {
         id: invoice_id,
         number,
@@ -412,6 +419,13 @@ pub(crate) async fn credit_within(
     };
     let issued = issue_within(&mut *tx, draft_id, issue_date, seller, terms, actor).await?;
     ledger::recompute(&mut *tx, invoice_id, crate::server::db::now_ts()).await?;
+    crate::server::services::lifecycle::credited(
+        &mut *tx,
+        invoice_id,
+        issued.id,
+        crate::server::db::now_ts(),
+    )
+    .await?;
     audit::record_in(
         &mut *tx,
         actor,

@@ -265,6 +265,14 @@ pub async fn start_checkout(
         now,
     )
     .await?;
+    crate::server::services::lifecycle::checkout_started(
+        &mut tx,
+        invoice_id,
+        &session.id,
+        (amount, &inv.currency),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(session.url)
 }
@@ -479,6 +487,15 @@ pub async fn record_offline(
         paid_at: now,
     };
     ledger::payment_succeeded(&mut tx, &inv, &settled, &paid, now).await?;
+    crate::server::services::lifecycle::collected(
+        &mut tx,
+        invoice_id,
+        id,
+        (amount, &inv.currency),
+        Some(&received_on),
+        now,
+    )
+    .await?;
     crate::server::db::audit::record_in(
         &mut tx,
         Some(actor),

@@ -170,6 +170,14 @@ pub async fn start(
             now,
         )
         .await?;
+        crate::server::services::lifecycle::checkout_started(
+            &mut tx,
+            part.invoice_id,
+            &session.id,
+            (part.amount, &alloc.currency),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(session.url)

@@ -252,6 +252,15 @@ async fn payment(
             paid_at: now,
         };
         ledger::payment_succeeded(conn, &inv, &settled, &paid, now).await?;
+        crate::server::services::lifecycle::collected(
+            conn,
+            invoice_id,
+            payment_id,
+            (paid.amount, paid.currency),
+            None,
+            now,
+        )
+        .await?;
     }
     Ok(after.as_str())
 }

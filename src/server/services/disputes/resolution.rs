@@ -142,6 +142,8 @@ pub async fn resolve(
         None => kind.as_str().to_string(),
     };
     let event = store::insert_event(&mut tx, id, viewer.actor(), "resolved", &detail, now).await?;
+    crate::server::services::lifecycle::dispute_resolved(&mut tx, d.invoice_id, kind, event, now)
+        .await?;
     audit::record_in(
         &mut tx,
         Some(staff),

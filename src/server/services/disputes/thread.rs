@@ -91,7 +91,7 @@ pub async fn open_with_files(
     )
     .await?;
     store_files(&mut tx, id, message_id, &checked, now).await?;
-    store::insert_event(
+    let event = store::insert_event(
         &mut tx,
         id,
         viewer.actor(),
@@ -101,6 +101,7 @@ pub async fn open_with_files(
     )
     .await?;
     ledger::settle(&mut tx, &inv, now).await?;
+    crate::server::services::lifecycle::dispute_opened(&mut tx, inv.id, event, now).await?;
     audit::record_in(&mut tx, user, "dispute_opened", &format!("dispute:{id}")).await?;
     tx.commit().await?;
     Ok(id)
@@ -337,8 +338,9 @@ pub async fn reopen(db: &Db, id: i64, viewer: Viewer, now: i64) -> Result<(), Ap
         return Err(AppError::Conflict);
     }
     let prior = d.resolution_kind.map(|k| k.as_str()).unwrap_or_default();
-    store::insert_event(&mut tx, id, viewer.actor(), "reopened", prior, now).await?;
+    let event = store::insert_event(&mut tx, id, viewer.actor(), "reopened", prior, now).await?;
     ledger::settle(&mut tx, &inv, now).await?;
+    crate::server::services::lifecycle::dispute_opened(&mut tx, inv.id, event, now).await?;
     tx.commit().await?;
     Ok(())
 }
