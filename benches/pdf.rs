@@ -1,5 +1,8 @@
-//! Renders a 20-line invoice 200 times and prints the mean and median time per
-//! PDF and the size of the file. Run with `cargo bench --features ssr --bench pdf`.
+//! Renders a 20-line invoice 200 times as the plain PDF and as the Factur-X
+//! PDF (PDF/A-3 with its CII XML inside), and prints the mean, median and p95
+//! time per PDF and the size of each file. Run with
+//! `cargo bench --features ssr --bench pdf` (`benches/portal.rs` times the
+//! same page printed by Chromium).
 use chrono::NaiveDate;
 use quittance::model::document::{
     Buyer, DocKind, DocLine, InvoiceDocument, OperationCategory, Seller, Terms,
@@ -7,7 +10,7 @@ use quittance::model::document::{
 use quittance::model::invoice::DisplayStatus;
 use quittance::model::lang::Lang;
 use quittance::model::vat::{LineAmounts, VatRate, compute_totals};
-use quittance::server::pdf::render_pdf;
+use quittance::server::pdf::{render_facturx_pdf, render_pdf};
 use rust_decimal::Decimal;
 use std::time::Instant;
 
@@ -70,10 +73,10 @@ fn invoice() -> Option<InvoiceDocument> {
             vat_number: "FR12123456789".to_owned(),
             iban: "FR76 3000 6000 0112 3456 7890 189".to_owned(),
             bic: "AGRIFRPPXXX".to_owned(),
+            vat_on_debits: false,
         },
         buyer: Buyer {
             name: "Boulangerie Martin SARL".to_owned(),
-            vat_on_debits: false,
             address_line1: "3 place du Marché".to_owned(),
             postal_code: "38000".to_owned(),
             city: "Grenoble".to_owned(),
@@ -81,11 +84,11 @@ fn invoice() -> Option<InvoiceDocument> {
             siren: "987 654 321".to_owned(),
             vat_number: "FR45987654321".to_owned(),
             is_business: true,
+            delivery: None,
+            email: String::new(),
         },
         lines,
         per_rate: totals.per_rate,
-            delivery: None,
-            email: String::new(),
         total_ht: totals.total_ht,
         total_vat: totals.total_vat,
         total_ttc: totals.total_ttc,
@@ -100,25 +103,25 @@ fn invoice() -> Option<InvoiceDocument> {
             recovery_indemnity: Some(4_000),
             early_discount_terms: String::new(),
         },
+        operation: OperationCategory::Services,
         corrects_number: None,
+        corrects_issue_date: None,
         pay_url: Some("https://pay.example.test/i/F-2026-0042".to_owned()),
         logo_url: None,
-        operation: OperationCategory::Services,
         credit_notes: vec![],
-        corrects_issue_date: None,
     })
 }
 
-fn main() {
-    let Some(doc) = invoice() else {
-        eprintln!("invalid sample invoice");
-        std::process::exit(1);
-    };
+/// Times `render` over [`RUNS`] runs: (mean ms, median ms, p95 ms, size in bytes).
+fn measure(
+    doc: &InvoiceDocument,
+    render: fn(&InvoiceDocument, Lang) -> Result<Vec<u8>, quittance::server::pdf::PdfError>,
+) -> (f64, f64, f64, usize) {
     let mut times = Vec::with_capacity(RUNS);
     let mut size = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
-        match render_pdf(&doc, Lang::Fr) {
+        match render(doc, Lang::Fr) {
             Ok(pdf) => size = pdf.len(),
             Err(e) => {
                 eprintln!("render failed: {e}");
@@ -129,9 +132,29 @@ fn main() {
     }
     times.sort_by(f64::total_cmp);
     let mean = times.iter().sum::<f64>() / times.len() as f64;
-    let median = times[times.len() / 2];
-    println!("pdf: {LINES}-line invoice, {RUNS} runs");
-    println!("  mean   {mean:.3} ms per PDF");
-    println!("  median {median:.3} ms per PDF");
-    println!("  size   {size} bytes");
+    (
+        mean,
+        times[times.len() / 2],
+        times[times.len() * 95 / 100],
+        size,
+    )
+}
+
+fn main() {
+    let Some(doc) = invoice() else {
+        eprintln!("invalid sample invoice");
+        std::process::exit(1);
+    };
+    println!("pdf: {LINES}-line invoice, {RUNS} runs each");
+    for (name, render) in [
+        ("plain PDF", render_pdf as fn(&InvoiceDocument, Lang) -> _),
+        ("Factur-X PDF/A-3 (XML inside)", render_facturx_pdf),
+    ] {
+        let (mean, median, p95, size) = measure(&doc, render);
+        println!(
+            "  {name}: mean {mean:.3} ms, median {median:.3} ms, p95 {p95:.3} ms, {size} bytes"
+        );
+    }
+    let xml = quittance::server::facturx::xml(&doc, Lang::Fr);
+    println!("  the CII XML alone: {} bytes", xml.len());
 }

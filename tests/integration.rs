@@ -31,6 +31,8 @@ mod email;
 mod einvoice_mentions;
 #[path = "exports.rs"]
 mod exports;
+#[path = "facturx.rs"]
+mod facturx;
 #[path = "invoices.rs"]
 mod invoices;
 #[path = "lifecycle.rs"]

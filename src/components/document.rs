@@ -145,8 +145,18 @@ pub fn DocumentView(
                     {status_label(doc.status)}
                 </span>
             </header>
-            {pdf_href.map(|href| view! {
-                <p><a class="button-link" href=href rel="external" data-testid="pdf-link">{t!(i18n, doc_download_pdf)}</a></p>
+            {pdf_href.map(|href| {
+                // The Factur-X XML sits beside the PDF, under the same rules.
+                let xml = href.strip_suffix("/pdf").map(|base| format!("{base}/factur-x.xml"));
+                view! {
+                    <p class="doc-downloads">
+                        <a class="button-link" href=href rel="external" data-testid="pdf-link">{t!(i18n, doc_download_pdf)}</a>
+                        {xml.map(|x| view! {
+                            " "
+                            <a class="button-link secondary" href=x rel="external" download="" data-testid="xml-link">{t!(i18n, doc_download_xml)}</a>
+                        })}
+                    </p>
+                }
             })}
             {credit_note_links.filter(|_| !doc.credit_notes.is_empty()).map(|links| view! {
                 <section class="credit-notes" aria-labelledby="credit-notes-h" data-testid="credit-notes">
@@ -278,6 +288,14 @@ fn BuyerBlock(doc: InvoiceDocument) -> impl IntoView {
                     {t!(i18n, doc_vat_number)} " " {b.vat_number.clone()}
                 </p>
             })}
+            {b.delivery.clone().map(|d| view! {
+                <h3>{t!(i18n, doc_delivery_address)}</h3>
+                <p data-testid="doc-delivery">
+                    {d.line1}<br />
+                    {format!("{} {}", d.postal_code, d.city)}<br />
+                    {d.country}
+                </p>
+            })}
         </section>
     }
 }
@@ -288,14 +306,6 @@ fn LinesTable(lines: Vec<DocLine>, cur: String, lang: Lang) -> impl IntoView {
     let rows = lines
         .into_iter()
         .map(|l| {
-            {b.delivery.clone().map(|d| view! {
-                <h3>{t!(i18n, doc_delivery_address)}</h3>
-                <p data-testid="doc-delivery">
-                    {d.line1}<br />
-                    {format!("{} {}", d.postal_code, d.city)}<br />
-                    {d.country}
-                </p>
-            })}
             let c = cur.clone();
             view! {
                 <tr data-testid="doc-line">
@@ -401,6 +411,8 @@ fn LegalMentions(doc: InvoiceDocument, lang: Lang) -> impl IntoView {
     view! {
         <section class="mentions" data-testid="legal-mentions">
             <h2>{t!(i18n, doc_legal_mentions)}</h2>
+            <p data-testid="doc-operation">{t_string!(i18n, doc_operation, category = operation_label(doc.operation)).to_string()}</p>
+            {doc.seller.vat_on_debits.then(|| view! { <p data-testid="doc-vat-on-debits">{t!(i18n, doc_vat_on_debits)}</p> })}
             <p>{t_string!(i18n, doc_payment_terms, days = t.payment_terms_days).to_string()}</p>
             <p>{t_string!(i18n, doc_late_penalty, rate = percent_bp(t.late_penalty_rate_bp, lang)).to_string()}</p>
             {indemnity.map(|s| view! { <p>{s}</p> })}
@@ -411,8 +423,6 @@ fn LegalMentions(doc: InvoiceDocument, lang: Lang) -> impl IntoView {
                 {t_string!(i18n, doc_bank_transfer, iban = doc.seller.iban.clone(), bic = doc.seller.bic.clone()).to_string()}
             </p>
             {doc.pay_url.clone().map(|u| view! { <p>{t_string!(i18n, doc_pay_online, url = u).to_string()}</p> })}
-            <p data-testid="doc-operation">{t_string!(i18n, doc_operation, category = operation_label(doc.operation)).to_string()}</p>
-            {doc.seller.vat_on_debits.then(|| view! { <p data-testid="doc-vat-on-debits">{t!(i18n, doc_vat_on_debits)}</p> })}
         </section>
     }
 }

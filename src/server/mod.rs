@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod email;
+pub mod facturx;
 pub mod http;
 pub mod payments;
 pub mod pdf;

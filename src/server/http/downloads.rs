@@ -20,10 +20,16 @@ use tower_sessions::Session;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/invoices/{number}/pdf", get(invoice_pdf))
+        .route("/invoices/{number}/factur-x.xml", get(invoice_xml))
         .route("/pay/{token}/pdf", get(pay_link_pdf))
+        .route("/pay/{token}/factur-x.xml", get(pay_link_xml))
         .route(
             "/pay/{token}/credit-notes/{number}/pdf",
             get(pay_link_credit_note_pdf),
+        )
+        .route(
+            "/pay/{token}/credit-notes/{number}/factur-x.xml",
+            get(pay_link_credit_note_xml),
         )
         .route(
             "/invoices/{number}/receipts/{id}/pdf",
@@ -95,43 +101,73 @@ pub async fn invoice_pdf(
     session: Session,
     Path(number): Path<String>,
 ) -> Response {
-    let user = match current_user(&session, &state.db.pool).await {
+    match account_document(&state, &session, &number).await {
+        Ok((doc, lang)) => pdf_response(&state, doc, lang).await,
+        Err(res) => res,
+    }
+}
+
+/// `GET /invoices/{number}/factur-x.xml`: the same document's Factur-X XML,
+/// with the same access rules.
+pub async fn invoice_xml(
+    State(state): State<AppState>,
+    session: Session,
+    Path(number): Path<String>,
+) -> Response {
+    match account_document(&state, &session, &number).await {
+        Ok((doc, lang)) => xml_response(&doc, lang),
+        Err(res) => res,
+    }
+}
+
+/// The document with this number for the signed-in user (its customer's
+/// contacts or staff), in the customer's language; signed out goes to login.
+async fn account_document(
+    state: &AppState,
+    session: &Session,
+    number: &str,
+) -> Result<(InvoiceDocument, Lang), Response> {
+    let user = match current_user(session, &state.db.pool).await {
         Ok(Some(u)) => u,
         Ok(None) => {
-            return super::to_login(&format!("/invoices/{}", path_segment(&number)));
+            return Err(super::to_login(&format!(
+                "/invoices/{}",
+                path_segment(number)
+            )));
         }
-        Err(e) => return error_response(e),
+        Err(e) => return Err(error_response(e)),
     };
     let viewer = match (user.role.is_staff(), user.customer_id) {
         (true, _) => Viewer::Staff,
         (false, Some(c)) => Viewer::Customer(c),
-        _ => return error_response(AppError::NotFound),
+        _ => return Err(error_response(AppError::NotFound)),
     };
-    let (rec, doc) = match documents::by_number(&state.db, &number, viewer, today()).await {
-        Ok(found) => found,
-        Err(e) => return error_response(e),
-    };
-    let lang = crate::server::db::customers::lang(&state.db.pool, rec.customer_id)
+    let (rec, doc) = documents::by_number(&state.db, number, viewer, today())
         .await
-        .unwrap_or_default();
-    pdf_response(&state, doc, lang).await
+        .map_err(error_response)?;
+    Ok((doc, customer_lang(state, rec.customer_id).await))
+}
+
+async fn customer_lang(state: &AppState, customer_id: i64) -> Lang {
+    crate::server::db::customers::lang(&state.db.pool, customer_id)
+        .await
+        .unwrap_or_default()
 }
 
 /// `GET /pay/{token}/pdf`: the invoice of a live pay link.
 pub async fn pay_link_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let id =
-        match pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await {
-            Ok(id) => id,
-            Err(e) => return error_response(e),
-        };
-    let (rec, doc) = match documents::by_id(&state.db, id, Viewer::PayLink(id), today()).await {
-        Ok(found) => found,
-        Err(e) => return error_response(e),
-    };
-    let lang = crate::server::db::customers::lang(&state.db.pool, rec.customer_id)
-        .await
-        .unwrap_or_default();
-    pdf_response(&state, doc, lang).await
+    match pay_link_document(&state, &token, None).await {
+        Ok((doc, lang)) => pdf_response(&state, doc, lang).await,
+        Err(res) => res,
+    }
+}
+
+/// `GET /pay/{token}/factur-x.xml`: the Factur-X XML of a live pay link's invoice.
+pub async fn pay_link_xml(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match pay_link_document(&state, &token, None).await {
+        Ok((doc, lang)) => xml_response(&doc, lang),
+        Err(res) => res,
+    }
 }
 
 /// `GET /pay/{token}/credit-notes/{number}/pdf`: a credit note issued against
@@ -140,20 +176,64 @@ pub async fn pay_link_credit_note_pdf(
     State(state): State<AppState>,
     Path((token, number)): Path<(String, String)>,
 ) -> Response {
-    let id =
-        match pay_links::resolve(&state.db, &token, state.config.pay_link_days_after_paid).await {
-            Ok(id) => id,
-            Err(e) => return error_response(e),
-        };
-    let viewer = Viewer::PayLinkCreditNote(id);
-    let (rec, doc) = match documents::by_number(&state.db, &number, viewer, today()).await {
-        Ok(found) => found,
-        Err(e) => return error_response(e),
-    };
-    let lang = crate::server::db::customers::lang(&state.db.pool, rec.customer_id)
+    match pay_link_document(&state, &token, Some(&number)).await {
+        Ok((doc, lang)) => pdf_response(&state, doc, lang).await,
+        Err(res) => res,
+    }
+}
+
+/// `GET /pay/{token}/credit-notes/{number}/factur-x.xml`: that credit note's XML.
+pub async fn pay_link_credit_note_xml(
+    State(state): State<AppState>,
+    Path((token, number)): Path<(String, String)>,
+) -> Response {
+    match pay_link_document(&state, &token, Some(&number)).await {
+        Ok((doc, lang)) => xml_response(&doc, lang),
+        Err(res) => res,
+    }
+}
+
+/// The invoice of a live pay link, or with `credit_note` one of the credit
+/// notes issued against it; anything else is not found.
+async fn pay_link_document(
+    state: &AppState,
+    token: &str,
+    credit_note: Option<&str>,
+) -> Result<(InvoiceDocument, Lang), Response> {
+    let id = pay_links::resolve(&state.db, token, state.config.pay_link_days_after_paid)
         .await
-        .unwrap_or_default();
-    pdf_response(&state, doc, lang).await
+        .map_err(error_response)?;
+    let found = match credit_note {
+        None => documents::by_id(&state.db, id, Viewer::PayLink(id), today()).await,
+        Some(number) => {
+            let viewer = Viewer::PayLinkCreditNote(id);
+            documents::by_number(&state.db, number, viewer, today()).await
+        }
+    };
+    let (rec, doc) = found.map_err(error_response)?;
+    Ok((doc, customer_lang(state, rec.customer_id).await))
+}
+
+/// The Factur-X XML of an issued document as a download, never cached.
+fn xml_response(doc: &InvoiceDocument, lang: Lang) -> Response {
+    if doc.number.is_empty() || doc.status == crate::model::invoice::DisplayStatus::Draft {
+        return error_response(AppError::NotFound);
+    }
+    let mut res = crate::server::facturx::xml(doc, lang).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    let name = format!("factur-x-{}.xml", doc.number);
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
 }
 
 /// The receipt PDF of a payment of invoice `invoice_id`, in the customer's language.

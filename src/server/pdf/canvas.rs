@@ -6,13 +6,15 @@
 //! a text's y is its baseline.
 use super::PdfError;
 use super::font::{Face, Faces, Weight};
-use krilla::Document;
 use krilla::color::rgb;
+use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::embed::{AssociationKind, EmbeddedFile, MimeType};
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
+use krilla::{Document, SerializeSettings};
 
 /// A4 portrait, in points.
 pub(super) const PAGE_WIDTH: f32 = 595.28;
@@ -224,13 +226,52 @@ impl<'f> Canvas<'f> {
 
     /// Writes the pages out as a PDF.
     pub fn finish(self, title: String, language: &str) -> Result<Vec<u8>, PdfError> {
-        let mut document = Document::new();
-        document.set_metadata(
-            Metadata::new()
-                .title(title)
-                .language(language.to_owned())
-                .creator("Quittance".to_owned()),
-        );
+        self.finish_with(title, language, None)
+    }
+
+    /// The PDF, and with an attachment a PDF/A-3b (krilla's archival
+    /// validator refuses to write anything that breaks its rules) carrying
+    /// the file as an associated file, dated by the attachment.
+    pub fn finish_with(
+        self,
+        title: String,
+        language: &str,
+        attachment: Option<Attachment>,
+    ) -> Result<Vec<u8>, PdfError> {
+        let mut metadata = Metadata::new()
+            .title(title)
+            .language(language.to_owned())
+            .creator("Quittance".to_owned());
+        let mut document = match &attachment {
+            None => Document::new(),
+            Some(a) => {
+                metadata = metadata.creation_date(a.date);
+                let configuration = ConfigurationBuilder::new()
+                    .with_archival_validator(Archival::A3_B)
+                    .finish()
+                    .map_err(|e| PdfError::Write(format!("{e:?}")))?;
+                Document::new_with(SerializeSettings {
+                    configuration,
+                    ..SerializeSettings::default()
+                })
+            }
+        };
+        document.set_metadata(metadata);
+        if let Some(a) = attachment {
+            let embedded = EmbeddedFile {
+                path: a.name,
+                mime_type: MimeType::new(a.mime_type),
+                description: Some(a.description),
+                association_kind: AssociationKind::Alternative,
+                data: krilla::Data::from(a.data),
+                modification_date: Some(a.date),
+                compress: Some(true),
+                location: None,
+            };
+            document
+                .embed_file(embedded)
+                .ok_or_else(|| PdfError::Write("the attachment was embedded twice".into()))?;
+        }
         for ops in &self.pages {
             let settings =
                 PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or(PdfError::PageSize)?;
@@ -297,8 +338,20 @@ impl<'f> Canvas<'f> {
         }
         document
             .finish()
-            .map_err(|e| PdfError::Write(e.to_string()))
+            .map_err(|e| PdfError::Write(format!("{e:?}")))
     }
+}
+
+/// A file carried inside the PDF (the Factur-X XML), as an "Alternative"
+/// representation of the document.
+pub struct Attachment {
+    pub name: String,
+    pub mime_type: &'static str,
+    pub description: String,
+    pub data: Vec<u8>,
+    /// The modification date of the file and the creation date of the PDF:
+    /// the document's date, so the same document always gives the same bytes.
+    pub date: krilla::metadata::DateTime,
 }
 
 fn fill(gray: Gray) -> Fill {

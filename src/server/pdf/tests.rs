@@ -749,3 +749,29 @@ fn a_sample_notice_is_written_to_tmp() {
     let pdf = notice_pdf(&sample_notice(40), Lang::Fr);
     std::fs::write("/tmp/notice-sample-40.pdf", pdf).expect("write");
 }
+
+#[test]
+fn a_factur_x_pdf_carries_its_xml_and_says_so_in_its_metadata() {
+    let doc = sample_invoice(20);
+    let pdf = super::render_facturx_pdf(&doc, Lang::Fr).expect("render");
+    let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+    assert!(pdf.starts_with(b"%PDF-1.7"));
+    assert!(has(b"factur-x.xml"), "the embedded file");
+    assert!(
+        has(b"/AFRelationship") && has(b"/Alternative"),
+        "its relationship"
+    );
+    assert!(
+        has(b"<fx:ConformanceLevel>EN 16931</fx:ConformanceLevel>"),
+        "the fx XMP"
+    );
+    assert!(has(b"pdfaid:part"), "the PDF/A identification");
+    // The same document always gives the same bytes (dated by its issue date).
+    assert_eq!(
+        pdf,
+        super::render_facturx_pdf(&doc, Lang::Fr).expect("render")
+    );
+    // The plain PDF carries no XML.
+    let plain = render_pdf(&doc, Lang::Fr).expect("render");
+    assert!(!plain.windows(12).any(|w| w == b"factur-x.xml"));
+}
