@@ -1,7 +1,7 @@
 //! End-to-end figures of the running portal (release build, real HTTP, SQLite):
 //! 1. customer invoice-list page latency with 1,000 and with 1,000,000 invoices;
-//! 2. native PDF of a 20-line invoice vs `chromium --headless --print-to-pdf`
-//!    of the same invoice's HTML page, as a ratio.
+//! 2. native PDF of a 20-line invoice, plain and Factur-X, vs
+//!    `chromium --headless --print-to-pdf` of the same invoice's HTML page, as a ratio.
 //!
 //! Run with `cargo bench --features ssr --bench portal` (set `BENCH_ROWS=1000`
 //! to skip the million-row run).
@@ -204,6 +204,18 @@ async fn pdf_vs_chromium() {
     }
     let native = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
     println!("native PDF, 20-line invoice: {native:.2} ms per PDF ({size} bytes)");
+    let t = Instant::now();
+    let mut fx_size = 0;
+    for _ in 0..runs {
+        fx_size =
+            quittance::server::pdf::render_facturx_pdf(&doc, quittance::model::lang::Lang::Fr)
+                .map(|b| b.len())
+                .unwrap_or(0);
+    }
+    let facturx = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
+    println!(
+        "Factur-X PDF/A-3 (XML inside), same invoice: {facturx:.2} ms per PDF ({fx_size} bytes)"
+    );
     let base = format!("http://127.0.0.1:{}", app.port());
     let handle = tokio::spawn(app.run_until(std::future::pending()));
     let page = format!("{base}/pay/{}", issued.pay_token);
@@ -242,6 +254,7 @@ async fn pdf_vs_chromium() {
             "chromium --print-to-pdf of the same invoice page: {mean:.0} ms per PDF ({csize} bytes)"
         );
         println!("ratio: native is {:.0}x faster", mean / native);
+        println!("ratio: Factur-X is {:.0}x faster", mean / facturx);
     }
     handle.abort();
     let _ = std::fs::remove_dir_all(&dir);
