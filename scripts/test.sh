@@ -28,6 +28,9 @@ trap 'kill -- "-$FRONT" 2>/dev/null || true' EXIT
 step "clippy (ssr)"
 cargo clippy --features ssr --all-targets -- -D warnings
 
+step "the Factur-X validator passes a valid invoice and refuses a wrong one (scripts/facturx/selftest.sh)"
+scripts/facturx/selftest.sh
+
 step "unit and integration tests (SQLite and PostgreSQL)"
 scripts/ensure-postgres.sh
 cargo test --features ssr
