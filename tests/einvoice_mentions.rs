@@ -137,7 +137,9 @@ async fn an_admin_saves_the_debits_option_and_the_category_and_the_settings_page
     app.login("admin@demo.test", "admin-demo-1").await;
     let before = page(&app, "/staff/settings").await;
     assert!(!tag_of(&before, "settings-vat_on_debits").contains("checked"));
-    assert!(before.contains("VAT option: tax paid on debits (option pour le paiement de la taxe d'après les débits)"));
+    assert!(before.contains(
+        "VAT option: tax paid on debits (option pour le paiement de la taxe d'après les débits)"
+    ));
 
     let form = settings_form(
         &app.db,
@@ -154,7 +156,9 @@ async fn an_admin_saves_the_debits_option_and_the_category_and_the_settings_page
     assert!(seller.vat_on_debits);
     let mut conn = app.db.pool.acquire().await.expect("conn");
     assert_eq!(
-        company::operation_category(&mut conn).await.expect("category"),
+        company::operation_category(&mut conn)
+            .await
+            .expect("category"),
         OperationCategory::Mixed
     );
     drop(conn);
@@ -169,7 +173,10 @@ async fn an_admin_saves_the_debits_option_and_the_category_and_the_settings_page
     // what was typed, and nothing is saved.
     let form = settings_form(
         &app.db,
-        &[("operation_category", "weapons"), ("legal_name", "Renamed SAS")],
+        &[
+            ("operation_category", "weapons"),
+            ("legal_name", "Renamed SAS"),
+        ],
     )
     .await;
     let form: Vec<(String, String)> = form
@@ -179,8 +186,14 @@ async fn an_admin_saves_the_debits_option_and_the_category_and_the_settings_page
     let res = app.form_post("/api/save_settings", &pairs(&form)).await;
     assert_eq!(location(&res), "/staff/settings");
     let refused = page(&app, "/staff/settings").await;
-    assert!(refused.contains("Out of the allowed range."), "the message by the field");
-    assert!(refused.contains("value=\"Renamed SAS\""), "what was typed kept");
+    assert!(
+        refused.contains("Out of the allowed range."),
+        "the message by the field"
+    );
+    assert!(
+        refused.contains("value=\"Renamed SAS\""),
+        "what was typed kept"
+    );
     assert!(
         !tag_of(&refused, "settings-vat_on_debits").contains("checked"),
         "the box as it was sent"
@@ -227,17 +240,30 @@ async fn a_partial_delivery_address_is_refused_by_its_fields_and_nothing_is_save
     app.login("admin@demo.test", "admin-demo-1").await;
     let form = customer_form(
         "Entrepôt Garonne",
-        &[("delivery_line1", "5 rue du Depot"), ("delivery_city", "Blanquefort")],
+        &[
+            ("delivery_line1", "5 rue du Depot"),
+            ("delivery_city", "Blanquefort"),
+        ],
     );
     let res = app.form_post("/api/save_customer", &pairs(&form)).await;
     assert_eq!(location(&res), "/staff/customers/new");
-    assert_eq!(customers_named(&app.db, "Entrepôt Garonne").await, 0, "nothing saved");
+    assert_eq!(
+        customers_named(&app.db, "Entrepôt Garonne").await,
+        0,
+        "nothing saved"
+    );
     let refused = page(&app, "/staff/customers/new").await;
     assert!(refused.contains(
         "Fill in the whole delivery address (address, postal code, city, country) or leave it empty."
     ));
-    assert!(refused.contains("value=\"5 rue du Depot\""), "what was typed kept");
-    assert!(refused.contains("value=\"Blanquefort\""), "what was typed kept");
+    assert!(
+        refused.contains("value=\"5 rue du Depot\""),
+        "what was typed kept"
+    );
+    assert!(
+        refused.contains("value=\"Blanquefort\""),
+        "what was typed kept"
+    );
 
     // A country that is not a two-letter code is refused too.
     let form = customer_form(
@@ -251,7 +277,11 @@ async fn a_partial_delivery_address_is_refused_by_its_fields_and_nothing_is_save
     );
     let res = app.form_post("/api/save_customer", &pairs(&form)).await;
     assert_eq!(location(&res), "/staff/customers/new");
-    assert_eq!(customers_named(&app.db, "Entrepôt Garonne").await, 0, "nothing saved");
+    assert_eq!(
+        customers_named(&app.db, "Entrepôt Garonne").await,
+        0,
+        "nothing saved"
+    );
     let refused = page(&app, "/staff/customers/new").await;
     assert!(refused.contains("Enter a two-letter ISO country code, such as FR."));
 
@@ -324,7 +354,10 @@ async fn a_b2b_invoice_to_a_french_business_without_a_siren_is_refused_until_its
         back.starts_with(&format!("/staff/invoices/{id}?issue_err=invalid")),
         "{back}"
     );
-    assert!(back.contains("issue_err_buyer_siren=buyer_siren_required"), "{back}");
+    assert!(
+        back.contains("issue_err_buyer_siren=buyer_siren_required"),
+        "{back}"
+    );
     let refused = page(&app, &back).await;
     assert!(refused.contains("data-testid=\"issue-error-buyer_siren\""));
     assert!(refused.contains(
@@ -336,13 +369,11 @@ async fn a_b2b_invoice_to_a_french_business_without_a_siren_is_refused_until_its
     assert!(refused.contains(
         "Ce client est une entreprise française : renseignez son SIREN dans sa fiche avant d'émettre la facture"
     ));
-    let rec = quittance::server::db::invoices::get(
-        &mut app.db.pool.acquire().await.expect("conn"),
-        id,
-    )
-    .await
-    .expect("get")
-    .expect("invoice");
+    let rec =
+        quittance::server::db::invoices::get(&mut app.db.pool.acquire().await.expect("conn"), id)
+            .await
+            .expect("get")
+            .expect("invoice");
     assert_eq!(rec.number, None, "still a draft, no number taken");
 
     // Once the customer record has its SIREN, the same invoice is issued.
@@ -358,13 +389,11 @@ async fn a_b2b_invoice_to_a_french_business_without_a_siren_is_refused_until_its
         "{}",
         location(&res)
     );
-    let rec = quittance::server::db::invoices::get(
-        &mut app.db.pool.acquire().await.expect("conn"),
-        id,
-    )
-    .await
-    .expect("get")
-    .expect("invoice");
+    let rec =
+        quittance::server::db::invoices::get(&mut app.db.pool.acquire().await.expect("conn"), id)
+            .await
+            .expect("get")
+            .expect("invoice");
     assert!(rec.number.is_some(), "issued");
     app.stop().await;
 }
@@ -422,9 +451,7 @@ async fn the_invoice_page_and_its_pdf_show_the_delivery_address_the_category_and
     assert!(fr.contains("Adresse de livraison"));
     assert!(fr.contains("Chantier de la Part-Dieu, 17 rue Garibaldi"));
     assert!(fr.contains("69003 Lyon"));
-    assert!(fr.contains(
-        "Nature de l'opération : Livraison de biens et prestations de services"
-    ));
+    assert!(fr.contains("Nature de l'opération : Livraison de biens et prestations de services"));
     assert!(fr.contains("Option pour le paiement de la taxe d'après les débits"));
     assert!(fr.contains("552100554"), "the buyer's SIREN");
     app.get("/lang/en").await;

@@ -105,7 +105,12 @@ pub fn check_country(code: &str) -> bool {
 }
 
 fn same_text(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     norm(a) == norm(b)
 }
 
@@ -187,7 +192,11 @@ pub fn validate_customer(input: &CustomerInput) -> Result<CustomerInput, FieldEr
 fn check_delivery(out: &mut CustomerInput, e: &mut FieldErrors) {
     let parts = [
         ("delivery_line1", out.delivery_line1.as_str(), 300),
-        ("delivery_postal_code", out.delivery_postal_code.as_str(), 20),
+        (
+            "delivery_postal_code",
+            out.delivery_postal_code.as_str(),
+            20,
+        ),
         ("delivery_city", out.delivery_city.as_str(), 100),
         ("delivery_country", out.delivery_country.as_str(), 2),
     ];
@@ -276,11 +285,19 @@ mod tests {
         c.country = " be ".into();
         assert_eq!(validate_customer(&c).expect("valid").country, "BE");
         c.country.clear();
-        assert_eq!(validate_customer(&c).expect("valid").country, "FR", "empty is France");
+        assert_eq!(
+            validate_customer(&c).expect("valid").country,
+            "FR",
+            "empty is France"
+        );
         for bad in ["France", "F", "F1"] {
             c.country = bad.into();
             let e = validate_customer(&c).expect_err(bad);
-            assert_eq!(e.get("country"), Some(FieldProblem::InvalidCountry), "{bad}");
+            assert_eq!(
+                e.get("country"),
+                Some(FieldProblem::InvalidCountry),
+                "{bad}"
+            );
         }
     }
 
@@ -290,8 +307,14 @@ mod tests {
         c.delivery_line1 = "9 rue du Dépôt".into();
         c.delivery_city = "Lyon".into();
         let e = validate_customer(&c).expect_err("partial");
-        assert_eq!(e.get("delivery_postal_code"), Some(FieldProblem::IncompleteAddress));
-        assert_eq!(e.get("delivery_country"), Some(FieldProblem::IncompleteAddress));
+        assert_eq!(
+            e.get("delivery_postal_code"),
+            Some(FieldProblem::IncompleteAddress)
+        );
+        assert_eq!(
+            e.get("delivery_country"),
+            Some(FieldProblem::IncompleteAddress)
+        );
         assert_eq!(e.get("delivery_line1"), None);
         assert_eq!(e.get("delivery_city"), None);
     }
@@ -308,7 +331,10 @@ mod tests {
         assert_eq!(ok.delivery_country, "FR");
         c.delivery_country = "FRA".into();
         let e = validate_customer(&c).expect_err("bad country");
-        assert_eq!(e.get("delivery_country"), Some(FieldProblem::InvalidCountry));
+        assert_eq!(
+            e.get("delivery_country"),
+            Some(FieldProblem::InvalidCountry)
+        );
     }
 
     #[test]

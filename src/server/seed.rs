@@ -7,10 +7,10 @@ use super::db::seed::{
     CompanyInput, CustomerInput, insert_company, insert_customer, set_company_mentions,
     set_delivery,
 };
-use crate::model::document::{Address, OperationCategory};
 use super::db::{Db, invoices, now_ts, payments, users};
 use super::services::invoicing::{self, CreditRequest};
 use crate::error::AppError;
+use crate::model::document::{Address, OperationCategory};
 use crate::model::draft::{DraftInput, DraftLineInput};
 use crate::model::payment::{PaymentMethod, PaymentStatus};
 use crate::model::role::Role;
