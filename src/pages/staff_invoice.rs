@@ -101,13 +101,6 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
     let revoke = ServerAction::<RevokePayLink>::new();
     let send_again = ServerAction::<SendInvoiceAgain>::new();
     let id = v.id;
-    view! {
-        {v.draft.then(|| view! {
-            <section class="panel">
-                <h2>{t!(i18n, inv_issue)}</h2>
-                <p class="hint">{t!(i18n, inv_issue_hint)}</p>
-                <ActionForm action=issue>
-                    <input type="hidden" name="id" value=id.to_string() />
     // A refused issue comes back as the `issue` form's refusal: each refused
     // field's message under the button, with a way to fix the customer.
     let issue_refusal = refusal_in_query("issue");
@@ -125,8 +118,21 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
         .iter()
         .any(|(f, _)| f == "buyer_siren")
         .then(|| format!("/staff/customers/{}", v.customer_id));
+    view! {
+        {v.draft.then(|| view! {
+            <section class="panel">
+                <h2>{t!(i18n, inv_issue)}</h2>
+                <p class="hint">{t!(i18n, inv_issue_hint)}</p>
+                <ActionForm action=issue>
+                    <input type="hidden" name="id" value=id.to_string() />
                     <button type="submit" class="primary" data-testid="issue">{t!(i18n, inv_issue)}</button>
                 </ActionForm>
+                {issue_errors.into_iter().map(|(field, m)| view! {
+                    <p class="field-error" role="alert" data-testid=format!("issue-error-{field}")>{m}</p>
+                }).collect_view()}
+                {fix_customer.map(|href| view! {
+                    <p><a href=href data-testid="issue-fix-customer">{t!(i18n, inv_issue_edit_customer)}</a></p>
+                })}
             </section>
         })}
         {v.new_pay_link.clone().map(|link| view! {
@@ -134,12 +140,6 @@ fn Actions(v: StaffInvoiceView) -> impl IntoView {
                 <p>{t!(i18n, inv_pay_link_new)}</p>
                 <p><a href=link.clone() data-testid="new-pay-link">{link.clone()}</a></p>
             </section>
-                {issue_errors.into_iter().map(|(field, m)| view! {
-                    <p class="field-error" role="alert" data-testid=format!("issue-error-{field}")>{m}</p>
-                }).collect_view()}
-                {fix_customer.map(|href| view! {
-                    <p><a href=href data-testid="issue-fix-customer">{t!(i18n, inv_issue_edit_customer)}</a></p>
-                })}
         })}
         {v.creditable.then(|| view! {
             <section class="panel">

@@ -281,13 +281,6 @@ pub(crate) async fn issue_within(
     })
 }
 
-fn due_before_issue() -> FieldErrors {
-    let mut e = FieldErrors::default();
-    e.add("due_date", FieldProblem::DueBeforeIssue);
-    e
-}
-
-/// What a credit note gives back.
 /// Whether a buyer is a French business without a SIREN: its invoices
 /// cannot be issued (the SIREN is a mandatory mention since the 2026 reform).
 pub fn buyer_siren_missing(buyer: &Buyer) -> bool {
@@ -300,6 +293,13 @@ fn buyer_siren_required() -> FieldErrors {
     e
 }
 
+fn due_before_issue() -> FieldErrors {
+    let mut e = FieldErrors::default();
+    e.add("due_date", FieldProblem::DueBeforeIssue);
+    e
+}
+
+/// What a credit note gives back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CreditRequest {
     /// Cancels the whole remaining balance, line by line.
