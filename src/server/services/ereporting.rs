@@ -11,6 +11,7 @@ use crate::server::services::exports::span;
 use crate::server::services::lifecycle::day_of;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// The report of `[from, to]` (both days included).
 pub async fn report(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReportRow>, AppError> {
@@ -19,16 +20,19 @@ pub async fn report(db: &Db, from: NaiveDate, to: NaiveDate) -> Result<Vec<Repor
     let mut report = Report::default();
     let mut conn = db.pool.acquire().await?;
     for m in movements {
-        if !rates.contains_key(&m.invoice_id) {
-            let lines = invoices::lines(&mut conn, m.invoice_id).await?;
-            let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
-            rates.insert(m.invoice_id, compute_totals(&amounts).per_rate);
-        }
+        let per_rate = match rates.entry(m.invoice_id) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let lines = invoices::lines(&mut conn, m.invoice_id).await?;
+                let amounts: Vec<LineAmounts> = lines.iter().map(DocLine::amounts).collect();
+                e.insert(compute_totals(&amounts).per_rate)
+            }
+        };
         report.add(&Collected {
             day: m.received_on.clone().unwrap_or_else(|| day_of(m.at)),
             currency: m.currency,
             amount: m.amount,
-            per_rate: rates.get(&m.invoice_id).cloned().unwrap_or_default(),
+            per_rate: per_rate.clone(),
         });
     }
     Ok(report.rows())
