@@ -145,6 +145,19 @@ async fn every_document_passes_the_independent_validators(db: &TestDb) {
     let app = TestApp::start(db, false).await;
     let b2b = company_and_customer(&app.db, "compta@client.test").await;
     let b2c = consumer(&app.db).await;
+    // The 2026 mentions: goods and services, VAT on debits, a delivery address.
+    sqlx::query("UPDATE company SET vat_on_debits = 1, operation_category = 'mixed' WHERE id = 1")
+        .execute(&app.db.pool)
+        .await
+        .expect("company options");
+    sqlx::query(
+        "UPDATE customers SET delivery_line1 = 'Entrepôt 4, quai Rambaud', delivery_postal_code = '69002', \
+         delivery_city = 'Lyon', delivery_country = 'FR' WHERE id = $1",
+    )
+    .bind(b2b)
+    .execute(&app.db.pool)
+    .await
+    .expect("delivery address");
     // Five VAT rates with an exempt line, a discount, fractional quantities,
     // a rounding difference between the lines and the base of a rate, and a deposit.
     let full = issue(
@@ -218,6 +231,15 @@ async fn every_document_passes_the_independent_validators(db: &TestDb) {
         .await;
         let text = String::from_utf8(text).expect("utf-8");
         assert!(text.contains(&format!("<ram:ID>{number}</ram:ID>")));
+        assert!(text.contains("<ram:ID>M1</ram:ID>"), "goods and services");
+        assert!(
+            text.contains("<ram:SubjectCode>TXD</ram:SubjectCode>"),
+            "VAT on debits"
+        );
+        assert!(
+            text.contains("<ram:LineOne>Entrepôt 4, quai Rambaud</ram:LineOne>"),
+            "delivered elsewhere"
+        );
         business.extend([pdf, xml]);
     }
     assert_valid(&business, true);
