@@ -25,10 +25,10 @@ mod dispute_pages;
 mod dispute_resolutions;
 #[path = "disputes.rs"]
 mod disputes;
-#[path = "email.rs"]
-mod email;
 #[path = "einvoice_mentions.rs"]
 mod einvoice_mentions;
+#[path = "email.rs"]
+mod email;
 #[path = "exports.rs"]
 mod exports;
 #[path = "facturx.rs"]
