@@ -9,6 +9,8 @@
 mod common;
 mod tour;
 
+#[path = "api.rs"]
+mod api;
 #[path = "assets.rs"]
 mod assets;
 #[path = "auth_and_access.rs"]
