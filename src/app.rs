@@ -15,7 +15,6 @@ use crate::pages::{
     payment::{CheckoutReturnPage, ReceiptPage},
     simulated_checkout::SimulatedCheckoutPage,
     staff::StaffPage,
-    staff_api_keys::StaffApiKeysPage,
     staff_customers::{StaffCustomerFormPage, StaffCustomersPage},
     staff_dispute::StaffDisputePage,
     staff_disputes::StaffDisputesPage,
@@ -101,7 +100,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/reminders") view=StaffRemindersPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/exports") view=StaffExportsPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/users") view=StaffUsersPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff/api-keys") view=StaffApiKeysPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/new") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/customers/:id") view=StaffCustomerFormPage ssr=SsrMode::Async />
                         <Route path=path!("/staff/invoices/new") view=StaffInvoiceNewPage ssr=SsrMode::Async />

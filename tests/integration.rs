@@ -9,8 +9,6 @@
 mod common;
 mod tour;
 
-#[path = "api.rs"]
-mod api;
 #[path = "assets.rs"]
 mod assets;
 #[path = "auth_and_access.rs"]

@@ -1,7 +1,6 @@
 //! Server functions: public HTTP endpoints under `/api/…`. Each one first
 //! establishes who is asking (see `ctx`), then calls a service.
 pub mod accounts;
-pub mod api_keys;
 pub mod auth;
 pub mod corrections;
 pub mod customers;

@@ -1,6 +1,5 @@
 //! Wire types and pure domain rules, shared by the server and the browser.
 pub mod allocation;
-pub mod api_key;
 pub mod attachment;
 pub mod chargeback;
 pub mod correction;

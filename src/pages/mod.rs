@@ -12,7 +12,6 @@ pub mod pay;
 pub mod payment;
 pub mod simulated_checkout;
 pub mod staff;
-pub mod staff_api_keys;
 pub mod staff_customers;
 pub mod staff_dispute;
 pub mod staff_disputes;

@@ -187,7 +187,6 @@ pub fn router(state: AppState, store: DbSessionStore) -> Router {
         .merge(http::statements::router())
         .merge(http::disputes::router())
         .merge(http::webhooks::router())
-        .merge(http::api_v1::router(&state))
         .route(
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),

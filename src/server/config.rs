@@ -72,37 +72,6 @@ pub struct Config {
     /// JSON file each (`QUITTANCE_PLATFORM_DROP_DIR`, default
     /// `data/platform`; `off`: not sent from this instance, they stay queued).
     pub platform_drop_dir: Option<PathBuf>,
-    /// The ERP API's rate limit per key: a token bucket refilled at
-    /// `per_second` with room for `burst` (`API_RATE_PER_SEC`, default 20;
-    /// `API_RATE_BURST`, default 40).
-    pub api_rate: ApiRate,
-}
-
-/// A token bucket's refill rate and size.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ApiRate {
-    pub per_second: f64,
-    pub burst: f64,
-}
-
-impl Default for ApiRate {
-    fn default() -> ApiRate {
-        ApiRate {
-            per_second: 20.0,
-            burst: 40.0,
-        }
-    }
-}
-
-/// `API_RATE_PER_SEC` and `API_RATE_BURST`, both above zero.
-fn api_rate() -> Result<ApiRate, String> {
-    let d = ApiRate::default();
-    let per_second = number::<f64>("API_RATE_PER_SEC")?.unwrap_or(d.per_second);
-    let burst = number::<f64>("API_RATE_BURST")?.unwrap_or(d.burst);
-    if per_second <= 0.0 || burst < 1.0 {
-        return Err("API_RATE_PER_SEC must be above 0 and API_RATE_BURST at least 1".into());
-    }
-    Ok(ApiRate { per_second, burst })
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/quittance.db";
@@ -170,7 +139,6 @@ impl Config {
             site_root: None,
             reminders_every: reminders_every()?,
             platform_drop_dir: platform_drop_dir(),
-            api_rate: api_rate()?,
         })
     }
 
@@ -196,7 +164,6 @@ impl Config {
             site_root: None,
             reminders_every: None,
             platform_drop_dir: None,
-            api_rate: ApiRate::default(),
         }
     }
 
@@ -307,7 +274,6 @@ impl fmt::Debug for Config {
             .field("pay_link_days_after_paid", &self.pay_link_days_after_paid)
             .field("metrics_token", &self.metrics_token)
             .field("platform_drop_dir", &self.platform_drop_dir)
-            .field("api_rate", &self.api_rate)
             .finish()
     }
 }

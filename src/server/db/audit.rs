@@ -59,25 +59,3 @@ pub async fn for_subject(
         })
         .collect()
 }
-
-/// An event done by something that is not a user (an API key), named by
-/// `label` (the key's name).
-pub async fn record_labeled(
-    pool: &AnyPool,
-    label: &str,
-    action: &str,
-    subject: &str,
-    ip: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor_user_id, action, subject, ip, actor_label) VALUES ($1, NULL, $2, $3, $4, $5)",
-    )
-    .bind(super::now_ts())
-    .bind(action)
-    .bind(subject)
-    .bind(ip)
-    .bind(label)
-    .execute(pool)
-    .await?;
-    Ok(())
-}

@@ -2,8 +2,6 @@
 //! sqlx's `Any` driver: queries use `$1` placeholders (SQLite reads them as
 //! numbered parameters) and only types both backends share (see migrations/README.md).
 pub mod account_tokens;
-pub mod api_keys;
-pub mod api_v1;
 pub mod audit;
 pub mod backup;
 pub mod company;

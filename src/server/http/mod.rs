@@ -1,6 +1,5 @@
 //! The plain HTTP routes beside the Leptos pages and server functions, one
 //! module (and one `router()`) per concern, merged in `server/app.rs`.
-pub mod api_v1;
 pub mod checkout;
 pub mod disputes;
 pub mod downloads;

@@ -1,7 +1,5 @@
 //! Business operations. Each one owns its transaction and calls `db` for SQL.
 pub mod accounts;
-pub mod api_keys;
-pub mod api_v1;
 pub mod auth;
 pub mod customers;
 pub mod dashboard;
